@@ -1,0 +1,109 @@
+"""Every number, rate and date the report prints is formatted here.
+
+Two forms (SPEC section 5): prose, with thousands separators and no trailing
+zeros (`12,779.84`, `450`, `137.5%`), and table, with exactly two decimals
+(`8.00`, `100.00%`). Rounding is half up (四舍五入), on Decimals only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+DASH = "——"
+CENT = Decimal("0.01")
+CN_DIGITS = "零一二三四五六七八九"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def round2(value: Decimal) -> Decimal:
+    """Return `value` rounded half up (四舍五入) to two decimals."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_rate(fraction: Decimal) -> Decimal:
+    """Return a fraction rounded half up to 4 decimals: what a percent with 2 decimals shows."""
+    return fraction.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def percent(fraction: Decimal) -> Decimal:
+    """Return a fraction as percentage points rounded to two decimals (0.79253 -> 79.25)."""
+    return round2(fraction * 100)
+
+
+def _grouped(value: Decimal, places: int | None) -> str:
+    text = f"{value:,.2f}"
+    if places is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "-0.00") else text
+
+
+def amount(value: Decimal) -> str:
+    """Prose form of a number: `12,779.84`, `797.6`, `450`."""
+    return _grouped(round2(value), None)
+
+
+def rate(fraction: Decimal) -> str:
+    """Prose form of a rate: `79.25%`, `0.5%`, `100%`."""
+    return _grouped(percent(fraction), None) + "%"
+
+
+def table_amount(value: Decimal | None) -> str:
+    """Table form of a number: `8.00`, `12,779.84`; `——` when there is none."""
+    return DASH if value is None else _grouped(round2(value), 2)
+
+
+def table_rate(fraction: Decimal | None) -> str:
+    """Table form of a rate: `100.00%`, `0.00%`; `——` when there is none."""
+    return DASH if fraction is None else _grouped(percent(fraction), 2) + "%"
+
+
+def cn_number(n: int) -> str:
+    """Chinese numeral for 1..99: 一, 十, 十二, 二十, 三十五."""
+    if not 0 < n < 100:
+        raise ValueError(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
+    return head + (CN_DIGITS[ones] if ones else "")
+
+
+def circled(n: int) -> str:
+    """Circled number ①..⑳ (beyond 20, the plain number in parentheses)."""
+    return CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else f"({n})"
+
+
+def join_cn(items: list[str], last: str = "和") -> str:
+    """`a、b、c和d`: a Chinese enumeration."""
+    if len(items) < 2:
+        return "".join(items)
+    return "、".join(items[:-1]) + last + items[-1]
+
+
+@dataclass(frozen=True)
+class ReportDate:
+    """A date as a report prints it; the day is optional (`2024年12月`)."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.year}年{self.month}月"
+        return text + (f"{self.day}日" if self.day else "")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A computed value with the way prose prints it."""
+
+    value: object
+    kind: str = "amount"  # amount | rate | rates | text
+
+    def prose(self) -> str:
+        """Return the figure as a `{名称}` placeholder prints it."""
+        if self.kind == "amount":
+            return amount(self.value)
+        if self.kind == "rate":
+            return rate(self.value)
+        if self.kind == "rates":
+            return "、".join(rate(v) for v in self.value)
+        return str(self.value)

@@ -1,0 +1,199 @@
+"""Immutable data passed between the stages.
+
+load -> `Workbook` (typed cells with their places) -> validate -> `Checked`
+(the framework, goals and survey as structures) -> score -> `Scores` ->
+compose -> the render context. Nothing here reads files or formats numbers.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+from .contract import SHEETS
+from .errors import Problem, Severity
+from .fmt import Figure
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of a table sheet, or all fields of a key-value sheet."""
+
+    sheet: str
+    values: Mapping[str, Any]
+    cells: Mapping[str, str] = field(default_factory=dict)  # field -> "E7"
+    row: int = 0  # Excel row of a table row; 0 for a key-value sheet
+
+    def __getitem__(self, name: str) -> Any:
+        """Return the typed value of `name`, None when the cell is blank."""
+        return self.values.get(name)
+
+    def where(self, name: str) -> str:
+        """Return `sheet!cell` of field `name`, or the sheet when it has no cell."""
+        cell = self.cells.get(name)
+        return f"{self.sheet}!{cell}" if cell else self.sheet
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """Everything the workbook holds, typed, with each value's place."""
+
+    source: str
+    records: Mapping[str, Record]  # key-value sheets
+    tables: Mapping[str, tuple[Record, ...]]  # table sheets
+
+    def info(self, name: str) -> Any:
+        """Return a field of a key-value sheet by name, None when blank."""
+        sheet = KEY_VALUE_FIELDS[name]  # a KeyError here is a programming error
+        return self.records[sheet][name]
+
+
+KEY_VALUE_FIELDS = {f.name: s.name for s in SHEETS if s.key_value for f in s.fields}
+INDICATOR_LABEL = re.compile(r"^\s*[(（]\s*(\d+)\s*[)）]\s*(.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A 三级 indicator of the framework, one 指标体系 row."""
+
+    number: int
+    name: str
+    level1: str
+    level2: str
+    weight: Decimal
+    rule: str
+    entered: Decimal | None
+    record: Record
+
+    @property
+    def id(self) -> str:
+        return f"({self.number})"
+
+    @property
+    def label(self) -> str:
+        return f"({self.number}) {self.name}"
+
+    def text(self, name: str) -> str:
+        """Return a text column (评分依据, 分析 …), empty when blank."""
+        return self.record[name] or ""
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A 目标对比 row, with its computable parts (target, actual, direction)."""
+
+    record: Record
+    indicator: int | None
+    parts: tuple[tuple[Decimal, Decimal, str], ...]
+    assessed: bool
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    count: int | None
+    weight: Decimal | None
+    record: Record
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    title: str
+    kind: str  # 基本问题 | 满意度问题 | 开放问题
+    options: tuple[Option, ...]
+    sample: int
+    printed: Decimal | None  # 单项满意度 typed in the workbook
+    record: Record  # the first row, for locations
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A workbook that passed validation, with its structures built."""
+
+    workbook: Workbook
+    indicators: tuple[Indicator, ...]
+    goals: tuple[Goal, ...]
+    questions: tuple[Question, ...]
+    bands: tuple[tuple[str, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    indicator: Indicator
+    score: Decimal  # rounded, the one printed and summed
+    rule_score: Decimal | None  # rounded rule value; None for 手工
+    figures: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def rate(self) -> Decimal:
+        return self.score / self.indicator.weight if self.indicator.weight else Decimal(0)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A 一级 or 二级 indicator: its name, summed weight and score, members."""
+
+    name: str
+    weight: Decimal
+    score: Decimal
+    members: tuple[Any, ...]  # Groups (一级) or IndicatorScores (二级)
+
+    @property
+    def rate(self) -> Decimal:
+        return self.score / self.weight if self.weight else Decimal(0)
+
+
+@dataclass(frozen=True)
+class Scores:
+    indicators: tuple[IndicatorScore, ...]
+    level1: tuple[Group, ...]
+    total: Decimal
+    grade: str
+    figures: Mapping[str, Figure]
+    derived: Mapping[str, Any]  # per-row values tables print (completion rates, 单项满意度 …)
+
+
+@dataclass
+class Result:
+    """What checking (and building) one workbook produced."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    scores: Scores | None = None
+    output: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the result as `check --json` prints it: scores as 2-decimal strings, figures in prose."""
+        out: dict[str, Any] = {
+            "source": self.source,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+        if self.scores is not None:
+            s = self.scores
+            out["indicators"] = [
+                {"id": i.indicator.id, "name": i.indicator.name, "weight": f"{i.indicator.weight:.2f}",
+                 "rule": i.indicator.rule, "score": f"{i.score:.2f}",
+                 "rule_score": None if i.rule_score is None else f"{i.rule_score:.2f}"}
+                for i in s.indicators]
+            out["total"] = f"{s.total:.2f}"
+            out["grade"] = s.grade
+            out["figures"] = {name: figure.prose() for name, figure in s.figures.items()}
+        if self.output:
+            out["output"] = self.output
+        return out

@@ -1,0 +1,282 @@
+"""Check the workbook as a whole and build its structures.
+
+load checked each cell; here the sheets are checked against each other: the
+framework (numbering, weights, manual scores), the goals and the indicator
+they feed, the survey, the grade bands, and totals typed in the workbook.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+
+from .errors import Problem, error, warning
+from .fmt import amount
+from .models import INDICATOR_LABEL, Checked, Goal, Indicator, Option, Question, Record, Workbook
+from .rules import DEFAULT_BANDS
+
+FRAMEWORK, GOALS, SURVEY, TEXTS = "指标体系", "目标对比", "问卷", "文字"
+TOTAL_WEIGHT = Decimal(100)
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+PARTS = re.compile(r"[、,，;；/]")
+OPTION_WEIGHTS = (("不满意", 40), ("较满意", 80), ("比较满意", 80), ("基本满意", 60),
+                  ("一般", 60), ("满意", 100))
+TOTAL_LABEL = re.compile(r"^(合计|总计|小计)$")
+
+
+def _indicators(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Indicator, ...]:
+    indicators: list[Indicator] = []
+    numbers: dict[int, Record] = {}
+    names: dict[str, Record] = {}
+    for row in rows:
+        label = row["三级指标"]
+        match = INDICATOR_LABEL.match(label or "")
+        if not match:
+            if label:
+                problems.append(error("indicator-label", row.where("三级指标"),
+                                      f"三级指标应带编号，如“(1) 预算安排与部门职能匹配度”，实际为“{label}”"))
+            continue
+        number, name = int(match.group(1)), match.group(2)
+        for key, seen, what in ((number, numbers, f"编号 ({number})"), (name, names, f"名称“{name}”")):
+            if key in seen:
+                problems.append(error("duplicate-indicator", row.where("三级指标"),
+                                      f"三级指标{what}重复，与 {seen[key].where('三级指标')} 相同"))
+            seen[key] = row
+        weight = row["分值"]
+        if weight is None:
+            continue
+        if weight <= 0:
+            problems.append(error("wrong-weight", row.where("分值"), f"分值应大于 0，实际为 {amount(weight)}"))
+            continue
+        rule = row["评分方式"] or "手工"
+        entered = row["得分"]
+        if rule == "手工" and entered is None and row["一级指标"]:
+            problems.append(error("manual-score-missing", row.where("得分"),
+                                  f"{name} 的评分方式为“手工”，请填写得分（0–{amount(weight)}）"))
+        if entered is not None and not 0 <= entered <= weight:
+            problems.append(error("score-out-of-range", row.where("得分"),
+                                  f"得分应在 0 到分值 {amount(weight)} 之间，实际为 {amount(entered)}"))
+        indicators.append(Indicator(number, name, row["一级指标"] or "", row["二级指标"] or "",
+                                    weight, rule, entered, row))
+    return tuple(indicators)
+
+
+def _check_framework(indicators: tuple[Indicator, ...], rows: tuple[Record, ...],
+                     problems: list[Problem]) -> None:
+    if not indicators:
+        problems.append(error("empty-framework", FRAMEWORK, "指标体系没有任何三级指标"))
+        return
+    total = sum((i.weight for i in indicators), Decimal(0))
+    if total != TOTAL_WEIGHT:
+        first, last = rows[0].where("分值"), rows[-1].cells.get("分值", "")
+        problems.append(error("weights-mismatch", f"{first}:{last}",
+                              f"三级指标分值合计为 {amount(total)}，应为 100"))
+    seen: list[str] = []
+    parent: dict[str, str] = {}
+    for indicator in indicators:
+        level1, level2 = indicator.level1, indicator.level2
+        if seen and seen[-1] != level1 and level1 in seen:
+            problems.append(error("framework-order", indicator.record.where("一级指标"),
+                                  f"一级指标“{level1}”的各行应连续排列"))
+        if not seen or seen[-1] != level1:
+            seen.append(level1)
+        if parent.setdefault(level2, level1) != level1:
+            problems.append(error("framework-order", indicator.record.where("二级指标"),
+                                  f"二级指标“{level2}”同时属于“{parent[level2]}”和“{level1}”"))
+
+
+def _numbers(text: str | None) -> list[Decimal]:
+    return [Decimal(n) for n in NUMBER.findall((text or "").replace(",", ""))]
+
+
+def _parts(row: Record, column: str, printed: str, problems: list[Problem]) -> list[Decimal] | None:
+    """Return the numbers of a 目标数值/实际数值 cell, or those in its printed text."""
+    raw = row[column]
+    if raw is None:
+        return _numbers(row[printed])
+    try:
+        return [Decimal(p.strip().rstrip("%")) for p in PARTS.split(raw) if p.strip()]
+    except InvalidOperation:
+        problems.append(error("wrong-type", row.where(column),
+                              f"应为数字，多个值用“、”分隔，实际为“{raw}”"))
+        return None
+
+
+def _resolve(ref: str | None, indicators: tuple[Indicator, ...]) -> int | None:
+    if not ref:
+        return None
+    match = re.match(r"^\s*[(（]\s*(\d+)\s*[)）]", ref)
+    if match:
+        number = int(match.group(1))
+        return number if any(i.number == number for i in indicators) else -1
+    name = INDICATOR_LABEL.sub(r"\2", ref).strip()
+    return next((i.number for i in indicators if i.name == name), -1)
+
+
+def _goals(rows: tuple[Record, ...], indicators: tuple[Indicator, ...],
+           problems: list[Problem]) -> tuple[Goal, ...]:
+    rules = {i.number: i.rule for i in indicators}
+    goals = []
+    for row in rows:
+        number = _resolve(row["三级指标"], indicators)
+        if number == -1:
+            problems.append(error("unknown-indicator", row.where("三级指标"),
+                                  f"指标体系中没有三级指标“{row['三级指标']}”：请填写编号如 (19) 或完整名称"))
+            number = None
+        assessed = row["考核"] != "否"
+        scored = assessed and number is not None and rules.get(number) == "目标完成率"
+        targets = _parts(row, "目标数值", "目标值", problems)
+        actuals = _parts(row, "实际数值", "实际完成值", problems)
+        parts: tuple = ()
+        if scored and targets is not None and actuals is not None:
+            parts = _goal_parts(row, targets, actuals, problems)
+        goals.append(Goal(row, number, parts, assessed))
+    return tuple(goals)
+
+
+def _goal_parts(row: Record, targets: list[Decimal], actuals: list[Decimal],
+                problems: list[Problem]) -> tuple:
+    if not targets or len(targets) != len(actuals):
+        problems.append(error("goal-parts", row.where("目标数值"),
+                              f"目标数值（{len(targets)} 个）与实际数值（{len(actuals)} 个）应一一对应；"
+                              "多个值用“、”分隔，或在目标值、实际完成值中写出数字"))
+        return ()
+    direction = row["方向"] or next((s for s in "≤=≥" if s in (row["目标值"] or "")), "≥")
+    if direction == "≥" and any(t == 0 for t in targets):
+        problems.append(error("division-by-zero", row.where("目标数值"),
+                              "目标值为 0，无法计算完成率（实际/目标）：请填写大于 0 的目标"))
+        return ()
+    return tuple((t, a, direction) for t, a in zip(targets, actuals))
+
+
+def _option_weight(option: Record) -> Decimal | None:
+    if option["分值"] is not None:
+        return option["分值"]
+    text = re.sub(r"^[A-Za-z][.．、]\s*", "", option["选项"] or "")
+    return next((Decimal(w) for word, w in OPTION_WEIGHTS if word in text), None)
+
+
+def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Question, ...]:
+    groups: dict[int, list[Record]] = {}
+    for row in rows:
+        if row["题号"] is not None:
+            groups.setdefault(row["题号"], []).append(row)
+    questions = []
+    for number, group in groups.items():
+        first = group[0]
+        kind = first["类型"]
+        options = tuple(Option(r["选项"] or "", r["人数"], _option_weight(r), r)
+                        for r in group if r["选项"])
+        counted = [o for o in options if o.count is not None]
+        given = next((r["样本量"] for r in group if r["样本量"] is not None), None)
+        sample = given if given is not None else sum(o.count for o in counted)
+        printed = next((r["单项满意度"] for r in group if r["单项满意度"] is not None), None)
+        if kind == "满意度问题":
+            _check_satisfaction(number, options, given, sample, problems)
+        questions.append(Question(number, first["题目"] or "", kind, options, sample, printed, first))
+    return tuple(questions)
+
+
+def _check_satisfaction(number: int, options: tuple[Option, ...], given: int | None, sample: int,
+                        problems: list[Problem]) -> None:
+    for option in options:
+        if option.count is None:
+            problems.append(error("missing-value", option.record.where("人数"),
+                                  f"第 {number} 题满意度选项“{option.text}”缺少人数"))
+        if option.weight is None:
+            problems.append(error("missing-value", option.record.where("分值"),
+                                  f"第 {number} 题选项“{option.text}”无法判断满意度分值：请填写分值（如 满意 100）"))
+    if sample == 0:
+        problems.append(error("division-by-zero", options[0].record.where("人数") if options else SURVEY,
+                              f"第 {number} 题样本量为 0，无法计算满意度"))
+    counted = sum(o.count or 0 for o in options)
+    if given is not None and counted != given:
+        problems.append(warning("survey-count-mismatch", options[0].record.where("样本量"),
+                                f"第 {number} 题各选项人数合计 {counted}，与样本量 {given} 不一致"))
+
+
+def _bands(record: Record, problems: list[Problem]) -> tuple[tuple[str, Decimal], ...]:
+    text = record["等级标准"]
+    if not text:
+        return DEFAULT_BANDS
+    bands = []
+    for item in re.split(r"[;；,，\s]+", text.strip()):
+        match = re.match(r"^(\S+?)[:：]\s*(\d+(?:\.\d+)?)$", item)
+        if not match:
+            problems.append(error("wrong-type", record.where("等级标准"),
+                                  f"等级标准应写成“优:90;良:80;中:60”，实际为“{text}”"))
+            return DEFAULT_BANDS
+        bands.append((match.group(1), Decimal(match.group(2))))
+    return tuple(sorted(bands, key=lambda b: -b[1]))
+
+
+def _split_totals(workbook: Workbook, sheet: str, label: str, columns: tuple[str, ...],
+                  problems: list[Problem]) -> tuple[Record, ...]:
+    """Drop a typed 合计 row from a table, warning where it differs from the sums."""
+    rows = workbook.tables[sheet]
+    data = tuple(r for r in rows if not TOTAL_LABEL.match((r[label] or "").replace(" ", "")))
+    for total in (r for r in rows if r not in data):
+        for column in columns:
+            summed = sum((r[column] or Decimal(0) for r in data), Decimal(0))
+            if total[column] is not None and total[column] != summed:
+                problems.append(warning("total-mismatch", total.where(column),
+                                        f"合计行填写 {amount(total[column])}，各行之和为 {amount(summed)}，报告按各行之和打印"))
+    return data
+
+
+def _check_sums(workbook: Workbook, problems: list[Problem]) -> None:
+    """Warn where a total typed in a key-value sheet differs from its parts."""
+    checks = (
+        ("部门概况", "总资产", ("流动资产", "非流动资产")),
+        ("部门概况", "编制总数", ("编制_行政", "编制_事业")),
+        ("部门概况", "实有总数", ("实有_行政", "实有_事业")),
+        ("预决算", "年初预算", ("年初_基本支出", "年初_项目支出")),
+    )
+    for sheet, total_name, part_names in checks:
+        record = workbook.records[sheet]
+        total, parts = record[total_name], [record[p] for p in part_names]
+        if total is not None and None not in parts and total != sum(parts):
+            problems.append(warning("total-mismatch", record.where(total_name),
+                                    f"{total_name} {amount(total)} 与 {'+'.join(part_names)} 之和 "
+                                    f"{amount(sum(parts))} 不一致"))
+    income = workbook.tables["收入构成"]
+    budget = workbook.records["预决算"]["年初预算"]
+    if income and budget is not None:
+        summed = sum((r["金额"] or Decimal(0) for r in income), Decimal(0))
+        if summed != budget:
+            problems.append(warning("total-mismatch", income[0].where("金额"),
+                                    f"收入构成合计 {amount(summed)} 与年初预算 {amount(budget)} 不一致"))
+    for row in workbook.tables["固定资产"]:
+        net, original, depreciation = row["净值"], row["原值"], row["累计折旧"]
+        if None not in (net, original, depreciation) and net != original - depreciation:
+            problems.append(warning("total-mismatch", row.where("净值"),
+                                    f"净值 {amount(net)} 不等于 原值−累计折旧 = {amount(original - depreciation)}，"
+                                    "报告按原值−累计折旧打印"))
+
+
+def _check_texts(workbook: Workbook, indicators: tuple[Indicator, ...], problems: list[Problem]) -> None:
+    level1 = {i.level1 for i in indicators}
+    for row in workbook.tables[TEXTS]:
+        if row["章节"] == "指标分析小结" and row["标题"] not in level1:
+            problems.append(error("unknown-indicator", row.where("标题"),
+                                  f"指标分析小结的标题应为一级指标名称（{'、'.join(sorted(level1))}），"
+                                  f"实际为“{row['标题'] or ''}”"))
+
+
+def validate(workbook: Workbook) -> tuple[Checked, list[Problem]]:
+    """Return the workbook's structures and the problems found across its sheets."""
+    problems: list[Problem] = []
+    tables = dict(workbook.tables)
+    tables["固定资产"] = _split_totals(workbook, "固定资产", "资产名称", ("原值", "累计折旧", "净值"), problems)
+    tables["复评项目"] = _split_totals(workbook, "复评项目", "项目名称", ("预算", "执行"), problems)
+    workbook = replace(workbook, tables=MappingProxyType(tables))
+    rows = workbook.tables[FRAMEWORK]
+    indicators = _indicators(rows, problems)
+    _check_framework(indicators, rows, problems)
+    goals = _goals(workbook.tables[GOALS], indicators, problems)
+    questions = _questions(workbook.tables[SURVEY], problems)
+    bands = _bands(workbook.records["基本信息"], problems)
+    _check_sums(workbook, problems)
+    _check_texts(workbook, indicators, problems)
+    return Checked(workbook, indicators, goals, questions, bands), problems

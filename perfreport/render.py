@@ -1,0 +1,218 @@
+"""Render the composed context into the .docx, byte for byte reproducible.
+
+docxtpl renders the template with autoescape and StrictUndefined, so cell text
+is printed as typed and a missing name fails loudly. The rendered XML is parsed
+strictly (docxtpl's own pass would silently recover from broken XML). Then,
+on the document tree: tables marked `merge:…` are merged vertically by value,
+the table of contents is written from the headings, and document properties
+are set from the workbook. Zip entries get fixed timestamps.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import Environment, StrictUndefined
+from lxml import etree
+
+DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
+TOC_MARKER = "〔目录〕"
+TOC_LEVELS = {"Heading1": 1, "Heading2": 2}
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+W = nsdecls("w")
+
+
+class TemplateError(RuntimeError):
+    """The template itself is broken (a bug or a bad custom template), not the workbook."""
+
+
+class _Template(DocxTemplate):
+    def fix_tables(self, xml: str):
+        """Parse the rendered body strictly: broken XML fails here instead of losing text."""
+        try:
+            return etree.fromstring(xml, etree.XMLParser(huge_tree=True))
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"模板渲染后的 XML 无效：{exc}") from None
+
+
+def template_path(custom: Path | str | None = None) -> Path:
+    """Return the template to use: the custom one, or the one shipped in the package."""
+    return Path(custom) if custom else Path(str(files("perfreport.templates") / DEFAULT_TEMPLATE))
+
+
+# ---- vertical merges ------------------------------------------------------
+def _text(tc) -> str:
+    return "".join(t.text or "" for t in tc.iter(qn("w:t")))
+
+
+def _merge_table(tbl, columns: list[int]) -> None:
+    """Merge equal cells of `columns` down the body rows, each column inside its parent's group."""
+    grid = len(tbl.tblGrid.gridCol_lst)
+    previous: list | None = None
+    for tr in tbl.tr_lst:
+        trPr = tr.trPr
+        if trPr is not None and trPr.find(qn("w:tblHeader")) is not None:
+            continue
+        cells = tr.tc_lst
+        if len(cells) != grid:  # a spanning row (section title, total) ends every group
+            previous = None
+            continue
+        key = [_text(cells[c]) for c in columns]
+        for depth, column in enumerate(columns):
+            same = previous is not None and key[: depth + 1] == previous[: depth + 1]
+            tcPr = cells[column].get_or_add_tcPr()
+            if same:
+                tcPr.vMerge_val = "continue"
+                for p in cells[column].findall(qn("w:p"))[1:]:
+                    cells[column].remove(p)
+                for r in cells[column].p_lst[0].r_lst:
+                    r.getparent().remove(r)
+            else:
+                tcPr.vMerge_val = "restart"
+        previous = key
+
+
+def merge_vertically(body) -> None:
+    """Merge the tables whose Alt-Text (tblDescription) is `merge:0,1,…`."""
+    for tbl in body.iter(qn("w:tbl")):
+        described = tbl.tblPr.find(qn("w:tblDescription"))
+        if described is not None and described.get(qn("w:val"), "").startswith("merge:"):
+            _merge_table(tbl, [int(c) for c in described.get(qn("w:val"))[6:].split(",")])
+            tbl.tblPr.remove(described)
+
+
+# ---- table of contents -----------------------------------------------------
+def _field(instruction: str, shown: str = "", dirty: bool = False) -> str:
+    flag = ' w:dirty="true"' if dirty else ""
+    return (f'<w:r><w:fldChar w:fldCharType="begin"{flag}/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+            f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            + (f'<w:r><w:t>{shown}</w:t></w:r>' if shown else ""))
+
+
+FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+TOC_FIELD = 'TOC \\o "1-2" \\h \\z \\u'
+
+
+def _headings(body, after):
+    """Yield (level, paragraph) of the Heading 1/2 paragraphs after `after`."""
+    started = False
+    for p in body.iter(qn("w:p")):
+        if p is after:
+            started = True
+            continue
+        style = p.pPr.pStyle.val if p.pPr is not None and p.pPr.pStyle is not None else None
+        if started and style in TOC_LEVELS and _text(p).strip():
+            yield TOC_LEVELS[style], p
+
+
+def write_toc(body, pages: dict[str, int] | None = None) -> list[tuple[int, str]]:
+    """Replace the 〔目录〕 paragraph with a TOC field whose cached entries list every heading.
+
+    Word refreshes the field when the file opens (it is marked dirty); WPS and
+    LibreOffice show these cached entries. Page numbers are filled from `pages`
+    (heading text -> page) when a rendering gave them. Returns the entries.
+    """
+    marker = next((p for p in body.iter(qn("w:p")) if _text(p) == TOC_MARKER), None)
+    if marker is None:
+        return []
+    ids = [int(b.get(qn("w:id"))) for b in body.iter(qn("w:bookmarkStart"))]
+    next_id = max(ids, default=0) + 1
+    entries = []
+    for n, (level, p) in enumerate(_headings(body, marker)):
+        name = f"_Toc{next_id + n:09d}"
+        start = parse_xml(f'<w:bookmarkStart {W} w:id="{next_id + n}" w:name="{name}"/>')
+        end = parse_xml(f'<w:bookmarkEnd {W} w:id="{next_id + n}"/>')
+        runs = p.r_lst
+        if runs:
+            runs[0].addprevious(start)
+            runs[-1].addnext(end)
+        entries.append((level, _text(p), name))
+    paragraphs = []
+    for i, (level, text, name) in enumerate(entries):
+        head = _field(TOC_FIELD, dirty=True) if i == 0 else ""
+        tail = FIELD_END if i == len(entries) - 1 else ""
+        page = _field(f"PAGEREF {name} \\h", str((pages or {}).get(text, ""))) + FIELD_END
+        style = "TOC1" if level == 1 else "TOC2"
+        paragraphs.append(
+            f'<w:p {W}><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{head}'
+            f'<w:hyperlink w:anchor="{name}" w:history="1"><w:r><w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
+            f'<w:r><w:tab/></w:r>{page}</w:hyperlink>{tail}</w:p>')
+    for xml in paragraphs:
+        marker.addprevious(parse_xml(xml))
+    marker.getparent().remove(marker)
+    return [(level, text) for level, text, _ in entries]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---- document --------------------------------------------------------------
+def _settings(document) -> None:
+    """Ask Word to refresh fields (the TOC) when the file opens; schema order kept."""
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        settings.insert_element_before(
+            parse_xml(f'<w:updateFields {W} w:val="true"/>'),
+            "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+            "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+            "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+            "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+
+
+def _properties(document, context: dict) -> None:
+    core = document.core_properties
+    core.title = context["title"]
+    core.author = core.last_modified_by = context["agency"]
+    core.subject = "部门整体绩效评价报告"
+    core.comments = "由 perfreport 根据评价工作簿生成"
+    core.keywords = ""
+    core.revision = 1
+    year, month, day = context["report_date"]
+    core.created = core.modified = datetime(year, month, day or 1)
+
+
+def _reproducible(data: bytes) -> bytes:
+    """Return the .docx with every zip entry stamped with one fixed time."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def render(context: dict, template: Path | str | None = None, pages: dict[str, int] | None = None) -> bytes:
+    """Return the report .docx rendered from `context`."""
+    tpl = _Template(str(template_path(template)))
+    values = dict(context)
+    qr = context["letter"]["qr"]
+    values["qr_image"] = InlineImage(tpl, qr, width=Mm(30)) if qr else ""
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    try:
+        tpl.render(values, env)
+    except TemplateError:
+        raise
+    except Exception as exc:  # jinja2 errors from a custom template
+        near = re.sub(r"\s+", " ", "".join(getattr(exc, "docx_context", None) or []))[:200]
+        raise TemplateError(f"模板渲染失败：{exc}" + (f"（附近：{near}）" if near else "")) from None
+    document = tpl.docx
+    body = document.element.body
+    merge_vertically(body)
+    write_toc(body, pages)
+    _settings(document)
+    _properties(document, context)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _reproducible(buffer.getvalue())

@@ -1,0 +1,1 @@
+"""The report template ships inside the package as perfreport.templates."""

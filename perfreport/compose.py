@@ -15,7 +15,7 @@ from typing import Any
 
 from .contract import TEXT_SECTIONS
 from .errors import Problem, error, warning
-from .fmt import DASH, amount, circled, cn_number, join_cn, rate, table_amount, table_rate
+from .fmt import DASH, amount, circled, cn_count, cn_number, join_cn, rate, table_amount, table_rate
 from .models import Checked, Group, IndicatorScore, Record, Scores
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{(?![{%#])([^{}\s]+)\}(?!\})")
@@ -198,7 +198,7 @@ class Composer:
 
     @property
     def band_count(self) -> str:
-        return cn_number(len(self.checked.bands) + 1)
+        return cn_count(len(self.checked.bands) + 1)
 
     def _score_row(self, group: Group) -> dict:
         return {"name": group.name, "weight": table_amount(group.weight),
@@ -278,7 +278,13 @@ class Composer:
         detail = f"（其中{'，'.join(changes)}）" if changes else ""
         return (f"年初收入预算批复{f['年初预算']}万元" + (f"，其中{sources}" if sources else "")
                 + f"；年中调整收入预算{f['调整预算']}万元{detail}，调整后收入预算为{f['调整后预算']}万元；"
-                f"决算{f['决算支出']}万元。近三年变动情况见表{number}。")
+                f"决算{f['决算支出']}万元。{self.years_phrase}变动情况见表{number}。")
+
+    @property
+    def years_phrase(self) -> str:
+        """`近三年` for the years 收支决算 covers."""
+        years = len(self.wb.tables["收支决算"])
+        return f"近{cn_count(years)}年" if years > 1 else f"{self.year}年"
 
     def _spending_sentence(self, number: int) -> str:
         f = self.figures
@@ -290,7 +296,7 @@ class Composer:
         detail = f"（{'，'.join(changes)}）" if changes else ""
         return (f"年初支出预算批复{f['年初预算']}万元，其中基本支出{f['年初_基本支出']}万元，"
                 f"项目支出{f['年初_项目支出']}万元；年中调整支出预算{f['调整预算']}万元{detail}，"
-                f"调整后支出预算为{f['调整后预算']}万元；决算{f['决算支出']}万元。近三年变动情况见表{number}。")
+                f"调整后支出预算为{f['调整后预算']}万元；决算{f['决算支出']}万元。{self.years_phrase}变动情况见表{number}。")
 
     def _assets_table(self) -> dict:
         rows = [{"c0": r["序号"] or str(i), "c1": r["资产名称"], "c2": table_amount(o), "c3": table_amount(d),
@@ -336,13 +342,13 @@ class Composer:
             "level1": [{"name": g.name, "weight": amount(g.weight)} for g in framework],
             "level1_list": "、".join(g.name for g in framework),
             "level1_and": join_cn([g.name for g in framework]),
-            "level1_count": str(len(framework)), "level1_count_cn": cn_number(len(framework)) if framework else "",
+            "level1_count": str(len(framework)), "level1_count_cn": cn_count(len(framework)) if framework else "",
             "level2_count": str(sum(len(g.members) for g in framework)),
             "level3_count": str(len(self.scores.indicators)),
             "weights": "，".join(f"{g.name}{amount(g.weight)}分" for g in framework),
             "total_weight": amount(sum((g.weight for g in framework), Decimal(0))),
             "bands": self.bands_text, "band_count": self.band_count,
-            "stages_intro": f"本次绩效评价包括{'、'.join(names)}{cn_number(len(names)) if names else ''}个阶段。"
+            "stages_intro": f"本次绩效评价包括{'、'.join(names)}{cn_count(len(names)) if names else ''}个阶段。"
                             "具体工作安排如下：",
             "stages": blocks,
         }

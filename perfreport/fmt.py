@@ -66,6 +66,11 @@ def cn_number(n: int) -> str:
     return head + (CN_DIGITS[ones] if ones else "")
 
 
+def cn_count(n: int) -> str:
+    """Chinese numeral as a count before a measure word: 两个阶段, 三个维度."""
+    return "两" if n == 2 else cn_number(n)
+
+
 def circled(n: int) -> str:
     """Circled number ①..⑳ (beyond 20, the plain number in parentheses)."""
     return CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else f"({n})"

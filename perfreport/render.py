@@ -44,8 +44,17 @@ class _Template(DocxTemplate):
 
 
 def template_path(custom: Path | str | None = None) -> Path:
-    """Return the template to use: the custom one, or the one shipped in the package."""
-    return Path(custom) if custom else Path(str(files("perfreport.templates") / DEFAULT_TEMPLATE))
+    """Return the template to use: the custom one, or the one shipped with the package.
+
+    Installed, the template is the package resource perfreport.templates; run
+    from a source checkout, it is the repository's templates/ folder.
+    """
+    if custom:
+        return Path(custom)
+    try:
+        return Path(str(files("perfreport.templates") / DEFAULT_TEMPLATE))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "templates" / DEFAULT_TEMPLATE
 
 
 # ---- vertical merges ------------------------------------------------------

@@ -119,6 +119,7 @@ def define_styles(doc) -> None:
     style(doc, "页码", font=SONGTI, size=14, align="center", line=None)
     for level, name in ((1, "toc 1"), (2, "toc 2")):
         st = style(doc, name, font=HEITI if level == 1 else FANGSONG, size=14, align="left", line=26)
+        st.style_id = f"TOC{level}"  # Word's built-in id, which the renderer's TOC entries use
         ppr = st.element.get_or_add_pPr()
         ppr.insert(0, parse_xml(f'<w:tabs {W}><w:tab w:val="right" w:leader="dot" '
                                 f'w:pos="{int(PORTRAIT_TEXT_MM * TWIPS_PER_MM)}"/></w:tabs>'))
@@ -339,11 +340,11 @@ def each(doc, expr: str, text: str = "{{ x }}", style_name: str = "Normal") -> N
 
 # ---------------------------------------------------------------- document
 def cover(doc) -> None:
-    for _ in range(5):
+    for _ in range(3):
         para(doc, "", "封面信息")
     para(doc, "{{ unit }}{{ year }}年度部门整体", "封面标题")
     para(doc, "绩效评价报告", "封面标题")
-    for _ in range(8):
+    for _ in range(5):
         para(doc, "", "封面信息")
     para(doc, "第三方机构名称（盖章）：{{ cover.agency }}", "封面信息")
     para(doc, "项目主评人：{{ cover.lead }}", "封面信息")
@@ -359,11 +360,8 @@ def overview(doc) -> None:
         [(f"主管部门：{{{{ {o}.authority }}}}", "l", 2), (f"实施单位：{{{{ {o}.implementer }}}}", "l", 2)],
         [("预算批复（万元）", "h"), ("预算调整（万元）", "h"), ("预算执行（万元）", "h"), ("执行率", "h")],
         [f"{{{{ {o}.budget }}}}", f"{{{{ {o}.adjusted }}}}", f"{{{{ {o}.spent }}}}", f"{{{{ {o}.rate }}}}"],
-        [("二、项目绩效目标", "l", 4)],
         ("split", [("@goals", "l", 4)]),
-        [("三、实施成效", "l", 4)],
         ("split", [("@achievements", "l", 4)]),
-        [("四、主要问题及有关建议", "l", 4)],
         ("split", [("@issues", "l", 4)]),
         [("五、评价得分和等级", "l", 4)],
         [("一级指标", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")],
@@ -389,6 +387,7 @@ def overview(doc) -> None:
 
 
 def _overview_goals(cell) -> None:
+    para(cell, "二、项目绩效目标", "总览小标题")
     para(cell, "（一）部门战略目标", "总览小标题")
     each(cell, "overview.strategy", style_name="总览正文")
     para(cell, "（二）年度整体绩效目标", "总览小标题")
@@ -405,11 +404,12 @@ def _overview_sections(cell, expr: str, numbered: str) -> None:
 
 
 def _overview_achievements(cell) -> None:
-    para(cell, "", "总览正文")
+    para(cell, "三、实施成效", "总览小标题")
     _overview_sections(cell, "overview.achievements", "（{{ s.number }}）{{ s.title }}")
 
 
 def _overview_issues(cell) -> None:
+    para(cell, "四、主要问题及有关建议", "总览小标题")
     para(cell, "（一）主要问题", "总览小标题")
     _overview_sections(cell, "overview.issues", "{{ loop.index }}. {{ s.title }}")
     para(cell, "（二）有关建议", "总览小标题")
@@ -649,8 +649,26 @@ def no_page_numbers(section) -> None:
     section.footer.is_linked_to_previous = False
 
 
+def continue_numbering(section) -> None:
+    """Drop the numbering restart a new section copies from the one before it."""
+    for restart in section._sectPr.findall(qn("w:pgNumType")):
+        section._sectPr.remove(restart)
+
+
+def drop_styles_with_effects(doc) -> None:
+    """Remove the Word 2010 stylesWithEffects copy of the styles the python-docx default carries.
+
+    It would disagree with the styles defined here, which Word may report as
+    unreadable content; the part is optional.
+    """
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
+
+
 def main() -> None:
     doc = Document()
+    drop_styles_with_effects(doc)
     for p in list(doc.paragraphs):
         p._p.getparent().remove(p._p)
     define_styles(doc)
@@ -669,9 +687,11 @@ def main() -> None:
     chapters456(doc)
     annex = doc.add_section(WD_SECTION.NEW_PAGE)
     page_setup(annex, landscape=True)
+    continue_numbering(annex)
     attachments(doc)
     closing = doc.add_section(WD_SECTION.NEW_PAGE)
     page_setup(closing)
+    continue_numbering(closing)
     no_page_numbers(closing)
     letter(doc)
     core = doc.core_properties

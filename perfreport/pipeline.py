@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from .compose import compose
-from .errors import OutputError, WorkbookError
+from .errors import OutputError, WorkbookError, warning
 from .load import load
 from .models import Result
 from .score import score
@@ -69,6 +69,12 @@ def _check_target(output: Path, force: bool) -> None:
         raise OutputError(f"没有写入 {output} 的权限：请检查文件是否只读或被其他程序占用")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(data: bytes, output: Path, force: bool) -> None:
     """Write `data` to `output` through a temporary file in the same folder.
 
@@ -81,6 +87,8 @@ def write_atomically(data: bytes, output: Path, force: bool) -> None:
     try:
         with handle:
             handle.write(data)
+        # the temporary file is private (0600); the report gets the mode a new file would
+        os.chmod(handle.name, output.stat().st_mode & 0o777 if output.exists() else 0o666 & ~_umask())
         if output.exists():
             shutil.copy2(output, backup_path(output))
         os.replace(handle.name, output)
@@ -90,20 +98,47 @@ def write_atomically(data: bytes, output: Path, force: bool) -> None:
 
 
 def build(path: Path | str, output: Path | str | None = None, *, force: bool = False,
-          template: Path | str | None = None) -> Result:
+          template: Path | str | None = None, pdf: bool = False) -> Result:
     """Check the workbook and, when it has no errors, write its report.
 
-    Returns the Result; `result.output` is the report's path when one was
-    written. Raises OutputError when the report cannot be written there.
+    With `pdf`, LibreOffice also writes NAME.pdf and the 目录's page numbers
+    come from that rendering; without LibreOffice that step is skipped with a
+    warning. Returns the Result; `result.output` is the report's path when one
+    was written. Raises OutputError when the report cannot be written there.
     """
     from .render import render  # docx libraries load only when a report is built
 
     path = Path(path)
     target = Path(output) if output else default_output(path)
     _check_target(target, force)
+    if pdf:
+        _check_target(target.with_suffix(".pdf"), force)
     result, context = _analyse(path)
     if context is None:
         return result
-    write_atomically(render(context, template), target, force)
+    rendered = render(context, template)
+    document = None
+    if pdf:
+        rendered, document = _with_pdf(rendered, context, template, result)
+    write_atomically(rendered.data, target, force)
+    if document is not None:
+        write_atomically(document, target.with_suffix(".pdf"), force)
     result.output = str(target)
     return result
+
+
+def _with_pdf(rendered, context: dict, template, result: Result):
+    """Return the report with the 目录's page numbers, and its PDF (None when LibreOffice is missing)."""
+    from . import pdf
+    from .render import render
+
+    try:
+        first = pdf.convert(rendered.data)
+        pages = pdf.heading_pages(first, rendered.headings)
+        if not pages:
+            return rendered, first
+        numbered = render(context, template, pages)
+        return numbered, pdf.convert(numbered.data)
+    except pdf.PdfUnavailable as exc:
+        result.problems.append(warning("pdf-unavailable", result.source, str(exc)))
+        return rendered, None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
@@ -66,27 +67,49 @@ def _merge_table(tbl, columns: list[int]) -> None:
     """Merge equal cells of `columns` down the body rows, each column inside its parent's group."""
     grid = len(tbl.tblGrid.gridCol_lst)
     previous: list | None = None
-    for tr in tbl.tr_lst:
-        trPr = tr.trPr
-        if trPr is not None and trPr.find(qn("w:tblHeader")) is not None:
+    for tr in tbl.iterchildren(qn("w:tr")):
+        if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None:
             continue
-        cells = tr.tc_lst
+        cells = tr.findall(qn("w:tc"))
         if len(cells) != grid:  # a spanning row (section title, total) ends every group
             previous = None
             continue
         key = [_text(cells[c]) for c in columns]
         for depth, column in enumerate(columns):
             same = previous is not None and key[: depth + 1] == previous[: depth + 1]
-            tcPr = cells[column].get_or_add_tcPr()
+            _set_vmerge(cells[column], "continue" if same else "restart")
             if same:
-                tcPr.vMerge_val = "continue"
-                for p in cells[column].findall(qn("w:p"))[1:]:
-                    cells[column].remove(p)
-                for r in cells[column].p_lst[0].r_lst:
-                    r.getparent().remove(r)
-            else:
-                tcPr.vMerge_val = "restart"
+                _empty(cells[column])
         previous = key
+
+
+# w:tcPr children that come after w:vMerge in the schema's sequence
+AFTER_VMERGE = {qn(f"w:{n}") for n in ("tcBorders", "shd", "noWrap", "tcMar", "textDirection", "tcFitText",
+                                       "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+                                       "tcPrChange")}
+
+
+def _set_vmerge(tc, value: str) -> None:
+    """Set w:vMerge on a cell, in schema order (the template's cells all carry a w:tcPr)."""
+    tcPr = tc.find(qn("w:tcPr"))
+    merge = tcPr.find(qn("w:vMerge"))
+    if merge is None:
+        merge = etree.Element(qn("w:vMerge"))
+        following = next((child for child in tcPr if child.tag in AFTER_VMERGE), None)
+        if following is None:
+            tcPr.append(merge)
+        else:
+            following.addprevious(merge)
+    merge.set(qn("w:val"), value)
+
+
+def _empty(tc) -> None:
+    """Leave a merged-away cell with one empty paragraph, as Word requires."""
+    paragraphs = tc.findall(qn("w:p"))
+    for p in paragraphs[1:]:
+        tc.remove(p)
+    for run in paragraphs[0].findall(qn("w:r")):
+        paragraphs[0].remove(run)
 
 
 def merge_vertically(body) -> None:
@@ -111,16 +134,11 @@ FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
 TOC_FIELD = 'TOC \\o "1-2" \\h \\z \\u'
 
 
-def _headings(body, after):
-    """Yield (level, paragraph) of the Heading 1/2 paragraphs after `after`."""
-    started = False
-    for p in body.iter(qn("w:p")):
-        if p is after:
-            started = True
-            continue
-        style = p.pPr.pStyle.val if p.pPr is not None and p.pPr.pStyle is not None else None
-        if started and style in TOC_LEVELS and _text(p).strip():
-            yield TOC_LEVELS[style], p
+def _headings(marker) -> list:
+    """Return the Heading 1/2 paragraphs after the TOC marker, in document order."""
+    styles = " or ".join(f'@w:val="{style}"' for style in TOC_LEVELS)
+    found = marker.xpath(f"following::w:p[w:pPr/w:pStyle[{styles}]]")
+    return [(TOC_LEVELS[p.pPr.pStyle.val], p) for p in found if _text(p).strip()]
 
 
 def write_toc(body, pages: dict[str, int] | None = None) -> list[tuple[int, str]]:
@@ -136,7 +154,7 @@ def write_toc(body, pages: dict[str, int] | None = None) -> list[tuple[int, str]
     ids = [int(b.get(qn("w:id"))) for b in body.iter(qn("w:bookmarkStart"))]
     next_id = max(ids, default=0) + 1
     entries = []
-    for n, (level, p) in enumerate(_headings(body, marker)):
+    for n, (level, p) in enumerate(_headings(marker)):
         name = f"_Toc{next_id + n:09d}"
         start = parse_xml(f'<w:bookmarkStart {W} w:id="{next_id + n}" w:name="{name}"/>')
         end = parse_xml(f'<w:bookmarkEnd {W} w:id="{next_id + n}"/>')
@@ -202,8 +220,14 @@ def _reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render(context: dict, template: Path | str | None = None, pages: dict[str, int] | None = None) -> bytes:
-    """Return the report .docx rendered from `context`."""
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes  # the .docx
+    headings: list[str]  # the 目录's entries, in order
+
+
+def render(context: dict, template: Path | str | None = None, pages: dict[str, int] | None = None) -> Rendered:
+    """Return the report .docx rendered from `context`; `pages` fills the 目录's page numbers."""
     tpl = _Template(str(template_path(template)))
     values = dict(context)
     qr = context["letter"]["qr"]
@@ -219,9 +243,9 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     document = tpl.docx
     body = document.element.body
     merge_vertically(body)
-    write_toc(body, pages)
+    headings = write_toc(body, pages)
     _settings(document)
     _properties(document, context)
     buffer = io.BytesIO()
     document.save(buffer)
-    return _reproducible(buffer.getvalue())
+    return Rendered(_reproducible(buffer.getvalue()), [text for _, text in headings])

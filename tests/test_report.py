@@ -181,3 +181,16 @@ def test_pdf_pages_and_landscape_attachments(sample_report, tmp_path):
     landscape = [i + 1 for i, (w, h) in enumerate(sizes) if float(w) > float(h)]
     assert landscape and landscape == list(range(landscape[0], landscape[-1] + 1))
     assert pages - landscape[-1] >= 1  # the cover letter follows, portrait
+
+
+def _audit(path: Path) -> set[str]:
+    run = subprocess.run(["openxml-audit", "-o", "json", "-m", "0", str(path)], capture_output=True, text=True,
+                         timeout=300)
+    import json
+    return {e["description"] for e in json.loads(run.stdout)[0]["errors"]}
+
+
+@pytest.mark.skipif(not shutil.which("openxml-audit"), reason="openxml-audit is a test extra")
+def test_openxml_audit_finds_nothing_beyond_the_template(sample_report):
+    from perfreport.render import template_path
+    assert _audit(sample_report) - _audit(template_path()) == set()

@@ -215,8 +215,9 @@ def _split_totals(workbook: Workbook, sheet: str, label: str, columns: tuple[str
                   problems: list[Problem]) -> tuple[Record, ...]:
     """Drop a typed 合计 row from a table, warning where it differs from the sums."""
     rows = workbook.tables[sheet]
-    data = tuple(r for r in rows if not TOTAL_LABEL.match((r[label] or "").replace(" ", "")))
-    for total in (r for r in rows if r not in data):
+    is_total = [bool(TOTAL_LABEL.match((r[label] or "").replace(" ", ""))) for r in rows]
+    data = tuple(r for r, total in zip(rows, is_total) if not total)
+    for total in (r for r, total in zip(rows, is_total) if total):
         for column in columns:
             summed = sum((r[column] or Decimal(0) for r in data), Decimal(0))
             if total[column] is not None and total[column] != summed:

@@ -35,13 +35,45 @@ class TemplateError(RuntimeError):
     """The template itself is broken (a bug or a bad custom template), not the workbook."""
 
 
+LISTING_CHARACTERS = re.compile("[\t\n\a\f]")
+PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
+
+
 class _Template(DocxTemplate):
+    """docxtpl with a strict parse, and its costly passes limited to what needs them."""
+
     def fix_tables(self, xml: str):
-        """Parse the rendered body strictly: broken XML fails here instead of losing text."""
+        """Parse the rendered body strictly, as part of the whole document; return the new root.
+
+        Broken XML fails here instead of losing text. Parsing the body inside
+        its document (rather than grafting a separately parsed body onto the
+        old root, docxtpl's map_tree) avoids lxml re-homing every node: 1.7 s
+        of a 100-fold workbook's build.
+        """
+        root = self.docx.element
+        head = etree.tostring(root, encoding="unicode").split("<w:body", 1)[0]
         try:
-            return etree.fromstring(xml, etree.XMLParser(huge_tree=True))
+            return parse_xml(head + xml + f"</{root.prefix}:document>")
         except etree.XMLSyntaxError as exc:
             raise TemplateError(f"模板渲染后的 XML 无效：{exc}") from None
+
+    def fix_docpr_ids(self, root) -> None:
+        """Renumber the drawings' ids (docxtpl's own uses an xpath python-docx elements refuse)."""
+        for drawing in root.iter(qn("wp:docPr")):
+            self.docx_ids_index += 1
+            drawing.set("id", str(self.docx_ids_index))
+
+    def map_tree(self, root) -> None:
+        """Install the document root fix_tables parsed."""
+        self.docx.part._element = root  # noqa: SLF001 - python-docx keeps the root here
+        self.docx._element = root  # noqa: SLF001
+        self.docx._Document__body = None  # noqa: SLF001 - the cached body proxy
+
+    def resolve_listing(self, xml: str) -> str:
+        """Turn \\n, \\a, \\t, \\f into breaks, paragraphs and tabs, visiting only paragraphs holding one."""
+        resolve = super().resolve_listing
+        return PARAGRAPH.sub(lambda m: resolve(m.group(0)) if LISTING_CHARACTERS.search(m.group(0)) else m.group(0),
+                             xml)
 
 
 def template_path(custom: Path | str | None = None) -> Path:

@@ -113,7 +113,10 @@ def define_styles(doc) -> None:
     style(doc, "总览正文", font=FANGSONG, size=12, align="both", indent=2, line=20)
     style(doc, "总览小标题", font=FANGSONG, size=12, bold=True, align="left", line=20)
     style(doc, "函头", font=TITLE_FONT, size=26, align="center", line=None, after=12, color="FF0000")
-    style(doc, "函文号", font=FANGSONG, size=16, align="center", line=None, after=12)
+    number = style(doc, "函文号", font=FANGSONG, size=16, align="center", line=None, after=24)
+    # the red rule under the letterhead's reference number (版头分隔线)
+    number.element.get_or_add_pPr().insert(0, parse_xml(
+        f'<w:pBdr {W}><w:bottom w:val="single" w:sz="18" w:space="6" w:color="FF0000"/></w:pBdr>'))
     style(doc, "落款", font=FANGSONG, size=16, align="right", line=28)
     style(doc, "称呼", font=FANGSONG, size=16, align="left", line=28)
     style(doc, "页码", font=SONGTI, size=14, align="center", line=None)

@@ -26,6 +26,7 @@ CLOSING = "。！？；：…"
 CELL_BREAK = "\a"  # docxtpl: a new paragraph inside the same cell
 PLACEABLE = ("工作组", "预算执行进度", "政策梳理", "复评项目")
 STANDARD_SECTIONS = ("评价目的", "评价对象", "评价范围", "评价思路", "评价重点", "评价方法", "呈报函正文")
+IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
 OPEN_SECTION = {"基本问题": "基本问题", "满意度问题": "满意度问题", "开放问题": "相关建议"}
 
 
@@ -509,6 +510,10 @@ class Composer:
             if not path.is_file():
                 self.problems.append(error("missing-image", info.where("二维码图片"),
                                            f"找不到二维码图片“{qr}”：路径相对于工作簿所在文件夹"))
+                path = None
+            elif not path.read_bytes()[:8].startswith(IMAGE_SIGNATURES):
+                self.problems.append(error("not-an-image", info.where("二维码图片"),
+                                           f"“{qr}”不是 PNG、JPEG、GIF 或 BMP 图片：请换成图片文件"))
                 path = None
         return {
             "number": info["呈报文号"] or "", "to": info["呈报对象"] or info["委托单位简称"] or info["委托单位"],

@@ -15,9 +15,9 @@ CN_DIGITS = "零一二三四五六七八九"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-def round2(value: Decimal) -> Decimal:
+def round2(value: Decimal | int) -> Decimal:
     """Return `value` rounded half up (四舍五入) to two decimals."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def round_rate(fraction: Decimal) -> Decimal:
@@ -31,10 +31,10 @@ def percent(fraction: Decimal) -> Decimal:
 
 
 def _grouped(value: Decimal, places: int | None) -> str:
-    text = f"{value:,.2f}"
+    text = f"{abs(value) if value.is_zero() else value:,.2f}"  # no "-0.00" for a tiny negative
     if places is None and "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "-0.00") else text
+    return text
 
 
 def amount(value: Decimal) -> str:

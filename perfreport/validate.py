@@ -147,6 +147,13 @@ def _goal_parts(row: Record, targets: list[Decimal], actuals: list[Decimal],
         problems.append(error("division-by-zero", row.where("目标数值"),
                               "目标值为 0，无法计算完成率（实际/目标）：请填写大于 0 的目标"))
         return ()
+    negative = [(column, n) for column, numbers in (("目标数值", targets), ("实际数值", actuals)) for n in numbers
+                if n < 0 and (direction != "≥" or column == "目标数值")]
+    if negative:
+        column, number = negative[0]
+        problems.append(error("wrong-type", row.where(column),
+                              f"完成率按“{direction}”计算时{column}不能为负数，实际为 {number}"))
+        return ()
     return tuple((t, a, direction) for t, a in zip(targets, actuals))
 
 

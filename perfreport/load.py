@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -25,11 +25,15 @@ from .models import Record, Workbook
 from .xlsx import open_workbook
 
 MAX_TEXT = 32767  # Excel's own limit for one cell
+MAX_NUMBER = Decimal(10) ** 12  # a trillion: no department's figure comes near, a pasted ID number does
+QUANTUM = Decimal("1e-10")  # finer than any figure a workbook holds; float noise (5.55E-17) reads as 0
 KEY, VALUE = "字段", "值"
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")  # not allowed in .docx XML
 ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 UNIT_SUFFIX = re.compile(r"[(（][^)）]*[)）]$")
 CHOICE_ALIASES = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "＝": "="}
+DASHES = re.compile(r"^[-—–－―/／]+$")  # "——" typed for "not applicable" in a number cell
+YEAR_SUFFIX = re.compile(r"\s*年度?$")
 DATE_TEXT = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*(?:[月./-]\s*(?:(\d{1,2})\s*日?)?)?$")
 KIND_WORDS = {
     Kind.MONEY: "金额（数字）", Kind.NUMBER: "数字", Kind.COUNT: "非负整数", Kind.PERCENT: "百分比",
@@ -55,25 +59,41 @@ def _number_text(text: str) -> str:
 
 
 def _decimal(value: Any, kind: Kind) -> Decimal:
+    """Return the finite number a cell holds or spells, or raise CellError."""
     if isinstance(value, bool):
         raise CellError(f"应为{KIND_WORDS[kind]}")
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(format(value, ".15g"))  # Excel keeps 15 significant digits
-    text = _number_text(str(value))
-    if kind is Kind.MONEY:
-        text = text.removesuffix("万元").removesuffix("元")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise CellError(f"应为{KIND_WORDS[kind]}") from None
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(format(value, ".15g"))  # Excel keeps 15 significant digits
+    else:
+        text = _number_text(str(value))
+        if kind is Kind.MONEY:
+            text = text.removesuffix("万元").removesuffix("元")
+        if kind is Kind.YEAR:
+            text = YEAR_SUFFIX.sub("", text)
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"应为{KIND_WORDS[kind]}") from None
+    if not number.is_finite():
+        raise CellError(f"应为{KIND_WORDS[kind]}")
+    return number
+
+
+def _sized(number: Decimal, kind: Kind) -> Decimal:
+    """Return `number` within what a workbook can mean: below a trillion, at most 10 decimals, no -0."""
+    if abs(number) >= MAX_NUMBER:
+        raise CellError(f"应为{KIND_WORDS[kind]}，数值过大（不应达到 1 万亿），请核对")
+    if number.as_tuple().exponent < QUANTUM.as_tuple().exponent:
+        number = number.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+    return number if number else abs(number)
 
 
 def _percent(value: Any, number_format: str) -> Decimal:
     if isinstance(value, str) and _number_text(value).endswith("%"):
-        return _decimal(_number_text(value)[:-1], Kind.PERCENT) / 100
-    number = _decimal(value, Kind.PERCENT)
+        return _sized(_decimal(_number_text(value)[:-1], Kind.PERCENT), Kind.PERCENT) / 100
+    number = _sized(_decimal(value, Kind.PERCENT), Kind.PERCENT)
     # A cell formatted as a percentage holds the fraction; a bare number above 1 means points.
     if "%" in number_format or abs(number) <= 1:
         return number
@@ -126,7 +146,7 @@ def convert(value: Any, column: Field, number_format: str = "General") -> Any:
         return _date(value)
     if kind is Kind.PERCENT:
         return _percent(value, number_format)
-    number = _decimal(value, kind)
+    number = _sized(_decimal(value, kind), kind)
     if kind is Kind.MONEY and number < 0:
         raise CellError("金额不能为负数")
     if kind in (Kind.COUNT, Kind.YEAR):
@@ -142,14 +162,34 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not clean_text(value))
 
 
+def _not_applicable(value: Any, column: Field) -> bool:
+    """Return whether a number cell holds only dashes ("——", "-"), which means blank."""
+    return column.kind not in (Kind.TEXT, Kind.CHOICE) and isinstance(value, str) and bool(
+        DASHES.match(_number_text(clean_text(value))))
+
+
 def _header(text: Any) -> str:
     name = re.sub(r"\s", "", str(text or ""))
     return UNIT_SUFFIX.sub("", name)
 
 
 def _shown(value: Any) -> str:
-    text = str(value)
+    text = clean_text(str(value)).replace("\n", " ")
     return text if len(text) <= 30 else text[:30] + "…"
+
+
+def _rows(ws, columns: int) -> list[tuple[int, dict[int, Any]]]:
+    """Return (row number, column number -> cell) for the rows below the header that hold a cell.
+
+    Only cells present in the file are visited, and only in the first
+    `columns` columns: ws.iter_rows would create every cell up to the last one
+    used, and one stray formatted cell at XFD1048576 makes that 17 billion.
+    """
+    rows: dict[int, dict[int, Any]] = {}
+    for (row, column), cell in ws._cells.items():  # noqa: SLF001 - openpyxl's cell store
+        if row >= 2 and column <= columns:
+            rows.setdefault(row, {})[column] = cell
+    return sorted(rows.items())
 
 
 class _SheetReader:
@@ -161,23 +201,27 @@ class _SheetReader:
     def columns(self, wanted: list[Field | str]) -> dict[str, int]:
         """Return field name -> column number from row 1; missing required columns are errors."""
         found: dict[str, int] = {}
-        for cell in next(self.ws.iter_rows(min_row=1, max_row=1), ()):
-            name = _header(cell.value)
+        header = {column: cell for (row, column), cell in self.ws._cells.items() if row == 1}  # noqa: SLF001
+        for number in sorted(header):
+            name = _header(header[number].value)
             if name and name not in found:
-                found[name] = cell.column
+                found[name] = number
+        names = {item if isinstance(item, str) else item.name for item in wanted}
+        unknown = "、".join(f"{header[n].coordinate}“{_shown(header[n].value)}”"
+                           for n in sorted(header) if _header(header[n].value) not in names | {"", "说明"})
         for item in wanted:
             name, required = (item, True) if isinstance(item, str) else (item.name, item.required)
             if name not in found and required:
+                seen = f"（第 1 行中未识别的表头：{unknown}）" if unknown else ""
                 self.problems.append(error(
                     "missing-column", f"{self.sheet.name}!1",
-                    f"缺少“{name}”列：第 1 行应有表头“{name}”"))
+                    f"缺少“{name}”列：第 1 行应有表头“{name}”{seen}"))
         return found
 
-    def value(self, column: Field, cell, record_cells: dict, values: dict) -> None:
-        """Read one cell into `values`, or record why it cannot be read."""
-        ref = cell.coordinate
+    def value(self, column: Field, ref: str, cell, record_cells: dict, values: dict) -> None:
+        """Read one cell (None when absent from the file) into `values`, or record why it cannot be read."""
         record_cells[column.name] = ref
-        if _blank(cell.value):
+        if cell is None or _blank(cell.value) or _not_applicable(cell.value, column):
             if ref in self.uncached:
                 make = error if column.required else warning
                 self.problems.append(make(
@@ -199,16 +243,18 @@ class _SheetReader:
         if KEY not in cols or VALUE not in cols:
             return Record(self.sheet.name, MappingProxyType(values))
         fields = {f.name: f for f in self.sheet.fields}
-        for row in self.ws.iter_rows(min_row=2):
-            key = _header(row[cols[KEY] - 1].value) if len(row) >= cols[KEY] else ""
-            if key in fields and len(row) >= cols[VALUE]:
-                self.value(fields[key], row[cols[VALUE] - 1], cells, values)
-            elif key in fields:
-                cells[key] = f"{get_column_letter(cols[VALUE])}{row[0].row}"
+        for row, by_column in _rows(self.ws, max(cols[KEY], cols[VALUE])):
+            key = _header(by_column[cols[KEY]].value) if cols[KEY] in by_column else ""
+            if key in fields:
+                ref = f"{get_column_letter(cols[VALUE])}{row}"
+                self.value(fields[key], ref, by_column.get(cols[VALUE]), cells, values)
         for name, column in fields.items():
             if column.required and name not in values and not self._reported(name, cells):
-                place = f"{self.sheet.name}!{cells[name]}" if name in cells else self.sheet.name
-                self.problems.append(error("missing-value", place, f"缺少必填项“{name}”"))
+                if name in cells:
+                    place, todo = f"{self.sheet.name}!{cells[name]}", ""
+                else:
+                    place, todo = self.sheet.name, f"：工作表中没有这一行，请在“{KEY}”列添加“{name}”并在“{VALUE}”列填写"
+                self.problems.append(error("missing-value", place, f"缺少必填项“{name}”{todo}"))
         return Record(self.sheet.name, MappingProxyType(values), MappingProxyType(cells))
 
     def _reported(self, name: str, cells: dict) -> bool:
@@ -222,24 +268,20 @@ class _SheetReader:
         self._check_merges(cols)
         records: list[Record] = []
         above: dict[str, Any] = {}
-        for row in self.ws.iter_rows(min_row=2):
-            cells_by_col = {c.column: c for c in row}
+        for row_number, cells_by_col in _rows(self.ws, max(cols.values(), default=0)):
             if all(_blank(cells_by_col[cols[f.name]].value) for f in present if cols[f.name] in cells_by_col):
                 continue
             values: dict[str, Any] = {}
             where: dict[str, str] = {}
-            row_number = row[0].row
             for column in present:
-                cell = cells_by_col.get(cols[column.name])
-                if cell is None:
-                    continue
-                self.value(column, cell, where, values)
+                ref = f"{get_column_letter(cols[column.name])}{row_number}"
+                self.value(column, ref, cells_by_col.get(cols[column.name]), where, values)
                 if column.fill_down and column.name not in values and column.name in above:
                     values[column.name] = above[column.name]
             for column in present:
                 if column.required and column.name not in values and not self._reported(column.name, where):
                     self.problems.append(error(
-                        "missing-value", f"{self.sheet.name}!{where.get(column.name, '')}",
+                        "missing-value", f"{self.sheet.name}!{where[column.name]}",
                         f"“{column.name}”不能为空"))
             above = {f.name: values[f.name] for f in present if f.fill_down and f.name in values}
             records.append(Record(self.sheet.name, MappingProxyType(values), MappingProxyType(where), row_number))

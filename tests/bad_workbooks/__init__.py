@@ -1,0 +1,1 @@
+"""The bad-input corpus: workbooks each broken in one way, written at test time by generate.py."""

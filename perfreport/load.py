@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 
 from . import contract
 from .contract import Field, Kind, Sheet
 from .errors import Problem, error, warning
 from .fmt import ReportDate, percent
 from .models import Record, Workbook
-from .xlsx import open_workbook
+from .xlsx import Sheet as Grid
+from .xlsx import column_letter, open_workbook
 
 MAX_TEXT = 32767  # Excel's own limit for one cell
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (after its 1900 leap-year slip)
 MAX_NUMBER = Decimal(10) ** 12  # a trillion: no department's figure comes near, a pasted ID number does
 QUANTUM = Decimal("1e-10")  # finer than any figure a workbook holds; float noise (5.55E-17) reads as 0
 KEY, VALUE = "字段", "值"
@@ -104,7 +104,7 @@ def _date(value: Any) -> ReportDate:
     if isinstance(value, (datetime, date)):
         return ReportDate(value.year, value.month, value.day)
     if isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial day
-        day = from_excel(value)
+        day = EXCEL_EPOCH + timedelta(days=int(value))
         return ReportDate(day.year, day.month, day.day)
     match = DATE_TEXT.match(unicodedata.normalize("NFKC", str(value)).strip())
     if not match:
@@ -178,30 +178,22 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 30 else text[:30] + "…"
 
 
-def _rows(ws, columns: int) -> list[tuple[int, dict[int, Any]]]:
-    """Return (row number, column number -> cell) for the rows below the header that hold a cell.
-
-    Only cells present in the file are visited, and only in the first
-    `columns` columns: ws.iter_rows would create every cell up to the last one
-    used, and one stray formatted cell at XFD1048576 makes that 17 billion.
-    """
-    rows: dict[int, dict[int, Any]] = {}
-    for (row, column), cell in ws._cells.items():  # noqa: SLF001 - openpyxl's cell store
-        if row >= 2 and column <= columns:
-            rows.setdefault(row, {})[column] = cell
-    return sorted(rows.items())
+def _rows(grid: Grid, columns: int) -> list[tuple[int, dict[int, Any]]]:
+    """Return (row number, column number -> cell) for the rows below the header, first `columns` columns."""
+    return [(row, {c: cell for c, cell in cells.items() if c <= columns})
+            for row, cells in sorted(grid.rows.items()) if row >= 2]
 
 
 class _SheetReader:
     """Reads one worksheet by its contract, collecting problems."""
 
-    def __init__(self, sheet: Sheet, ws, uncached: set[str], problems: list[Problem]):
-        self.sheet, self.ws, self.uncached, self.problems = sheet, ws, uncached, problems
+    def __init__(self, sheet: Sheet, grid: Grid, problems: list[Problem]):
+        self.sheet, self.grid, self.uncached, self.problems = sheet, grid, grid.uncached, problems
 
     def columns(self, wanted: list[Field | str]) -> dict[str, int]:
         """Return field name -> column number from row 1; missing required columns are errors."""
         found: dict[str, int] = {}
-        header = {column: cell for (row, column), cell in self.ws._cells.items() if row == 1}  # noqa: SLF001
+        header = self.grid.rows.get(1, {})
         for number in sorted(header):
             name = _header(header[number].value)
             if name and name not in found:
@@ -243,10 +235,10 @@ class _SheetReader:
         if KEY not in cols or VALUE not in cols:
             return Record(self.sheet.name, MappingProxyType(values))
         fields = {f.name: f for f in self.sheet.fields}
-        for row, by_column in _rows(self.ws, max(cols[KEY], cols[VALUE])):
+        for row, by_column in _rows(self.grid, max(cols[KEY], cols[VALUE])):
             key = _header(by_column[cols[KEY]].value) if cols[KEY] in by_column else ""
             if key in fields:
-                ref = f"{get_column_letter(cols[VALUE])}{row}"
+                ref = f"{column_letter(cols[VALUE])}{row}"
                 self.value(fields[key], ref, by_column.get(cols[VALUE]), cells, values)
         for name, column in fields.items():
             if column.required and name not in values and not self._reported(name, cells):
@@ -268,13 +260,13 @@ class _SheetReader:
         self._check_merges(cols)
         records: list[Record] = []
         above: dict[str, Any] = {}
-        for row_number, cells_by_col in _rows(self.ws, max(cols.values(), default=0)):
+        for row_number, cells_by_col in _rows(self.grid, max(cols.values(), default=0)):
             if all(_blank(cells_by_col[cols[f.name]].value) for f in present if cols[f.name] in cells_by_col):
                 continue
             values: dict[str, Any] = {}
             where: dict[str, str] = {}
             for column in present:
-                ref = f"{get_column_letter(cols[column.name])}{row_number}"
+                ref = f"{column_letter(cols[column.name])}{row_number}"
                 self.value(column, ref, cells_by_col.get(cols[column.name]), where, values)
                 if column.fill_down and column.name not in values and column.name in above:
                     values[column.name] = above[column.name]
@@ -289,12 +281,12 @@ class _SheetReader:
 
     def _check_merges(self, cols: dict[str, int]) -> None:
         allowed = {cols[f.name] for f in self.sheet.fields if f.name in cols and (f.fill_down or f.grouped)}
-        for merged in self.ws.merged_cells.ranges:
+        for merged in self.grid.merged:
             spans_rows = merged.max_row > merged.min_row and merged.max_row >= 2
             columns = set(range(merged.min_col, merged.max_col + 1))
             if spans_rows and not columns <= allowed:
                 self.problems.append(error(
-                    "merged-cells", f"{self.sheet.name}!{merged.coord}",
+                    "merged-cells", f"{self.sheet.name}!{merged.ref}",
                     "合并单元格跨越多行数据：请取消合并，并在每一行填写"))
 
 
@@ -303,14 +295,14 @@ def load(path: Path) -> tuple[Workbook, list[Problem]]:
 
     Raises WorkbookError when the file is not a readable .xlsx at all.
     """
-    book, uncached = open_workbook(path)
+    grids = open_workbook(path)
     problems: list[Problem] = []
-    sheets = {_header(ws.title): ws for ws in book.worksheets}
+    sheets = {_header(title): grid for title, grid in grids.items()}
     records: dict[str, Record] = {}
     tables: dict[str, tuple[Record, ...]] = {}
     for sheet in contract.SHEETS:
-        ws = sheets.get(sheet.name)
-        if ws is None:
+        grid = sheets.get(sheet.name)
+        if grid is None:
             problems.append(error("missing-sheet", path.name,
                                   f"缺少工作表“{sheet.name}”（{sheet.hint}）：请从标准模板复制该工作表"))
             empty = Record(sheet.name, MappingProxyType({}))
@@ -319,7 +311,7 @@ def load(path: Path) -> tuple[Workbook, list[Problem]]:
             else:
                 tables[sheet.name] = ()
             continue
-        reader = _SheetReader(sheet, ws, uncached.get(ws.title, set()), problems)
+        reader = _SheetReader(sheet, grid, problems)
         if sheet.key_value:
             records[sheet.name] = reader.key_values()
         else:

@@ -1,35 +1,37 @@
 """Open a workbook file safely, or say in one sentence why it cannot be read.
 
-Everything a user may hand us instead of an .xlsx is recognised before
-openpyxl sees it: an empty file, an Excel lock file, an .xls or encrypted
+Everything a user may hand us instead of an .xlsx is recognised before the
+reader (python-calamine) sees it: an empty file, an Excel lock file, an .xls or encrypted
 workbook (both OLE compound files), a CSV or other non-zip file, a Word
 document, a damaged zip, a macro workbook, and hostile files: zip bombs (entry
 sizes are checked before anything is unpacked), XML entity bombs (no part may
-declare a DOCTYPE; openpyxl also parses through defusedxml), and sheets whose
-cell count or merged areas would make openpyxl build millions of objects.
-A damaged part is named by its sheet where it has one.
+declare a DOCTYPE), and sheets whose cell count, merged areas or extent would
+make a reader build millions of objects. A damaged part is named by its sheet
+where it has one. The pre-scan of the XML also gives what the values alone do
+not: merged areas, formulas Excel never calculated, and percentage formats.
 """
 from __future__ import annotations
 
 import re
-import warnings
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring, parse
-from openpyxl.utils.cell import range_boundaries
+from python_calamine import CalamineError, CalamineWorkbook
 
 from .errors import WorkbookError, error
 
 MAX_FILE_BYTES = 20 * 2**20
 MAX_UNPACKED_BYTES = 200 * 2**20
 MAX_RATIO = 100  # a sheet compresses 5-20x; a bomb thousands of times
-MAX_CELLS = 1_000_000  # openpyxl keeps every cell as an object: ~300 bytes each
-MAX_MERGED_CELLS = 10_000  # openpyxl makes an object for every cell of a merged area
+MAX_CELLS = 1_000_000  # cells in the file
+MAX_AREA = 5_000_000  # the rectangle from A1 to the last value, which the reader fills
+MAX_MERGED_CELLS = 10_000
 PROLOG_BYTES = 64 * 2**10
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -44,6 +46,10 @@ NS = {
 CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
 CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+STYLED_CELL = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*?\bs="(\d+)")[^>]*?\br="([A-Z]+[0-9]+)"')
+REFERENCE = re.compile(r"^([A-Z]+)([0-9]+)$")
+PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
+ENTITIES = "含有 XML 实体定义"
 REPAIR = "请用 Excel 打开（Excel 会提示修复）后另存为 .xlsx"
 
 
@@ -145,25 +151,86 @@ def uncached_formulas(xml: bytes) -> set[str]:
             if inner and re.search(rb"<(?:\w+:)?f\b", inner) and not re.search(rb"<(?:\w+:)?v>[^<]", inner)}
 
 
-def _largest_merge(xml: bytes) -> tuple[str, int]:
-    """Return the merged area of a sheet's XML with the most cells, and that count."""
-    largest, cells = "", 0
-    for ref in MERGE.findall(xml):
-        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
-        size = (max_col - min_col + 1) * (max_row - min_row + 1)
-        if size > cells:
-            largest, cells = ref.decode(), size
-    return largest, cells
+def column_letter(number: int) -> str:
+    """Return Excel's letters for a 1-based column number: 1 -> A, 27 -> AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
-def _scan_sheets(path: Path, archive: zipfile.ZipFile) -> dict[str, set[str]]:
-    """Return sheet name -> cells with a formula but no cached value.
+def column_number(letters: str) -> int:
+    """Return the 1-based column number of Excel's letters: A -> 1, AA -> 27."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
 
-    Refuses a sheet whose part is missing or empty, a merged area or a cell
-    count that openpyxl could not hold in memory.
+
+@dataclass(frozen=True)
+class Area:
+    """A merged area: its reference (`G2:G3`) and 1-based bounds."""
+
+    ref: str
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+    @classmethod
+    def parse(cls, ref: str) -> "Area":
+        first, last = (REFERENCE.match(part).groups() for part in ref.split(":"))
+        return cls(ref, int(first[1]), column_number(first[0]), int(last[1]), column_number(last[0]))
+
+    @property
+    def size(self) -> int:
+        return (self.max_row - self.min_row + 1) * (self.max_col - self.min_col + 1)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    coordinate: str  # "E7"
+    number_format: str  # "0%" for a cell formatted as a percentage, else "General"
+
+
+@dataclass
+class Sheet:
+    """One worksheet: its non-blank cells by row and column (1-based), and what the XML adds."""
+
+    title: str
+    rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
+    merged: list[Area] = field(default_factory=list)
+    uncached: set[str] = field(default_factory=set)  # formulas Excel never calculated
+    percent: set[str] = field(default_factory=set)  # cells formatted as a percentage
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[bytes]:
+    """Return the cell style indexes (the `s` attribute) whose number format is a percentage."""
+    try:
+        styles = fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    codes = {f.get("numFmtId"): re.sub(r'"[^"]*"|\\.', "", f.get("formatCode", ""))
+             for f in styles.iterfind("m:numFmts/m:numFmt", NS)}
+    found = set()
+    for index, xf in enumerate(styles.iterfind("m:cellXfs/m:xf", NS)):
+        number = xf.get("numFmtId", "0")
+        if int(number) in PERCENT_FORMATS or "%" in codes.get(number, ""):
+            found.add(str(index).encode())
+    return found
+
+
+def _scan_sheets(path: Path, archive: zipfile.ZipFile) -> dict[str, Sheet]:
+    """Return each sheet with its merged areas, uncached formulas and percentage cells.
+
+    Refuses a sheet whose part is missing or empty, and a merged area or a
+    cell count too large to hold in memory.
     """
     names = set(archive.namelist())
-    found: dict[str, set[str]] = {}
+    percent_styles = _percent_styles(archive)
+    sheets: dict[str, Sheet] = {}
     cells = 0
     for name, part in _sheet_parts(archive).items():
         if part not in names:
@@ -174,20 +241,36 @@ def _scan_sheets(path: Path, archive: zipfile.ZipFile) -> dict[str, set[str]]:
                           f"工作表“{name}”的内容（{part}）是空的（0 字节），文件已损坏：{REPAIR}，"
                           "或从标准模板重新复制该工作表", name)
         xml = archive.read(part)
-        merged, size = _largest_merge(xml)
-        if size > MAX_MERGED_CELLS:
+        sheet = Sheet(name, merged=[Area.parse(ref.decode()) for ref in MERGE.findall(xml)])
+        largest = max(sheet.merged, key=lambda a: a.size, default=None)
+        if largest is not None and largest.size > MAX_MERGED_CELLS:
             raise _refuse(path, "merged-too-large",
-                          f"合并区域 {merged} 含 {size:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）："
-                          "请取消这个合并后再试", f"{name}!{merged}")
+                          f"合并区域 {largest.ref} 含 {largest.size:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）："
+                          "请取消这个合并后再试", f"{name}!{largest.ref}")
         cells += sum(1 for _ in CELL_TAG.finditer(xml))
         if cells > MAX_CELLS:
             raise _refuse(path, "too-many-cells",
                           f"工作簿的单元格过多（超过 {MAX_CELLS:,} 个，到工作表“{name}”为止）："
                           "请删除与模板无关的工作表，以及大片只设了格式的空白单元格")
-        uncached = uncached_formulas(xml)
-        if uncached:
-            found[name] = uncached
-    return found
+        sheet.uncached = uncached_formulas(xml)
+        if percent_styles:
+            sheet.percent = {ref.decode() for style, ref in STYLED_CELL.findall(xml) if style in percent_styles}
+        sheets[name] = sheet
+    return sheets
+
+
+def _fill(path: Path, sheet: Sheet, values) -> None:
+    """Put the non-blank values the reader found into `sheet`, refusing a sheet too wide to hold."""
+    if values.height * values.width > MAX_AREA:
+        last = f"{column_letter(values.end[1] + 1)}{values.end[0] + 1}"
+        raise _refuse(path, "sheet-too-large",
+                      f"工作表“{sheet.title}”在 {last} 还有内容，远超模板的范围：请删除与模板无关的单元格后再试",
+                      f"{sheet.title}!{last}")
+    for r, row in enumerate(values.to_python(skip_empty_area=False), 1):
+        for c, value in enumerate(row, 1):
+            if value != "" and value is not None:
+                ref = f"{column_letter(c)}{r}"
+                sheet.rows.setdefault(r, {})[c] = Cell(value, ref, "0%" if ref in sheet.percent else "General")
 
 
 def _broken_part(archive: zipfile.ZipFile) -> tuple[str | None, str, str] | None:
@@ -205,13 +288,15 @@ def _broken_part(archive: zipfile.ZipFile) -> tuple[str | None, str, str] | None
         except ParseError as exc:
             line, column = exc.position
             return owners.get(info.filename), info.filename, f"第 {line} 行第 {column + 1} 个字符处不是合法的 XML"
+        except DefusedXmlException:
+            return owners.get(info.filename), info.filename, ENTITIES
         except Exception:  # noqa: BLE001 - any other failure of this part also names it
             return owners.get(info.filename), info.filename, "无法解析"
     return None
 
 
 def _damaged(path: Path, exc: Exception) -> WorkbookError:
-    """Return the refusal for a workbook openpyxl could not read, naming the broken part when found."""
+    """Return the refusal for a workbook that could not be read, naming the broken part when found."""
     try:
         with zipfile.ZipFile(path) as archive:
             broken = _broken_part(archive)
@@ -220,25 +305,16 @@ def _damaged(path: Path, exc: Exception) -> WorkbookError:
     if broken is None:
         return _refuse(path, "damaged-file", f"工作簿内容已损坏，无法读取（{type(exc).__name__}）：{REPAIR}")
     sheet, part, detail = broken
+    if detail is ENTITIES:
+        return _refuse(path, "xml-bomb", f"工作簿的 {part} 含有 XML 实体定义，疑似恶意文件，已拒绝读取")
     if sheet:
         return _refuse(path, "damaged-sheet",
                        f"工作表“{sheet}”的内容已损坏（{part} {detail}），无法读取：{REPAIR}", sheet)
     return _refuse(path, "damaged-file", f"工作簿内容已损坏（{part} {detail}），无法读取：{REPAIR}")
 
 
-def _caused_by(exc: BaseException | None, kind: type) -> bool:
-    """Return whether `exc` or an exception it was raised from or during is a `kind`."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, kind):
-            return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return False
-
-
-def open_workbook(path: Path) -> tuple[openpyxl.Workbook, dict[str, set[str]]]:
-    """Return the workbook opened for values, and the formula cells without a cached value.
+def open_workbook(path: Path) -> dict[str, Sheet]:
+    """Return every sheet of the workbook by its name, with its values.
 
     Raises WorkbookError with a one-sentence Chinese message for anything that
     is not a readable .xlsx workbook.
@@ -248,10 +324,10 @@ def open_workbook(path: Path) -> tuple[openpyxl.Workbook, dict[str, set[str]]]:
         with zipfile.ZipFile(path) as archive:
             _check_zip(path, archive)
             _check_xml(path, archive)
-            uncached = _scan_sheets(path, archive)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles it drops
-            book = openpyxl.load_workbook(path, data_only=True)
+            sheets = _scan_sheets(path, archive)
+        book = CalamineWorkbook.from_path(str(path))
+        for name, sheet in sheets.items():
+            _fill(path, sheet, book.get_sheet_by_name(name))
     except WorkbookError:
         raise
     except DefusedXmlException:
@@ -261,8 +337,6 @@ def open_workbook(path: Path) -> tuple[openpyxl.Workbook, dict[str, set[str]]]:
     except OSError as exc:
         raise _refuse(path, "file-unreadable",
                       f"无法读取文件（{exc.strerror or type(exc).__name__}）：请检查文件权限，或关闭正在使用它的程序") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on malformed parts
-        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps defusedxml's refusal in a ValueError
-            raise _refuse(path, "xml-bomb", "工作簿中含有被禁止的 XML 实体定义，疑似恶意文件，已拒绝读取") from None
+    except (CalamineError, ParseError, KeyError, ValueError) as exc:  # malformed parts
         raise _damaged(path, exc) from None
-    return book, uncached
+    return sheets

@@ -86,7 +86,7 @@ def test_the_zip_bomb_is_real_and_never_unpacked(files, monkeypatch):
 
 
 def test_the_entity_bomb_is_refused_by_defusedxml_too(files, monkeypatch):
-    """Without the DOCTYPE check, openpyxl's defusedxml parser refuses it (wrapped in a ValueError)."""
+    """Without the DOCTYPE check, the reader fails on it and defusedxml names it while locating the damage."""
     path, _ = files["xml_entity_bomb"]
     monkeypatch.setattr(xlsx, "_check_xml", lambda path, archive: None)
     assert [p.code for p in pipeline.check(path).errors] == ["xml-bomb"]

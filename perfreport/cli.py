@@ -5,6 +5,7 @@ could not be written, 2 usage error (click's own).
 """
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -12,12 +13,14 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import OutputError
+from .contract import SHEETS
+from .errors import OutputError, Problem, Severity
 from .models import Result
 from .pipeline import build as build_report
 from .pipeline import check as check_workbook
 
 OK, FAILED = 0, 1
+WORKBOOK_GROUP = "工作簿"  # problems about the file itself (a missing sheet, an unreadable file)
 
 
 def _echo_problems(result: Result) -> None:
@@ -27,6 +30,27 @@ def _echo_problems(result: Result) -> None:
 
 def _summary(result: Result) -> str:
     return f"{result.source}：{len(result.errors)} 个错误，{len(result.warnings)} 个警告"
+
+
+def _sheet_of(problem: Problem) -> str:
+    sheet = problem.location.split("!", 1)[0]
+    return sheet if any(s.name == sheet for s in SHEETS) else WORKBOOK_GROUP
+
+
+def _echo_by_sheet(result: Result) -> None:
+    """Print the problems grouped under their sheet, in workbook order, errors first."""
+    groups: dict[str, list[Problem]] = {}
+    for problem in result.errors + result.warnings:
+        groups.setdefault(_sheet_of(problem), []).append(problem)
+    for sheet in [WORKBOOK_GROUP] + [s.name for s in SHEETS]:
+        problems = groups.get(sheet, [])
+        if not problems:
+            continue
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        counts = "，".join(f"{n} 个{word}" for n, word in ((errors, "错误"), (len(problems) - errors, "警告")) if n)
+        click.echo(f"  【{sheet}】{counts}", err=bool(errors))
+        for problem in problems:
+            click.echo(f"    {problem}", err=problem.severity is Severity.ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,17 +63,40 @@ def main() -> None:
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="每个工作簿输出一行 JSON")
 def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
-    """校验并计算得分，不生成报告；列出全部错误和警告。"""
+    """校验并计算得分，不生成报告；按工作表列出全部错误和警告。"""
     results = [check_workbook(path) for path in workbooks]
     for result in results:
         if as_json:
             click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
             continue
         click.echo(_summary(result))
-        _echo_problems(result)
+        _echo_by_sheet(result)
         if result.ok and result.scores:
             click.echo(f"  绩效评价得分：{result.scores.total} 分，评价结果等级：{result.scores.grade}")
+        elif not result.ok:
+            click.echo("  请按以上位置补充或更正后再次运行 check：后续的计算检查在这些错误更正后进行。", err=True)
     sys.exit(OK if all(r.ok for r in results) else FAILED)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="替换已有文件，旧文件保存为 NAME.bak.xlsx")
+def init(path: Path | None, force: bool) -> None:
+    """写出空白的标准工作簿：填写说明、各工作表表头、预填的指标体系、下拉列表和填写提示。
+
+    PATH 默认为当前文件夹下的“部门整体绩效评价工作簿.xlsx”；给出文件夹时写在其中。
+    """
+    from .init import target, write_blank
+
+    if target(path).suffix.lower() != ".xlsx":
+        raise click.UsageError(f"{target(path).name}：工作簿应保存为 .xlsx 文件")
+    try:
+        written = write_blank(path, force=force)
+    except OutputError as exc:
+        click.echo(f"未生成工作簿：{exc}", err=True)
+        sys.exit(FAILED)
+    click.echo(f"已生成 {written}")
+    click.echo(f"  先阅读“填写说明”工作表；填写过程中运行 perfreport check {written} 查看还缺少的内容。")
 
 
 def _outputs(workbooks: tuple[Path, ...], output: Path | None) -> list[Path | None]:
@@ -57,9 +104,88 @@ def _outputs(workbooks: tuple[Path, ...], output: Path | None) -> list[Path | No
         return [None] * len(workbooks)
     if len(workbooks) == 1 and output.suffix.lower() == ".docx":
         return [output]
-    if output.exists() and not output.is_dir():
+    if (output.exists() and not output.is_dir()) or (not output.exists() and output.suffix.lower() == ".docx"):
         raise click.UsageError("多个工作簿时 -o 应为文件夹")
     return [output / path.with_suffix(".docx").name for path in workbooks]
+
+
+# ---- --pdf ---------------------------------------------------------------------
+# `--pdf` is offered when the library supports it (pipeline.build accepts `pdf`);
+# the value is passed through unchanged, also to the batch workers. A PDF that
+# could not be made (no LibreOffice) comes back as a pdf-unavailable warning.
+def _pdf_supported() -> bool:
+    return "pdf" in inspect.signature(build_report).parameters
+
+
+def _pdf_option(command):
+    if not _pdf_supported():
+        return command
+    return click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（未安装时跳过并提示）")(command)
+
+
+def _build_single(path: Path, target: Path | None, force: bool, template: Path | None, options: dict) -> None:
+    """One workbook without --jobs: the plain output, as it has always been."""
+    try:
+        result = build_report(path, target, force=force, template=template, **options)
+    except OutputError as exc:
+        click.echo(f"{path.name}：未生成报告：{exc}", err=True)
+        sys.exit(FAILED)
+    click.echo(_summary(result))
+    _echo_problems(result)
+    if result.output:
+        click.echo(f"  已生成 {result.output}")
+        from .batch import pdf_written
+
+        pdf = pdf_written(result, options)
+        if pdf:
+            click.echo(f"  已生成 {pdf}")
+        sys.exit(OK)
+    click.echo("  有错误，未生成报告", err=True)
+    sys.exit(FAILED)
+
+
+def _interactive() -> bool:
+    """Whether progress can be a single updating line (stdout is a terminal)."""
+    return sys.stdout.isatty()
+
+
+def _finished_line(done: int, total: int, outcome) -> str:
+    name = outcome.source
+    if outcome.ok:
+        notes = f"（{outcome.warnings} 个警告）" if outcome.warnings else ""
+        written = f"{outcome.output}、{outcome.pdf}" if outcome.pdf else outcome.output
+        return f"[{done}/{total}] {name}：已生成 {written}{notes}"
+    return f"[{done}/{total}] {name}：失败：{outcome.first_error}"
+
+
+def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force: bool,
+                 template: Path | None, options: dict) -> None:
+    """Several workbooks (or --jobs): parallel builds, progress, then a summary."""
+    from .batch import build_many, workers
+
+    total = len(items)
+    outcomes = []
+    stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, **options)
+    if _interactive():
+        with click.progressbar(length=total, label="生成报告", show_pos=True, show_eta=True,
+                               item_show_func=lambda o: Path(o.source).name if o else "") as bar:
+            for outcome in stream:
+                outcomes.append(outcome)
+                bar.update(1, outcome)
+    else:
+        for outcome in stream:
+            outcomes.append(outcome)
+            click.echo(_finished_line(len(outcomes), total, outcome))
+    failed = [o for o in outcomes if not o.ok]
+    click.echo(f"完成：共 {total} 个工作簿，{total - len(failed)} 个已生成，{len(failed)} 个失败")
+    if failed:
+        order = {str(path): n for n, (path, _) in enumerate(items)}
+        click.echo("失败的工作簿：", err=True)
+        for outcome in sorted(failed, key=lambda o: order.get(o.source, 0)):
+            more = f"（共 {outcome.errors} 个错误）" if outcome.errors > 1 else ""
+            click.echo(f"  {outcome.source}：{outcome.first_error}{more}", err=True)
+        click.echo("  运行 perfreport check 工作簿.xlsx 可查看全部错误和警告。", err=True)
+    sys.exit(OK if not failed else FAILED)
 
 
 @main.command()
@@ -69,21 +195,24 @@ def _outputs(workbooks: tuple[Path, ...], output: Path | None) -> list[Path | No
 @click.option("--force", is_flag=True, help="替换已有报告，旧文件保存为 NAME.bak.docx")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="使用自定义 Word 模板")
-def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, template: Path | None) -> None:
-    """校验、计算并生成报告。"""
-    failed = 0
-    for path, target in zip(workbooks, _outputs(workbooks, output)):
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="并行生成的进程数（默认 1；0 表示每个 CPU 核一个）；显示进度并在最后汇总")
+@_pdf_option
+def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, template: Path | None,
+          jobs: int | None, **options) -> None:
+    """校验、计算并生成报告；多个工作簿时逐个汇报进度，某个失败不影响其他。"""
+    targets = _outputs(workbooks, output)
+    if len(workbooks) == 1 and jobs is None:
+        _build_single(workbooks[0], targets[0], force, template, options)
+    seen: dict[Path, Path] = {}
+    for path, target in zip(workbooks, targets):
+        final = (target or path.with_suffix(".docx")).resolve()
+        if final in seen:
+            raise click.UsageError(f"{seen[final]} 和 {path} 的报告都将写到 {final}：请分别生成或改名")
+        seen[final] = path
+    if output is not None and targets[0] is not None and targets[0].parent == output:
         try:
-            result = build_report(path, target, force=force, template=template)
-        except OutputError as exc:
-            click.echo(f"{path.name}：未生成报告：{exc}", err=True)
-            failed += 1
-            continue
-        click.echo(_summary(result))
-        _echo_problems(result)
-        if result.output:
-            click.echo(f"  已生成 {result.output}")
-        else:
-            click.echo("  有错误，未生成报告", err=True)
-            failed += 1
-    sys.exit(OK if not failed else FAILED)
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.UsageError(f"无法创建输出文件夹 {output}：{exc.strerror or exc}") from None
+    _build_batch(list(zip(workbooks, targets)), jobs, force, template, options)

@@ -12,7 +12,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from .errors import OutputError
 
@@ -34,12 +34,12 @@ class Outcome:
 
 
 def build_one(path: Path | str, output: Path | str | None = None, *, force: bool = False,
-              template: Path | str | None = None, **options: Any) -> Outcome:
+              template: Path | str | None = None, pdf: bool = False) -> Outcome:
     """Build one workbook and return its outcome; never raises for a bad workbook or a bug."""
     from .pipeline import build
 
     try:
-        result = build(path, output, force=force, template=template, **options)
+        result = build(path, output, force=force, template=template, pdf=pdf)
     except OutputError as exc:
         return Outcome(str(path), first_error=f"未生成报告：{exc}", errors=1)
     except Exception as exc:  # a bug or a broken template must not stop the batch
@@ -48,17 +48,7 @@ def build_one(path: Path | str, output: Path | str | None = None, *, force: bool
     if not result.output:
         first = str(errors[0]) if errors else "未生成报告"
         return Outcome(str(path), errors=len(errors), warnings=len(result.warnings), first_error=first)
-    pdf = pdf_written(result, options)
-    return Outcome(str(path), result.output, len(errors), len(result.warnings), pdf=pdf)
-
-
-def pdf_written(result, options: dict) -> str | None:
-    """Return the PDF written beside the report when `pdf` was asked for and LibreOffice made it."""
-    if not options.get("pdf") or not result.output:
-        return None
-    if any(p.code == "pdf-unavailable" for p in result.problems):
-        return None
-    return str(Path(result.output).with_suffix(".pdf"))
+    return Outcome(str(path), result.output, len(errors), len(result.warnings), pdf=result.pdf)
 
 
 def workers(jobs: int | None) -> int:
@@ -67,7 +57,7 @@ def workers(jobs: int | None) -> int:
 
 
 def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: bool = False,
-               template: Path | str | None = None, **options: Any) -> Iterator[Outcome]:
+               template: Path | str | None = None, pdf: bool = False) -> Iterator[Outcome]:
     """Build each (workbook, output) and yield its Outcome as it finishes.
 
     With one job the workbooks are built one after another in this process;
@@ -77,13 +67,13 @@ def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: b
     """
     if workers(jobs) == 1 or len(items) == 1:
         for path, output in items:
-            yield build_one(path, output, force=force, template=template, **options)
+            yield build_one(path, output, force=force, template=template, pdf=pdf)
         return
     from . import render  # noqa: F401  import the docx stack once; forked workers inherit it
 
     with ProcessPoolExecutor(max_workers=min(workers(jobs), len(items))) as pool:
         futures: dict[Future, Path] = {
-            pool.submit(build_one, path, output, force=force, template=template, **options): path
+            pool.submit(build_one, path, output, force=force, template=template, pdf=pdf): path
             for path, output in items}
         try:
             for future in as_completed(futures):

@@ -5,7 +5,6 @@ could not be written, 2 usage error (click's own).
 """
 from __future__ import annotations
 
-import inspect
 import json
 import sys
 from pathlib import Path
@@ -109,24 +108,10 @@ def _outputs(workbooks: tuple[Path, ...], output: Path | None) -> list[Path | No
     return [output / path.with_suffix(".docx").name for path in workbooks]
 
 
-# ---- --pdf ---------------------------------------------------------------------
-# `--pdf` is offered when the library supports it (pipeline.build accepts `pdf`);
-# the value is passed through unchanged, also to the batch workers. A PDF that
-# could not be made (no LibreOffice) comes back as a pdf-unavailable warning.
-def _pdf_supported() -> bool:
-    return "pdf" in inspect.signature(build_report).parameters
-
-
-def _pdf_option(command):
-    if not _pdf_supported():
-        return command
-    return click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（未安装时跳过并提示）")(command)
-
-
-def _build_single(path: Path, target: Path | None, force: bool, template: Path | None, options: dict) -> None:
+def _build_single(path: Path, target: Path | None, force: bool, template: Path | None, pdf: bool) -> None:
     """One workbook without --jobs: the plain output, as it has always been."""
     try:
-        result = build_report(path, target, force=force, template=template, **options)
+        result = build_report(path, target, force=force, template=template, pdf=pdf)
     except OutputError as exc:
         click.echo(f"{path.name}：未生成报告：{exc}", err=True)
         sys.exit(FAILED)
@@ -134,11 +119,8 @@ def _build_single(path: Path, target: Path | None, force: bool, template: Path |
     _echo_problems(result)
     if result.output:
         click.echo(f"  已生成 {result.output}")
-        from .batch import pdf_written
-
-        pdf = pdf_written(result, options)
-        if pdf:
-            click.echo(f"  已生成 {pdf}")
+        if result.pdf:
+            click.echo(f"  已生成 {result.pdf}")
         sys.exit(OK)
     click.echo("  有错误，未生成报告", err=True)
     sys.exit(FAILED)
@@ -159,13 +141,13 @@ def _finished_line(done: int, total: int, outcome) -> str:
 
 
 def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force: bool,
-                 template: Path | None, options: dict) -> None:
+                 template: Path | None, pdf: bool) -> None:
     """Several workbooks (or --jobs): parallel builds, progress, then a summary."""
     from .batch import build_many, workers
 
     total = len(items)
     outcomes = []
-    stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, **options)
+    stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, pdf=pdf)
     if _interactive():
         with click.progressbar(length=total, label="生成报告", show_pos=True, show_eta=True,
                                item_show_func=lambda o: Path(o.source).name if o else "") as bar:
@@ -197,13 +179,13 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
               help="使用自定义 Word 模板")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="并行生成的进程数（默认 1；0 表示每个 CPU 核一个）；显示进度并在最后汇总")
-@_pdf_option
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，并填入目录页码（未安装时跳过并提示）")
 def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, template: Path | None,
-          jobs: int | None, **options) -> None:
+          jobs: int | None, pdf: bool) -> None:
     """校验、计算并生成报告；多个工作簿时逐个汇报进度，某个失败不影响其他。"""
     targets = _outputs(workbooks, output)
     if len(workbooks) == 1 and jobs is None:
-        _build_single(workbooks[0], targets[0], force, template, options)
+        _build_single(workbooks[0], targets[0], force, template, pdf)
     seen: dict[Path, Path] = {}
     for path, target in zip(workbooks, targets):
         final = (target or path.with_suffix(".docx")).resolve()
@@ -215,4 +197,4 @@ def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, templat
             output.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise click.UsageError(f"无法创建输出文件夹 {output}：{exc.strerror or exc}") from None
-    _build_batch(list(zip(workbooks, targets)), jobs, force, template, options)
+    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf)

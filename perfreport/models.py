@@ -163,7 +163,8 @@ class Result:
     source: str
     problems: list[Problem] = field(default_factory=list)
     scores: Scores | None = None
-    output: str | None = None
+    output: str | None = None  # the report written
+    pdf: str | None = None  # its PDF, when --pdf was asked and LibreOffice made it
 
     @property
     def errors(self) -> list[Problem]:
@@ -196,4 +197,6 @@ class Result:
             out["figures"] = {name: figure.prose() for name, figure in s.figures.items()}
         if self.output:
             out["output"] = self.output
+        if self.pdf:
+            out["pdf"] = self.pdf
         return out

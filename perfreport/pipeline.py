@@ -209,9 +209,10 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
                                      f"{str(exc).rstrip('：')}：请检查自定义模板，以及工作簿引用的图片（基本信息“二维码图片”）是否为 PNG/JPEG 图片"))
         return result
     write_atomically(rendered.data, target, force)
+    result.output = str(target)
     if document is not None:
         write_atomically(document, target.with_suffix(".pdf"), force)
-    result.output = str(target)
+        result.pdf = str(target.with_suffix(".pdf"))
     return result
 
 

@@ -176,15 +176,8 @@ def test_outcome_is_ok_only_with_a_report():
     assert not Outcome("a.xlsx", first_error="x").ok
 
 
-# ---- the --pdf hook ----------------------------------------------------------
+# ---- --pdf ----------------------------------------------------------------------
 
-@pytest.mark.skipif(cli._pdf_supported(), reason="the library supports PDF: --pdf is offered")
-def test_pdf_is_not_offered_before_the_library_supports_it(books):
-    result = _invoke("build", books["a"], "--pdf")
-    assert result.exit_code == 2 and "--pdf" in result.output
-
-
-@pytest.mark.skipif(not cli._pdf_supported(), reason="the library does not support PDF yet")
 def test_pdf_is_skipped_cleanly_without_libreoffice(books, tmp_path, monkeypatch):
     empty = tmp_path / "bin"
     empty.mkdir()

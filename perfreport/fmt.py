@@ -58,12 +58,20 @@ def table_rate(fraction: Decimal | None) -> str:
 
 
 def cn_number(n: int) -> str:
-    """Chinese numeral for 1..99: 一, 十, 十二, 二十, 三十五."""
-    if not 0 < n < 100:
-        raise ValueError(n)
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
-    return head + (CN_DIGITS[ones] if ones else "")
+    """Chinese numeral as a heading counts: 一, 十, 十二, 二十, 一百零五, 一千二百; digits from 10000."""
+    if n <= 0 or n >= 10000:
+        return str(n)
+    if n < 20:
+        return ("十" if n >= 10 else "") + (CN_DIGITS[n % 10] if n % 10 else "")
+    text, gap = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            text += ("零" if gap and text else "") + CN_DIGITS[digit] + unit
+            gap = False
+        else:
+            gap = True
+    return text
 
 
 def cn_count(n: int) -> str:

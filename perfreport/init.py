@@ -294,7 +294,7 @@ def write_blank(path: Path | str | None = None, *, force: bool = False) -> Path:
     as NAME.bak.xlsx); raises OutputError with a message for the user.
     """
     from .errors import OutputError
-    from .pipeline import write_atomically
+    from .output import write_atomically
 
     output = target(path)
     if output.suffix.lower() != ".xlsx":

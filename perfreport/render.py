@@ -21,8 +21,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+import jinja2
 from jinja2 import Environment, StrictUndefined
 from lxml import etree
+
+from . import cache
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
 TOC_MARKER = "〔目录〕"
@@ -40,7 +43,11 @@ PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
 
 
 class _Template(DocxTemplate):
-    """docxtpl with a strict parse, and its costly passes limited to what needs them."""
+    """docxtpl with a strict parse, its costly passes limited to what needs them, its preparation cached."""
+
+    def __init__(self, path: str, cache_folder: Path | None):
+        super().__init__(path)
+        self.cache = cache_folder
 
     def fix_tables(self, xml: str):
         """Parse the rendered body strictly, as part of the whole document; return the new root.
@@ -68,6 +75,26 @@ class _Template(DocxTemplate):
         self.docx.part._element = root  # noqa: SLF001 - python-docx keeps the root here
         self.docx._element = root  # noqa: SLF001
         self.docx._Document__body = None  # noqa: SLF001 - the cached body proxy
+
+    def patch_xml(self, src_xml: str) -> str:
+        """docxtpl's preparation of the template XML, remembered between runs."""
+        return cache.remembered(src_xml, super().patch_xml, self.cache)
+
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        """docxtpl 0.20.2's render of one part, the template compiled once and then loaded from the cache."""
+        src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        self.current_rendering_part = part
+        try:
+            rendered = jinja_env.get_template(jinja_env.loader.add(src_xml)).render(context)
+        except jinja2.TemplateError as exc:
+            if getattr(exc, "lineno", None) is not None:  # docxtpl's hint: the text around the failing line
+                lines = src_xml.splitlines()[max(exc.lineno - 4, 0): exc.lineno + 3]
+                exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in lines]
+            raise
+        rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
+        for escaped, tag in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+            rendered = rendered.replace(escaped, tag)
+        return self.resolve_listing(rendered)
 
     def resolve_listing(self, xml: str) -> str:
         """Turn \\n, \\a, \\t, \\f into breaks, paragraphs and tabs, visiting only paragraphs holding one."""
@@ -260,11 +287,12 @@ class Rendered:
 
 def render(context: dict, template: Path | str | None = None, pages: dict[str, int] | None = None) -> Rendered:
     """Return the report .docx rendered from `context`; `pages` fills the 目录's page numbers."""
-    tpl = _Template(str(template_path(template)))
+    tpl = _Template(str(template_path(template)), cache.folder())
     values = dict(context)
     qr = context["letter"]["qr"]
     values["qr_image"] = InlineImage(tpl, qr, width=Mm(30)) if qr else ""
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
+                      loader=cache.Sources(), bytecode_cache=cache.bytecode(tpl.cache))
     try:
         tpl.render(values, env)
     except TemplateError:

@@ -36,6 +36,12 @@ class Run:
         return self.crashed is not None or "Traceback (most recent call last)" in self.output
 
 
+@pytest.fixture(scope="session", autouse=True)
+def template_cache(tmp_path_factory):
+    """Keep the tests' prepared templates out of the user's cache folder."""
+    os.environ["PERFREPORT_CACHE"] = str(tmp_path_factory.mktemp("template-cache"))
+
+
 @pytest.fixture(scope="session")
 def sample() -> Path:
     """The sample workbook (read it, never write it: copy it to tmp_path first)."""

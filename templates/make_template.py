@@ -669,9 +669,18 @@ def drop_styles_with_effects(doc) -> None:
             doc.part.drop_rel(rid)
 
 
+def drop_thumbnail(doc) -> None:
+    """Remove the python-docx default's thumbnail: a picture of a blank page would stand for every report."""
+    rels = doc.part.package.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            rels.pop(rid)
+
+
 def main() -> None:
     doc = Document()
     drop_styles_with_effects(doc)
+    drop_thumbnail(doc)
     for p in list(doc.paragraphs):
         p._p.getparent().remove(p._p)
     define_styles(doc)

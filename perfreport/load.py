@@ -14,14 +14,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-
 from . import contract
 from .contract import Field, Kind, Sheet
 from .errors import Problem, error, warning
 from .fmt import ReportDate, percent
 from .models import Record, Workbook
-from .xlsx import Sheet as Grid
-from .xlsx import column_letter, open_workbook
+from .xlsx import Grid, column_letter, open_workbook
 
 MAX_TEXT = 32767  # Excel's own limit for one cell
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (after its 1900 leap-year slip)

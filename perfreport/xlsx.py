@@ -196,8 +196,8 @@ class Cell:
 
 
 @dataclass
-class Sheet:
-    """One worksheet: its non-blank cells by row and column (1-based), and what the XML adds."""
+class Grid:
+    """One worksheet as read: its non-blank cells by row and column (1-based), and what the XML adds."""
 
     title: str
     rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
@@ -222,7 +222,7 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[bytes]:
     return found
 
 
-def _scan_sheets(path: Path, archive: zipfile.ZipFile) -> dict[str, Sheet]:
+def _scan_sheets(path: Path, archive: zipfile.ZipFile) -> dict[str, Grid]:
     """Return each sheet with its merged areas, uncached formulas and percentage cells.
 
     Refuses a sheet whose part is missing or empty, and a merged area or a
@@ -230,7 +230,7 @@ def _scan_sheets(path: Path, archive: zipfile.ZipFile) -> dict[str, Sheet]:
     """
     names = set(archive.namelist())
     percent_styles = _percent_styles(archive)
-    sheets: dict[str, Sheet] = {}
+    sheets: dict[str, Grid] = {}
     cells = 0
     for name, part in _sheet_parts(archive).items():
         if part not in names:
@@ -241,7 +241,7 @@ def _scan_sheets(path: Path, archive: zipfile.ZipFile) -> dict[str, Sheet]:
                           f"工作表“{name}”的内容（{part}）是空的（0 字节），文件已损坏：{REPAIR}，"
                           "或从标准模板重新复制该工作表", name)
         xml = archive.read(part)
-        sheet = Sheet(name, merged=[Area.parse(ref.decode()) for ref in MERGE.findall(xml)])
+        sheet = Grid(name, merged=[Area.parse(ref.decode()) for ref in MERGE.findall(xml)])
         largest = max(sheet.merged, key=lambda a: a.size, default=None)
         if largest is not None and largest.size > MAX_MERGED_CELLS:
             raise _refuse(path, "merged-too-large",
@@ -259,7 +259,7 @@ def _scan_sheets(path: Path, archive: zipfile.ZipFile) -> dict[str, Sheet]:
     return sheets
 
 
-def _fill(path: Path, sheet: Sheet, values) -> None:
+def _fill(path: Path, sheet: Grid, values) -> None:
     """Put the non-blank values the reader found into `sheet`, refusing a sheet too wide to hold."""
     if values.height * values.width > MAX_AREA:
         last = f"{column_letter(values.end[1] + 1)}{values.end[0] + 1}"
@@ -313,7 +313,7 @@ def _damaged(path: Path, exc: Exception) -> WorkbookError:
     return _refuse(path, "damaged-file", f"工作簿内容已损坏（{part} {detail}），无法读取：{REPAIR}")
 
 
-def open_workbook(path: Path) -> dict[str, Sheet]:
+def open_workbook(path: Path) -> dict[str, Grid]:
     """Return every sheet of the workbook by its name, with its values.
 
     Raises WorkbookError with a one-sentence Chinese message for anything that

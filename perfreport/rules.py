@@ -2,7 +2,7 @@
 
 Each rule is registered in `RULES` under the name the workbook's 评分方式 column
 uses and is called with keyword arguments only. All arithmetic is Decimal. Rules
-return unrounded scores; the caller rounds each 三级 score with `round2` and
+return unrounded scores; the caller rounds each 三级 score with `fmt.round2` and
 formats every figure itself.
 """
 from __future__ import annotations
@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
-
-from .fmt import round2, round_rate  # noqa: F401  (part of this module's interface)
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -13,9 +13,9 @@ from typing import Any, Callable
 from . import contract
 from .contract import Kind
 from .errors import Problem, error, warning
-from .fmt import Figure, amount, rate
+from .fmt import Figure, amount, rate, round2, round_rate
 from .models import Checked, Group, Indicator, IndicatorScore, Scores
-from .rules import RULES, RuleError, completion, grade, question_satisfaction, round2, round_rate
+from .rules import RULES, RuleError, completion, grade, question_satisfaction
 
 ZERO = Decimal(0)
 SAMPLING_COUNT, SAMPLING_FUNDS = Decimal("0.3"), Decimal("0.6")

@@ -5,16 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfreport.rules import (
-    DEFAULT_BANDS,
-    RULES,
-    Outcome,
-    RuleError,
-    grade,
-    question_satisfaction,
-    round2,
-    round_rate,
-)
+from perfreport.fmt import round2, round_rate
+from perfreport.rules import DEFAULT_BANDS, RULES, Outcome, RuleError, grade, question_satisfaction
 
 D = Decimal
 

@@ -24,7 +24,7 @@ TABLE_NUMBER = re.compile(r"[\[［【]\s*表号\s*[:：]\s*(.+?)\s*[\]］】]")
 REF = "\x00"  # brackets a table reference until every table has its number
 CLOSING = "。！？；：…"
 CELL_BREAK = "\a"  # docxtpl: a new paragraph inside the same cell
-PLACEABLE = ("工作组", "预算执行进度", "政策梳理", "复评项目")
+PLACEABLE = {"工作组": "评价工作组", "预算执行进度": "预算执行进度", "政策梳理": "政策梳理", "复评项目": "复评项目"}  # -> sheet
 STANDARD_SECTIONS = ("评价目的", "评价对象", "评价范围", "评价思路", "评价重点", "评价方法", "呈报函正文")
 IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
 OPEN_SECTION = {"基本问题": "基本问题", "满意度问题": "满意度问题", "开放问题": "相关建议"}
@@ -86,9 +86,9 @@ class Composer:
         return TABLE_NUMBER.sub(number, PLACEHOLDER.sub(figure, text or ""))
 
     def _table_name(self, name: str, record: Record, field: str) -> str:
-        if name not in PLACEABLE + tuple(self.TABLE_TITLES):
+        if name not in self.TABLE_TITLES:
             self.problems.append(error("unknown-table", record.where(field),
-                                       f"没有名为“{name}”的表：可用 {'、'.join(PLACEABLE + tuple(self.TABLE_TITLES))}"))
+                                       f"没有名为“{name}”的表：可用 {'、'.join(self.TABLE_TITLES)}"))
         return name
 
     def flow(self, record: Record, field: str, *, tables: bool = True, close: bool = False) -> list[dict]:
@@ -260,6 +260,11 @@ class Composer:
         return self.figures["评价年度"]
 
     @property
+    def annual_goals(self) -> list:
+        """The 目标对比 rows of the 年度整体绩效目标表 (列入年度目标表 not 否)."""
+        return [g for g in self.checked.goals if g.record["列入年度目标表"] != "否"]
+
+    @property
     def duties(self) -> list[str]:
         seen: list[str] = []
         for goal in self.checked.goals:
@@ -328,7 +333,7 @@ class Composer:
         rows = [{"c0": str(g.record["职责序号"] or ""), "c1": g.record["部门职责"], "c2": g.record["职责"] or "",
                  "c3": g.record["职责目标"] or "", "c4": g.record["绩效指标"],
                  "c5": (g.record["目标值"] or "").replace("\n", CELL_BREAK)}
-                for g in self.checked.goals if g.record["列入年度目标表"] != "否"]
+                for g in self.annual_goals]
         return self.table("年度目标", "年度目标", self.year + self.TABLE_TITLES["年度目标"], rows)
 
     def chapter2(self) -> dict:
@@ -413,10 +418,9 @@ class Composer:
         f = self.figures
         info = self.wb.records["基本信息"]
         goals: dict[tuple, list[str]] = {}
-        for g in self.checked.goals:
-            if g.record["列入年度目标表"] != "否":
-                key = (g.record["职责序号"], g.record["部门职责"])
-                goals.setdefault(key, []).append(f"{g.record['绩效指标']}{(g.record['目标值'] or '').replace(chr(10), '')}")
+        for g in self.annual_goals:
+            key = (g.record["职责序号"], g.record["部门职责"])
+            goals.setdefault(key, []).append(f"{g.record['绩效指标']}{(g.record['目标值'] or '').replace(chr(10), '')}")
         goal_lines = [f"{no or i}.{duty}：{'、'.join(items)}" for i, ((no, duty), items) in enumerate(goals.items(), 1)]
         goal_lines = [line + ("；" if i < len(goal_lines) else "。") for i, line in enumerate(goal_lines, 1)]
 
@@ -532,8 +536,7 @@ class Composer:
                                            f"引用了表“{name}”的表号，但该表没有出现在报告中：请用 [表:{name}] 放置它"))
 
     def check_unplaced(self) -> None:
-        filled = {"工作组": "评价工作组", "预算执行进度": "预算执行进度", "政策梳理": "政策梳理", "复评项目": "复评项目"}
-        for name, sheet in filled.items():
+        for name, sheet in PLACEABLE.items():
             if name not in self.placed and self.wb.tables[sheet]:
                 self.problems.append(warning("table-not-placed", sheet,
                                              f"“{sheet}”有数据，但正文中没有 [表:{name}] 标记，报告中不会出现该表"))

@@ -15,6 +15,8 @@ from perfreport import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_workbooks" / "shizhong_gxj_2023.xlsx"
+# every `python -m perfreport` a test starts runs the working tree, never an installed copy
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 
 @dataclass(frozen=True)

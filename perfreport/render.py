@@ -295,6 +295,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     values["qr_image"] = InlineImage(tpl, qr, width=Mm(30)) if qr else ""
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                       loader=cache.Sources(), bytecode_cache=cache.bytecode(tpl.cache))
+    env.filters["balance"] = typeset.balance
     try:
         tpl.render(values, env)
     except TemplateError:

@@ -105,8 +105,8 @@ def define_styles(doc) -> None:
     rpr.append(parse_xml(f'<w:lang {W} w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
     style(doc, "Normal", indent=2)
     # Title carries the title font; the other title styles take it from there, so a firm changes one style
-    style(doc, "Title", font=TITLE_FONT, size=22, align="center", line=None, before=0, after=12)
-    style(doc, "Subtitle", font=KAITI, size=16, align="center", line=None)
+    style(doc, "Title", font=TITLE_FONT, size=22, align="center", line=None, before=0, after=12, keep_next=True)
+    style(doc, "Subtitle", font=KAITI, size=16, align="center", line=None, keep_next=True)
     style(doc, "Heading 1", font=HEITI, indent=2, outline=0, keep_next=True)
     style(doc, "Heading 2", font=KAITI, indent=2, outline=1, keep_next=True)
     style(doc, "Heading 3", font=FANGSONG, bold=True, indent=2, outline=2, keep_next=True)
@@ -115,8 +115,8 @@ def define_styles(doc) -> None:
     style(doc, "封面标题", font=None, base="Title", size=26, align="center", line=None, after=6)
     style(doc, "封面信息", font=FANGSONG, size=16, align="center", line=36)
     style(doc, "目录标题", font=HEITI, size=22, align="center", line=None, after=18)
-    style(doc, "附件编号", font=HEITI, size=16, align="left", line=None, after=6)
-    style(doc, "附件标题", font=None, base="Title", size=18, align="center", line=None, after=6)
+    style(doc, "附件编号", font=HEITI, size=16, align="left", line=None, after=6, keep_next=True)
+    style(doc, "附件标题", font=None, base="Title", size=18, align="center", line=None, after=6, keep_next=True)
     style(doc, "表题", font=HEITI, size=12, align="center", line=None, before=6, after=3, keep_next=True)
     style(doc, "表单位", font=FANGSONG, size=10.5, align="right", line=None, keep_next=True)
     style(doc, "表注", font=FANGSONG, size=10.5, align="left", line=None, after=6)
@@ -137,7 +137,8 @@ def define_styles(doc) -> None:
     style(doc, "称呼", font=FANGSONG, size=16, align="left", line=28)
     style(doc, "页码", font=SONGTI, size=14, align="center", line=None)
     for level, name in ((1, "toc 1"), (2, "toc 2")):
-        st = style(doc, name, font=HEITI if level == 1 else FANGSONG, size=14, align="left", line=26, base="Normal")
+        # 20 pt lines: the 目录 of a report of the sample's size (27 entries) fits one page
+        st = style(doc, name, font=HEITI if level == 1 else FANGSONG, size=14, align="left", line=20, base="Normal")
         builtin(st, f"TOC{level}", priority=39)  # Word's built-in id, which the renderer's TOC entries use
         ppr = st.element.get_or_add_pPr()
         ppr.insert(0, parse_xml(f'<w:tabs {W}><w:tab w:val="right" w:leader="dot" '
@@ -377,11 +378,11 @@ def each(doc, expr: str, text: str = "{{ x }}", style_name: str = "Normal") -> N
 def cover(doc) -> None:
     for _ in range(3):
         para(doc, "", "封面信息")
-    para(doc, "{{ unit }}{{ year }}年度部门整体", "封面标题")
-    para(doc, "绩效评价报告", "封面标题")
+    # balance: line breaks after the unit name and before 绩效评价报告, lines as even as fit (26 pt: 17 ems a line)
+    para(doc, '{{ [unit, year ~ "年度部门整体", "绩效评价报告"] | balance(16) }}', "封面标题")
     for _ in range(5):
         para(doc, "", "封面信息")
-    para(doc, "第三方机构名称（盖章）：{{ cover.agency }}", "封面信息")
+    para(doc, '{{ ["第三方机构名称（盖章）：", cover.agency] | balance(27) }}', "封面信息")
     para(doc, "项目主评人：{{ cover.lead }}", "封面信息")
     para(doc, "{{ cover.date }}", "封面信息")
 
@@ -658,7 +659,8 @@ def page_setup(section, landscape: bool = False) -> None:
     else:
         section.top_margin, section.bottom_margin = Mm(37), Mm(35)
         section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance, section.footer_distance = Mm(15), Mm(25)
+    # the page number's line (about 6 mm) sits 7 mm below the text block (GB/T 9704), inside the bottom margin
+    section.header_distance, section.footer_distance = Mm(15), section.bottom_margin - Mm(7 + 6)
 
 
 def page_numbers(section, start: int | None) -> None:
@@ -787,6 +789,20 @@ def settings(doc) -> None:
     part._element = root
 
 
+def compact_section_breaks(doc) -> None:
+    """Make the empty paragraphs that carry a section break one point high.
+
+    A full 28 pt line there can spill onto a page of its own and leave it blank.
+    """
+    for ppr in doc.element.body.iter(qn("w:pPr")):
+        section = ppr.find(qn("w:sectPr"))
+        if section is None or "".join(ppr.getparent().itertext()).strip():
+            continue
+        section.addprevious(parse_xml(f'<w:spacing {W} w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'))
+        section.addprevious(parse_xml(f'<w:ind {W} w:firstLine="0" w:firstLineChars="0"/>'))
+        section.addprevious(parse_xml(f'<w:rPr {W}><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'))
+
+
 def main() -> None:
     doc = Document()
     drop_styles_with_effects(doc)
@@ -816,6 +832,7 @@ def main() -> None:
     continue_numbering(closing)
     no_page_numbers(closing)
     letter(doc)
+    compact_section_breaks(doc)
     font_table(doc)
     theme_fonts(doc)
     settings(doc)

@@ -170,6 +170,21 @@ def test_document_ids_come_from_the_report(reports):
     assert docprops.document_ids(body) == docprops.document_ids(body)
 
 
+# ---- page setup ---------------------------------------------------------------------------------
+def test_footers_fit_in_the_bottom_margin_and_section_breaks_are_one_point_high():
+    body = part(template_path(), "word/document.xml")
+    line = 14 * 1.3 * 20  # the page number: 14 pt, one line, in twips
+    for section in body.iter(f"{W}sectPr"):
+        margin = section.find(f"{W}pgMar")
+        gap = (int(margin.get(f"{W}bottom")) - int(margin.get(f"{W}footer")) - line) / 56.69  # mm
+        assert gap >= 6  # the page number sits below the text block (GB/T 9704: 7 mm), not against it
+    breaks = [s.getparent().getparent() for s in body.iter(f"{W}sectPr") if s.getparent().tag == f"{W}pPr"]
+    assert len(breaks) == 3
+    for p in breaks:
+        spacing = p.find(f"{W}pPr/{W}spacing")
+        assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("20", "exact")
+
+
 # ---- balanced title lines -----------------------------------------------------------------------
 @pytest.mark.parametrize("parts, width, lines", [
     (["枣庄市市中区工业和信息化局", "2023年度部门整体", "绩效评价报告"], 16,
@@ -185,3 +200,10 @@ def test_document_ids_come_from_the_report(reports):
 ])
 def test_balanced_title_lines(parts, width, lines):
     assert typeset.balance(parts, width).split("\n") == lines
+
+
+def test_cover_title_breaks_after_the_unit_name(reports):
+    body = part(reports["other"], "word/document.xml")
+    cover = next(p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle[@{W}val='封面标题']") is not None)
+    pieces = [(el.text if el.tag == f"{W}t" else "\n") for el in cover.iter(f"{W}t", f"{W}br")]
+    assert "".join(pieces) == "云岭县农业农村局\n2025年度部门整体绩效评价报告"

@@ -28,7 +28,7 @@ from docx.shared import Mm
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from a checkout
-from perfreport import docprops  # noqa: E402
+from perfreport import docprops, typeset  # noqa: E402
 
 OUT = Path(__file__).with_name("部门整体绩效评价报告.docx")
 W = nsdecls("w")
@@ -789,6 +789,12 @@ def settings(doc) -> None:
     part._element = root
 
 
+def hint_footers(doc) -> None:
+    """Give the page numbers' dashes (— 1 —) the East Asian font hint, as the renderer does in the body."""
+    for section in doc.sections:
+        typeset.mark_east_asian(section.footer._element)  # noqa: SLF001 - the footer part's root
+
+
 def compact_section_breaks(doc) -> None:
     """Make the empty paragraphs that carry a section break one point high.
 
@@ -833,6 +839,7 @@ def main() -> None:
     no_page_numbers(closing)
     letter(doc)
     compact_section_breaks(doc)
+    hint_footers(doc)
     font_table(doc)
     theme_fonts(doc)
     settings(doc)

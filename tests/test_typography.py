@@ -53,6 +53,8 @@ def test_every_run_with_quotes_or_dashes_hints_the_east_asian_font(reports):
     runs = [r for r in body.iter(f"{W}r") if typeset.AMBIGUOUS.search("".join(t.text or "" for t in r.iter(f"{W}t")))]
     text = "".join(t.text or "" for r in runs for t in r.iter(f"{W}t"))
     assert text.count("“") + text.count("”") >= 400 and text.count("—") >= 80 and text.count("…") >= 8  # 450, 89, 8
+    runs += [r for footer in parts(reports["sample"], r"word/footer\d+\.xml") for r in footer.iter(f"{W}r")
+             if "—" in "".join(t.text or "" for t in r.iter(f"{W}t"))]  # the page numbers' — 1 —
     unhinted = [r for r in runs if r.find(f"{W}rPr/{W}rFonts[@{W}hint='eastAsia']") is None]
     assert unhinted == []
 

@@ -147,7 +147,7 @@ def define_styles(doc) -> None:
 
 
 def builtin(st, style_id: str, priority: int) -> None:
-    """Make `st` Word's built-in style of its name, not a custom one (Word keeps its formatting when it rebuilds the 目录)."""
+    """Make `st` Word's built-in style of its name, not a custom one: an updated 目录 keeps its formatting."""
     st.style_id = style_id
     st.element.attrib.pop(qn("w:customStyle"), None)
     for tag in ("w:uiPriority", "w:semiHidden", "w:unhideWhenUsed"):

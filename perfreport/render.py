@@ -25,7 +25,7 @@ import jinja2
 from jinja2 import Environment, StrictUndefined
 from lxml import etree
 
-from . import cache
+from . import cache, docprops, typeset
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
 TOC_MARKER = "〔目录〕"
@@ -244,8 +244,9 @@ def _escape(text: str) -> str:
 
 # ---- document --------------------------------------------------------------
 def _settings(document) -> None:
-    """Ask Word to refresh fields (the TOC) when the file opens; schema order kept."""
+    """Ask Word to refresh fields (the TOC) when the file opens, schema order kept; derive the document ids."""
     settings = document.settings.element
+    docprops.set_document_ids(settings, etree.tostring(document.element.body))
     if settings.find(qn("w:updateFields")) is None:
         settings.insert_element_before(
             parse_xml(f'<w:updateFields {W} w:val="true"/>'),
@@ -265,6 +266,7 @@ def _properties(document, context: dict) -> None:
     core.revision = 1
     year, month, day = context["report_date"]
     core.created = core.modified = datetime(year, month, day or 1)
+    docprops.set_app(document, docprops.app_xml(docprops.counts(document.element.body), context["agency"]))
 
 
 def _reproducible(data: bytes) -> bytes:
@@ -293,6 +295,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     values["qr_image"] = InlineImage(tpl, qr, width=Mm(30)) if qr else ""
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                       loader=cache.Sources(), bytecode_cache=cache.bytecode(tpl.cache))
+    env.filters["balance"] = typeset.balance
     try:
         tpl.render(values, env)
     except TemplateError:
@@ -304,6 +307,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     body = document.element.body
     merge_vertically(body)
     headings = write_toc(body, pages)
+    typeset.mark_east_asian(body)
     _settings(document)
     _properties(document, context)
     buffer = io.BytesIO()

@@ -15,6 +15,7 @@ Tables that the post-render pass merges vertically carry the Alt-Text
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from docx import Document
@@ -22,7 +23,12 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from a checkout
+from perfreport import docprops, typeset  # noqa: E402
 
 OUT = Path(__file__).with_name("部门整体绩效评价报告.docx")
 W = nsdecls("w")
@@ -36,17 +42,25 @@ LATIN = "Times New Roman"
 
 # ---------------------------------------------------------------- styles
 def _fonts(rpr, east_asia: str) -> None:
+    """Name the fonts explicitly (no theme fonts) and hint that ambiguous characters take the East Asian one.
+
+    Quotes, dashes and ellipses are drawn with the East Asian font only under
+    w:hint="eastAsia" (see perfreport/typeset.py, which marks the rendered runs too).
+    """
     for old in rpr.findall(qn("w:rFonts")):
         rpr.remove(old)
-    rpr.insert(0, parse_xml(f'<w:rFonts {W} w:ascii="{LATIN}" w:hAnsi="{LATIN}" '
+    rpr.insert(0, parse_xml(f'<w:rFonts {W} w:hint="eastAsia" w:ascii="{LATIN}" w:hAnsi="{LATIN}" '
                             f'w:eastAsia="{east_asia}" w:cs="{LATIN}"/>'))
 
 
-def style(doc, name: str, *, font: str = FANGSONG, size: float = 16, bold: bool = False,
+def style(doc, name: str, *, font: str | None = FANGSONG, size: float = 16, bold: bool = False,
           align: str = "both", indent: int = 0, line: float | None = 28, before: float = 0,
           after: float = 0, outline: int | None = None, keep_next: bool = False,
           base: str | None = None, color: str | None = None):
-    """Define (or redefine) a paragraph style; sizes in points, indent in characters."""
+    """Define (or redefine) a paragraph style; sizes in points, indent in characters.
+
+    `font=None` names no font: the style takes its base style's (the title styles take Title's).
+    """
     styles = doc.styles
     st = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     if base:
@@ -55,7 +69,8 @@ def style(doc, name: str, *, font: str = FANGSONG, size: float = 16, bold: bool 
     rpr = st.element.get_or_add_rPr()
     for child in list(rpr):
         rpr.remove(child)
-    _fonts(rpr, font)
+    if font:
+        _fonts(rpr, font)
     if bold:
         rpr.append(parse_xml(f"<w:b {W}/>"))
         rpr.append(parse_xml(f"<w:bCs {W}/>"))
@@ -89,18 +104,19 @@ def define_styles(doc) -> None:
         rpr.remove(lang)
     rpr.append(parse_xml(f'<w:lang {W} w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
     style(doc, "Normal", indent=2)
-    style(doc, "Title", font=TITLE_FONT, size=22, align="center", line=None, before=0, after=12)
-    style(doc, "Subtitle", font=KAITI, size=16, align="center", line=None)
+    # Title carries the title font; the other title styles take it from there, so a firm changes one style
+    style(doc, "Title", font=TITLE_FONT, size=22, align="center", line=None, before=0, after=12, keep_next=True)
+    style(doc, "Subtitle", font=KAITI, size=16, align="center", line=None, keep_next=True)
     style(doc, "Heading 1", font=HEITI, indent=2, outline=0, keep_next=True)
     style(doc, "Heading 2", font=KAITI, indent=2, outline=1, keep_next=True)
     style(doc, "Heading 3", font=FANGSONG, bold=True, indent=2, outline=2, keep_next=True)
     style(doc, "Heading 4", font=FANGSONG, indent=2, outline=3, keep_next=True)
     style(doc, "Heading 5", font=FANGSONG, indent=2, outline=4, keep_next=True)
-    style(doc, "封面标题", font=TITLE_FONT, size=26, align="center", line=None, after=6)
+    style(doc, "封面标题", font=None, base="Title", size=26, align="center", line=None, after=6)
     style(doc, "封面信息", font=FANGSONG, size=16, align="center", line=36)
     style(doc, "目录标题", font=HEITI, size=22, align="center", line=None, after=18)
-    style(doc, "附件编号", font=HEITI, size=16, align="left", line=None, after=6)
-    style(doc, "附件标题", font=TITLE_FONT, size=18, align="center", line=None, after=6)
+    style(doc, "附件编号", font=HEITI, size=16, align="left", line=None, after=6, keep_next=True)
+    style(doc, "附件标题", font=None, base="Title", size=18, align="center", line=None, after=6, keep_next=True)
     style(doc, "表题", font=HEITI, size=12, align="center", line=None, before=6, after=3, keep_next=True)
     style(doc, "表单位", font=FANGSONG, size=10.5, align="right", line=None, keep_next=True)
     style(doc, "表注", font=FANGSONG, size=10.5, align="left", line=None, after=6)
@@ -112,7 +128,7 @@ def define_styles(doc) -> None:
     style(doc, "附表正文", font=FANGSONG, size=9, align="left", line=None)
     style(doc, "总览正文", font=FANGSONG, size=12, align="both", indent=2, line=20)
     style(doc, "总览小标题", font=FANGSONG, size=12, bold=True, align="left", line=20)
-    style(doc, "函头", font=TITLE_FONT, size=26, align="center", line=None, after=12, color="FF0000")
+    style(doc, "函头", font=None, base="Title", size=26, align="center", line=None, after=12, color="FF0000")
     number = style(doc, "函文号", font=FANGSONG, size=16, align="center", line=None, after=24)
     # the red rule under the letterhead's reference number (版头分隔线)
     number.element.get_or_add_pPr().insert(0, parse_xml(
@@ -121,12 +137,29 @@ def define_styles(doc) -> None:
     style(doc, "称呼", font=FANGSONG, size=16, align="left", line=28)
     style(doc, "页码", font=SONGTI, size=14, align="center", line=None)
     for level, name in ((1, "toc 1"), (2, "toc 2")):
-        st = style(doc, name, font=HEITI if level == 1 else FANGSONG, size=14, align="left", line=26)
-        st.style_id = f"TOC{level}"  # Word's built-in id, which the renderer's TOC entries use
+        # 20 pt lines: the 目录 of a report of the sample's size (27 entries) fits one page
+        st = style(doc, name, font=HEITI if level == 1 else FANGSONG, size=14, align="left", line=20, base="Normal")
+        builtin(st, f"TOC{level}", priority=39)  # Word's built-in id, which the renderer's TOC entries use
         ppr = st.element.get_or_add_pPr()
         ppr.insert(0, parse_xml(f'<w:tabs {W}><w:tab w:val="right" w:leader="dot" '
                                 f'w:pos="{int(PORTRAIT_TEXT_MM * TWIPS_PER_MM)}"/></w:tabs>'))
         ppr.find(qn("w:ind")).set(qn("w:left"), str(0 if level == 1 else 640))
+
+
+def builtin(st, style_id: str, priority: int) -> None:
+    """Make `st` Word's built-in style of its name, not a custom one: an updated 目录 keeps its formatting."""
+    st.style_id = style_id
+    st.element.attrib.pop(qn("w:customStyle"), None)
+    for tag in ("w:uiPriority", "w:semiHidden", "w:unhideWhenUsed"):
+        for old in st.element.findall(qn(tag)):
+            st.element.remove(old)
+    st.element.insert_element_before(parse_xml(f'<w:uiPriority {W} w:val="{priority}"/>'),
+                                     "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal",
+                                     "w:personalCompose", "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr",
+                                     "w:trPr", "w:tcPr", "w:tblStylePr")
+    st.element.insert_element_before(parse_xml(f'<w:unhideWhenUsed {W}/>'),
+                                     "w:qFormat", "w:locked", "w:personal", "w:personalCompose", "w:personalReply",
+                                     "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr")
 
 
 # ---------------------------------------------------------------- paragraphs
@@ -345,11 +378,11 @@ def each(doc, expr: str, text: str = "{{ x }}", style_name: str = "Normal") -> N
 def cover(doc) -> None:
     for _ in range(3):
         para(doc, "", "封面信息")
-    para(doc, "{{ unit }}{{ year }}年度部门整体", "封面标题")
-    para(doc, "绩效评价报告", "封面标题")
+    # balance: line breaks after the unit name and before 绩效评价报告, lines as even as fit (26 pt: 17 ems a line)
+    para(doc, '{{ [unit, year ~ "年度部门整体", "绩效评价报告"] | balance(16) }}', "封面标题")
     for _ in range(5):
         para(doc, "", "封面信息")
-    para(doc, "第三方机构名称（盖章）：{{ cover.agency }}", "封面信息")
+    para(doc, '{{ ["第三方机构名称（盖章）：", cover.agency] | balance(27) }}', "封面信息")
     para(doc, "项目主评人：{{ cover.lead }}", "封面信息")
     para(doc, "{{ cover.date }}", "封面信息")
 
@@ -626,7 +659,8 @@ def page_setup(section, landscape: bool = False) -> None:
     else:
         section.top_margin, section.bottom_margin = Mm(37), Mm(35)
         section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance, section.footer_distance = Mm(15), Mm(25)
+    # the page number's line (about 6 mm) sits 7 mm below the text block (GB/T 9704), inside the bottom margin
+    section.header_distance, section.footer_distance = Mm(15), section.bottom_margin - Mm(7 + 6)
 
 
 def page_numbers(section, start: int | None) -> None:
@@ -677,6 +711,104 @@ def drop_thumbnail(doc) -> None:
             rels.pop(rid)
 
 
+# ---------------------------------------------------------------- package parts
+# Every font the styles name: alternative names tried in order before Word substitutes by
+# the metrics (panose, charset, family, pitch, the Unicode and code-page bits of w:sig).
+# 方正小标宋简体 is not on stock Windows: its fallback is 黑体 (see README, 字体).
+FONT_TABLE = {
+    LATIN: ("", "02020603050405020304", "00", "roman", "variable",
+            ("E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000")),
+    SONGTI: ("SimSun,STSong,Songti SC", "02010600030101010101", "86", "auto", "variable",
+             ("00000003", "288F0000", "00000016", "00000000", "00040001", "00000000")),
+    FANGSONG: ("FangSong,仿宋_GB2312,STFangsong", "02010609060101010101", "86", "modern", "fixed",
+               ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")),
+    HEITI: ("SimHei,STHeiti,Heiti SC", "02010609060101010101", "86", "modern", "fixed",
+            ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")),
+    KAITI: ("KaiTi,楷体_GB2312,STKaiti,Kaiti SC", "02010609060101010101", "86", "modern", "fixed",
+            ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")),
+    TITLE_FONT: ("FZXiaoBiaoSong-B05S,方正小标宋_GBK,黑体", "02000000000000000000", "86", "auto", "variable",
+                 ("00000001", "080E0000", "00000010", "00000000", "00040000", "00000000")),
+    "Cambria Math": ("", "02040503050406030204", "00", "roman", "variable",  # settings' math font
+                     ("E00006FF", "420024FF", "02000000", "00000000", "0000019F", "00000000")),
+    "Courier": ("Courier New", "02070309020205020404", "00", "modern", "fixed",  # python-docx's Macro Text style
+                ("E0002EFF", "C0007843", "00000009", "00000000", "000001FF", "00000000")),
+}
+# theme fonts, for whatever an editor formats with them: the body's and the headings' fonts
+THEME_FONTS = {"majorFont": (LATIN, HEITI), "minorFont": (LATIN, FANGSONG)}
+
+
+def _part(doc, reltype: str):
+    return next(rel.target_part for rel in doc.part.rels.values() if rel.reltype == reltype)
+
+
+def font_table(doc) -> None:
+    """Replace python-docx's default font table (Western and Japanese fonts) with the fonts the styles use."""
+    entries = []
+    for name, (alt, panose, charset, family, pitch, sig) in FONT_TABLE.items():
+        usb = " ".join(f'w:{key}="{value}"' for key, value in zip(("usb0", "usb1", "usb2", "usb3", "csb0", "csb1"), sig))
+        entries.append(f'<w:font w:name="{name}">' + (f'<w:altName w:val="{alt}"/>' if alt else "")
+                       + f'<w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/><w:family w:val="{family}"/>'
+                       f'<w:pitch w:val="{pitch}"/><w:sig {usb}/></w:font>')
+    xml = (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<w:fonts {W}>{''.join(entries)}</w:fonts>")
+    _part(doc, RT.FONT_TABLE)._blob = xml.encode("utf-8")
+
+
+def theme_fonts(doc) -> None:
+    """Name the theme's Latin and East Asian fonts (the default's were Calibri/Cambria and empty, MS fonts for ja)."""
+    part = _part(doc, RT.THEME)
+    theme = etree.fromstring(part.blob)
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    for scheme, (latin, east_asian) in THEME_FONTS.items():
+        fonts = theme.find(f".//{a}{scheme}")
+        fonts.find(f"{a}latin").set("typeface", latin)
+        fonts.find(f"{a}ea").set("typeface", east_asian)
+        for font in fonts.findall(f"{a}font"):
+            if font.get("script") == "Hans":
+                font.set("typeface", east_asian)
+    part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def settings(doc) -> None:
+    """Word 2013+ compatibility (no 兼容模式), Chinese theme-font language, document ids (w14 and w15).
+
+    The ids here are the template's own; the renderer derives each report's from its content.
+    """
+    part = doc.part._settings_part  # noqa: SLF001 - python-docx has no public handle on the part
+    xml = etree.tostring(part.element, encoding="unicode")
+    if "xmlns:w15=" not in xml:  # lxml cannot declare a namespace on an existing root
+        xml = xml.replace("<w:settings ", f'<w:settings xmlns:w15="{docprops.W15}" ', 1)
+        xml = xml.replace('mc:Ignorable="w14"', 'mc:Ignorable="w14 w15"', 1)
+    root = parse_xml(xml)
+    for setting in root.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+    root.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
+    if root.find(f"{{{docprops.W15}}}docId") is None:
+        root.append(etree.Element(f"{{{docprops.W15}}}docId"))
+    docprops.set_document_ids(root, etree.tostring(doc.element.body))
+    part._element = root
+
+
+def hint_footers(doc) -> None:
+    """Give the page numbers' dashes (— 1 —) the East Asian font hint, as the renderer does in the body."""
+    for section in doc.sections:
+        typeset.mark_east_asian(section.footer._element)  # noqa: SLF001 - the footer part's root
+
+
+def compact_section_breaks(doc) -> None:
+    """Make the empty paragraphs that carry a section break one point high.
+
+    A full 28 pt line there can spill onto a page of its own and leave it blank.
+    """
+    for ppr in doc.element.body.iter(qn("w:pPr")):
+        section = ppr.find(qn("w:sectPr"))
+        if section is None or "".join(ppr.getparent().itertext()).strip():
+            continue
+        section.addprevious(parse_xml(f'<w:spacing {W} w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'))
+        section.addprevious(parse_xml(f'<w:ind {W} w:firstLine="0" w:firstLineChars="0"/>'))
+        section.addprevious(parse_xml(f'<w:rPr {W}><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'))
+
+
 def main() -> None:
     doc = Document()
     drop_styles_with_effects(doc)
@@ -706,6 +838,12 @@ def main() -> None:
     continue_numbering(closing)
     no_page_numbers(closing)
     letter(doc)
+    compact_section_breaks(doc)
+    hint_footers(doc)
+    font_table(doc)
+    theme_fonts(doc)
+    settings(doc)
+    docprops.set_app(doc, docprops.app_xml())
     core = doc.core_properties
     core.title, core.author, core.comments = "部门整体绩效评价报告模板", "perfreport", ""
     doc.save(OUT)

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from .compose import compose
+from .crosscheck import crosscheck
 from .errors import OutputError, WorkbookError, error, warning
 from .load import load
 from .models import Result
@@ -38,7 +39,7 @@ def _stages(path: Path, result: Result) -> dict | None:
     if result.errors:
         return None
     checked, problems = validate(workbook)
-    result.problems += problems
+    result.problems += problems + crosscheck(checked)
     if result.errors:
         return None
     result.scores, problems = score(checked)

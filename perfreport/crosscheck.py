@@ -295,7 +295,7 @@ def _samples(checked: Checked) -> Iterator[tuple[str, str, tuple[str, ...]]]:
             place, how = _span("问卷", tuple(rows), "人数"), "各选项人数之和"
         yield (place, f"第 {q.number} 题样本量 {q.sample}（{how}）与第 {first.number} 题的 {first.sample} 不一致："
                "各题应来自同一批答卷；多选题请在样本量列填写答卷份数",
-               tuple(r.where("人数") for r in rows) + tuple(r.where("样本量") for r in (q.record, *rows)))
+               tuple(r.where(name) for r in (q.record, *(o.record for o in q.options)) for name in ("人数", "样本量")))
 
 
 def _year_row(checked: Checked) -> Iterator[tuple[str, str, tuple[str, ...]]]:

@@ -298,6 +298,20 @@ def _samples(checked: Checked) -> Iterator[tuple[str, str, tuple[str, ...]]]:
                tuple(r.where(name) for r in (q.record, *(o.record for o in q.options)) for name in ("人数", "样本量")))
 
 
+def _typed_samples(checked: Checked) -> list:
+    return [q for q in checked.questions if any(r["样本量"] is not None for r in (q.record, *(o.record for o in q.options)))]
+
+
+def _options_within_sample(checked: Checked) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """No option of a question with a typed 样本量 chosen by more respondents than answered it."""
+    for q in _typed_samples(checked):
+        for option in q.options:
+            if option.count is not None and option.count > q.sample:
+                yield (option.record.where("人数"), f"第 {q.number} 题选项“{option.text}”人数 {option.count} 大于该题"
+                       f"样本量 {q.sample}：请核对人数或样本量",
+                       tuple(r.where(n) for r in (q.record, option.record) for n in ("人数", "样本量")))
+
+
 def _year_row(checked: Checked) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """收支决算 has a row for the 评价年度."""
     workbook = checked.workbook
@@ -334,6 +348,8 @@ CHECKS: tuple[Compare | Rule, ...] = (
          lambda c: bool(c.workbook.tables["收支决算"]) and c.workbook.info("评价年度") is not None),
     Rule("sample-mismatch", "前后一致", "问卷每题的样本量（填写的样本量，或各选项人数之和）与第一题相同", _samples,
          lambda c: len(_counted(c)) > 1),
+    Rule("option-exceeds-sample", "包含关系", "填写了样本量的问题，每个选项的人数不超过样本量", _options_within_sample,
+         lambda c: bool(_typed_samples(c))),
     Rule("direction-mismatch", "填写一致", "目标对比的方向与目标值中的符号（≥、≤、不低于、不超过……）一致",
          _directions, lambda c: any(g.parts for g in c.goals)),
     Rule("goal-split", "填写一致", "目标数值空白时，目标值的每一项只含一个数字（“≤10/10万”不会被拆成两个目标）",

@@ -92,6 +92,8 @@ CASES = {
         lambda w: edit(w, "基本信息", 评价年度=2024), "收支决算!A2:A4", "收支决算没有评价年度 2024 年的行（只有 2021、2022、2023）"),
     "问卷每题的样本量（填写的样本量，或各选项人数之和）与第一题相同": (
         lambda w: edit(w, "问卷", 27, 人数=37), "问卷!E29:E32", "第 7 题样本量 60（各选项人数之和）与第 1 题的 61 不一致"),
+    "填写了样本量的问题，每个选项的人数不超过样本量": (
+        lambda w: edit(w, "问卷", 18, 人数=62), "问卷!E20", "第 5 题选项“B.服务态度和效率”人数 62 大于该题样本量 61"),
     "目标对比的方向与目标值中的符号（≥、≤、不低于、不超过……）一致": (
         lambda w: edit(w, "目标对比", 0, 目标值="≤3条"), "目标对比!J2",
         "方向填写“≥”，而目标值“≤3条”表示“≤”：完成率按“≥”计算，请在方向列填写“≤”或更正目标值"),
@@ -171,3 +173,8 @@ def test_a_check_reading_a_cell_in_error_does_not_run(workbook):
 def test_an_empty_table_is_not_compared(workbook):
     empty = replace(workbook, tables=MappingProxyType({**workbook.tables, "固定资产": ()}))
     assert not outcome(empty, "固定资产原值 = 固定资产表“原值”合计").ran
+
+
+def test_the_readme_lists_every_check():
+    readme = (SAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert [c.what for c in CHECKS if f"| {c.group} | {c.what} | `{c.code}` |" not in readme] == []

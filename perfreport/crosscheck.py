@@ -189,7 +189,8 @@ class Compare:
                 continue
             cells = left.cells + right.cells
             gap = left.number - right.number
-            if (gap == 0) if self.relation == "=" else (gap <= 0):
+            passed = gap == 0 if self.relation == "=" else gap <= 0
+            if passed:
                 yield None, cells
                 continue
             place = next((v.where for v in (left, right) if len(v.cells) == 1), left.where)

@@ -36,20 +36,28 @@ def _sheet_of(problem: Problem) -> str:
     return sheet if any(s.name == sheet for s in SHEETS) else WORKBOOK_GROUP
 
 
+def _counts(problems: list[Problem]) -> str:
+    """Return “1 个错误，2 个警告，3 个提示”, leaving out the kinds there are none of."""
+    words = ((Severity.ERROR, "错误"), (Severity.WARNING, "警告"), (Severity.HINT, "提示"))
+    counted = ((sum(p.severity is severity for p in problems), word) for severity, word in words)
+    return "，".join(f"{n} 个{word}" for n, word in counted if n)
+
+
 def _echo_by_sheet(result: Result) -> None:
-    """Print the problems grouped under their sheet, in workbook order, errors first."""
+    """Print the problems on stdout under their sheet, in workbook order, then the checks that could not run."""
     groups: dict[str, list[Problem]] = {}
-    for problem in result.errors + result.warnings:
+    for problem in result.problems:  # the pipeline returns them in workbook order
         groups.setdefault(_sheet_of(problem), []).append(problem)
     for sheet in [WORKBOOK_GROUP] + [s.name for s in SHEETS]:
         problems = groups.get(sheet, [])
-        if not problems:
-            continue
-        errors = sum(p.severity is Severity.ERROR for p in problems)
-        counts = "，".join(f"{n} 个{word}" for n, word in ((errors, "错误"), (len(problems) - errors, "警告")) if n)
-        click.echo(f"  【{sheet}】{counts}", err=bool(errors))
-        for problem in problems:
-            click.echo(f"    {problem}", err=problem.severity is Severity.ERROR)
+        if problems:
+            click.echo(f"  【{sheet}】{_counts(problems)}")
+            for problem in problems:
+                click.echo(f"    {problem}")
+    if result.skipped:
+        click.echo("  尚未进行的检查：")
+        for line in result.skipped:
+            click.echo(f"    {line}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,18 +70,19 @@ def main() -> None:
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="每个工作簿输出一行 JSON")
 def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
-    """校验并计算得分，不生成报告；按工作表列出全部错误和警告。"""
+    """校验并计算得分，不生成报告；按工作表列出全部错误、警告和提示（标准输出）。"""
     results = [check_workbook(path) for path in workbooks]
     for result in results:
         if as_json:
             click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
             continue
-        click.echo(_summary(result))
+        hints = f"，{len(result.hints)} 个提示" if result.hints else ""
+        click.echo(_summary(result) + hints)
         _echo_by_sheet(result)
         if result.ok and result.scores:
             click.echo(f"  绩效评价得分：{result.scores.total} 分，评价结果等级：{result.scores.grade}")
         elif not result.ok:
-            click.echo("  请按以上位置补充或更正后再次运行 check：后续的计算检查在这些错误更正后进行。", err=True)
+            click.echo("  请按以上位置补充或更正后再次运行 check。")
     sys.exit(OK if all(r.ok for r in results) else FAILED)
 
 

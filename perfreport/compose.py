@@ -531,7 +531,7 @@ class Composer:
 
     def check_references(self) -> None:
         for name, where in self.references:
-            if name not in self.numbers:
+            if name not in self.numbers and name in self.TABLE_TITLES:  # an unknown name is reported where it is read
                 self.problems.append(error("unknown-table", where,
                                            f"引用了表“{name}”的表号，但该表没有出现在报告中：请用 [表:{name}] 放置它"))
 

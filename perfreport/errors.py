@@ -2,18 +2,29 @@
 
 A problem carries a stable code, a severity, the place (`sheet!cell`, a sheet,
 or the file) and a Chinese message saying what was found and what is expected.
+Errors stop the report, warnings are inconsistencies the report prints anyway,
+hints are suggestions `check` shows (a typed number `{名称}` would keep current)
+that count as neither.
 Stages collect problems instead of raising, so the user sees all of them at
 once; only a file that cannot be opened at all stops the pipeline early.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
+
+CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
+WHOLE = 10**7  # past the last row and column of any sheet
 
 
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    HINT = "hint"
+
+
+LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.HINT: "提示"}
 
 
 @dataclass(frozen=True)
@@ -24,8 +35,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        label = "错误" if self.severity is Severity.ERROR else "警告"
-        return f"{label} [{self.code}] {self.location}：{self.message}"
+        return f"{LABELS[self.severity]} [{self.code}] {self.location}：{self.message}"
 
     def as_dict(self) -> dict[str, str]:
         """Return the problem as the JSON object `check --json` prints."""
@@ -38,6 +48,45 @@ def error(code: str, location: str, message: str) -> Problem:
 
 def warning(code: str, location: str, message: str) -> Problem:
     return Problem(code, Severity.WARNING, location, message)
+
+
+def hint(code: str, location: str, message: str) -> Problem:
+    return Problem(code, Severity.HINT, location, message)
+
+
+def _cell(ref: str) -> tuple[int, int] | None:
+    match = CELL.match(ref)
+    if not match:
+        return None
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)), column
+
+
+def area(location: str) -> tuple[str, tuple[int, int, int, int]]:
+    """Return the sheet of a location and its (first row, first column, last row, last column).
+
+    `复评项目!E7` is one cell, `指标体系!D2:D31` a range, `指标体系!1` the header
+    row; a bare sheet name (or the file's name) has the area (0, 0, 0, 0), before
+    every cell, so it sorts first and overlaps nothing.
+    """
+    sheet, _, ref = location.partition("!")
+    if ref.isdigit():
+        return sheet, (int(ref), 0, int(ref), WHOLE)
+    first, _, last = ref.partition(":")
+    start, end = _cell(first), _cell(last or first)
+    if start is None or end is None:
+        return sheet, (0, 0, 0, 0)
+    return sheet, (start[0], start[1], end[0], end[1])
+
+
+def overlaps(one: str, other: str) -> bool:
+    """Return whether two locations share a cell (a bare sheet overlaps only itself)."""
+    if one == other:
+        return True
+    (sheet, a), (sheet2, b) = area(one), area(other)
+    return sheet == sheet2 and a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3] and a[0] > 0
 
 
 class WorkbookError(Exception):

@@ -165,6 +165,7 @@ class Result:
     scores: Scores | None = None
     output: str | None = None  # the report written
     pdf: str | None = None  # its PDF, when --pdf was asked and LibreOffice made it
+    skipped: list[str] = field(default_factory=list)  # checks that could not run, each with why
 
     @property
     def errors(self) -> list[Problem]:
@@ -173,6 +174,10 @@ class Result:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def hints(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.HINT]
 
     @property
     def ok(self) -> bool:
@@ -184,6 +189,8 @@ class Result:
             "source": self.source,
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
+            "hints": [p.as_dict() for p in self.hints],
+            "skipped": list(self.skipped),
         }
         if self.scores is not None:
             s = self.scores

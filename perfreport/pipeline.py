@@ -1,8 +1,13 @@
 """The library entry points: check a workbook, build its report.
 
-load -> validate -> score -> compose -> render. Each stage collects problems;
-a stage runs only when the ones before it found no errors, so that one missing
-value does not cascade into a page of follow-on errors.
+load -> validate -> crosscheck -> score -> stale numbers -> compose -> render.
+Each stage collects problems, and every check runs on what is there, so one
+run lists all it can: validate and the cross-checks run even when cells could
+not be read, leaving out what follows from those cells (a problem at a cell
+already in error, a check reading it). Scores are trusted only when nothing
+before them found an error; until then their findings are listed as checks
+not yet run, with why, and the report's text is not composed. Problems come
+back once each, in workbook order.
 """
 from __future__ import annotations
 
@@ -10,12 +15,23 @@ import os
 from pathlib import Path
 
 from .compose import compose
-from .errors import OutputError, WorkbookError, error, warning
+from .contract import SHEETS
+from .crosscheck import crosscheck
+from .errors import OutputError, Problem, Severity, WorkbookError, area, error, overlaps, warning
 from .load import load
-from .models import Result
+from .models import Checked, Result
 from .output import check_target, default_output, write_atomically
 from .score import score
+from .stale import stale_numbers
 from .validate import validate
+
+# a problem of this code means nothing while that sheet has errors: a goal naming an indicator,
+# or weights summed, of a framework not all of whose rows could be read
+FOLLOW_ON = {"unknown-indicator": "指标体系", "weights-mismatch": "指标体系"}
+SCORES_LATER = "得分和等级，以及规则得分与填写得分、抽样比例、满意度、完成率的检查：待以上错误更正后进行"
+TEXT_LATER = "文字中的数字与计算值的核对，以及占位符 {名称}、表格标记、图片的检查：待以上错误更正后进行"
+SCORING_WILL_FAIL = "按现有数据无法计算："
+SHEET_ORDER = {sheet.name: n for n, sheet in enumerate(SHEETS, 1)}
 
 
 def _analyse(path: Path) -> tuple[Result, dict | None]:
@@ -28,26 +44,68 @@ def _analyse(path: Path) -> tuple[Result, dict | None]:
         result.problems.append(error("internal-error", path.name,
                                      f"perfreport 内部错误（{type(exc).__name__}：{exc}）：请核对最近修改的单元格，"
                                      "并把工作簿和这条消息发给维护者"))
+    finally:
+        result.problems = sorted(dict.fromkeys(result.problems), key=_workbook_order)
     return result, None
+
+
+def _workbook_order(problem: Problem) -> tuple[int, int, int]:
+    """Sort key: the file first, then sheet by sheet as the standard workbook lays them out, row by row."""
+    sheet, (row, column, _, _) = area(problem.location)
+    return SHEET_ORDER.get(sheet, 0), row, column
+
+
+def _broken_sheets(errors: list[Problem]) -> set[str]:
+    """Return the sheets that are missing or lack a required column: nothing on them can be checked."""
+    broken = {p.location.split("!")[0] for p in errors if p.code == "missing-column"}
+    return broken | {s.name for p in errors if p.code == "missing-sheet" for s in SHEETS if f"“{s.name}”" in p.message}
+
+
+def _follows(problem: Problem, errors: list[Problem], broken: set[str]) -> bool:
+    """Return whether `problem` only follows from `errors`: on a broken sheet, at an erroneous cell, or FOLLOW_ON."""
+    sheets_in_error = broken | {e.location.split("!")[0] for e in errors}
+    return (problem.location.split("!")[0] in broken or FOLLOW_ON.get(problem.code) in sheets_in_error
+            or any(overlaps(problem.location, e.location) for e in errors))
 
 
 def _stages(path: Path, result: Result) -> dict | None:
     """Run the stages into `result`; return the render context, or None when a stage found errors."""
     workbook, problems = load(path)
     result.problems += problems
-    if result.errors:
-        return None
+    read, broken = result.errors, _broken_sheets(result.errors)
     checked, problems = validate(workbook)
-    result.problems += problems
+    result.problems += [p for p in problems if not _follows(p, read, broken)]
+    errors = result.errors
+    result.problems += crosscheck(checked, lambda cell: cell.split("!")[0] in broken or any(
+        overlaps(cell, e.location) for e in errors))
     if result.errors:
+        result.skipped += _scores_later(checked, result.errors, _broken_sheets(result.errors)) + [TEXT_LATER]
         return None
     result.scores, problems = score(checked)
     result.problems += problems
     if result.errors:
+        result.skipped.append(TEXT_LATER)
         return None
+    result.problems += stale_numbers(checked, result.scores)
     context, problems = compose(checked, result.scores, path.parent)  # image paths are relative to the workbook
     result.problems += problems
     return None if result.errors else context
+
+
+def _scores_later(checked: Checked, errors: list[Problem], broken: set[str]) -> list[str]:
+    """Return what scoring can say while there are errors: SCORES_LATER, then what cannot be computed.
+
+    Scores computed over missing values are not trusted, so scoring's warnings
+    wait; a rule that cannot be computed (no 复评项目, no 12 月) is listed now,
+    unless it only follows from an error already reported.
+    """
+    try:
+        _, problems = score(checked)
+    except Exception:  # noqa: BLE001 - values an error left blank may break a rule; it runs again once fixed
+        return [SCORES_LATER]
+    later = [p for p in problems if p.severity is Severity.ERROR and not _follows(p, errors, broken)]
+    return [SCORES_LATER] + [f"{SCORING_WILL_FAIL}{p.location}：{p.message}"
+                             for p in sorted(dict.fromkeys(later), key=_workbook_order)]
 
 
 def check(path: Path | str) -> Result:

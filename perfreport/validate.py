@@ -2,7 +2,8 @@
 
 load checked each cell; here the sheets are checked against each other: the
 framework (numbering, weights, manual scores), the goals and the indicator
-they feed, the survey, the grade bands, and totals typed in the workbook.
+they feed, the survey, the grade bands, and 合计 rows typed in tables. Values
+the workbook states twice are compared in perfreport.crosscheck.
 """
 from __future__ import annotations
 
@@ -233,36 +234,6 @@ def _split_totals(workbook: Workbook, sheet: str, label: str, columns: tuple[str
     return data
 
 
-def _check_sums(workbook: Workbook, problems: list[Problem]) -> None:
-    """Warn where a total typed in a key-value sheet differs from its parts."""
-    checks = (
-        ("部门概况", "总资产", ("流动资产", "非流动资产")),
-        ("部门概况", "编制总数", ("编制_行政", "编制_事业")),
-        ("部门概况", "实有总数", ("实有_行政", "实有_事业")),
-        ("预决算", "年初预算", ("年初_基本支出", "年初_项目支出")),
-    )
-    for sheet, total_name, part_names in checks:
-        record = workbook.records[sheet]
-        total, parts = record[total_name], [record[p] for p in part_names]
-        if total is not None and None not in parts and total != sum(parts):
-            problems.append(warning("total-mismatch", record.where(total_name),
-                                    f"{total_name} {amount(total)} 与 {'+'.join(part_names)} 之和 "
-                                    f"{amount(sum(parts))} 不一致"))
-    income = workbook.tables["收入构成"]
-    budget = workbook.records["预决算"]["年初预算"]
-    if income and budget is not None:
-        summed = sum((r["金额"] or Decimal(0) for r in income), Decimal(0))
-        if summed != budget:
-            problems.append(warning("total-mismatch", income[0].where("金额"),
-                                    f"收入构成合计 {amount(summed)} 与年初预算 {amount(budget)} 不一致"))
-    for row in workbook.tables["固定资产"]:
-        net, original, depreciation = row["净值"], row["原值"], row["累计折旧"]
-        if None not in (net, original, depreciation) and net != original - depreciation:
-            problems.append(warning("total-mismatch", row.where("净值"),
-                                    f"净值 {amount(net)} 不等于 原值−累计折旧 = {amount(original - depreciation)}，"
-                                    "报告按原值−累计折旧打印"))
-
-
 def _check_texts(workbook: Workbook, indicators: tuple[Indicator, ...], problems: list[Problem]) -> None:
     level1 = {i.level1 for i in indicators}
     for row in workbook.tables[TEXTS]:
@@ -285,6 +256,5 @@ def validate(workbook: Workbook) -> tuple[Checked, list[Problem]]:
     goals = _goals(workbook.tables[GOALS], indicators, problems)
     questions = _questions(workbook.tables[SURVEY], problems)
     bands = _bands(workbook.records["基本信息"], problems)
-    _check_sums(workbook, problems)
     _check_texts(workbook, indicators, problems)
     return Checked(workbook, indicators, goals, questions, bands), problems

@@ -207,7 +207,7 @@ def test_init_then_check_lists_what_is_missing_sheet_by_sheet(tmp_path):
     out = result.output
     assert "Traceback" not in out
     headers = [line.strip() for line in out.splitlines() if line.strip().startswith("【")]
-    assert [h.split("】")[0][1:] for h in headers] == ["基本信息", "部门概况", "预决算"]
+    assert [h.split("】")[0][1:] for h in headers] == ["基本信息", "部门概况", "预决算", "指标体系"]
     assert "【基本信息】8 个错误" in out
     assert "基本信息!B2：缺少必填项“被评价单位”" in out
     assert "预决算!B2：缺少必填项“年初预算”" in out
@@ -220,8 +220,8 @@ def test_init_then_check_lists_what_is_missing_sheet_by_sheet(tmp_path):
             assert f" {current}!" in line
 
     data = json.loads(_invoke("check", "--json", path).stdout)
-    assert set(data) == {"source", "errors", "warnings"}
-    assert {e["location"].split("!")[0] for e in data["errors"]} == {"基本信息", "部门概况", "预决算"}
+    assert set(data) == {"source", "errors", "warnings", "hints", "skipped"}
+    assert {e["location"].split("!")[0] for e in data["errors"]} == {"基本信息", "部门概况", "预决算", "指标体系"}
 
 
 def test_after_the_key_values_check_lists_the_manual_scores(tmp_path):

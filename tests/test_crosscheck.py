@@ -1,0 +1,180 @@
+"""The cross-checks: each passes on the sample and fails, at the right cell, on one changed value."""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+
+from perfreport.crosscheck import CHECKS, crosscheck, evaluate
+from perfreport.load import load
+from perfreport.validate import validate
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks" / "shizhong_gxj_2023.xlsx"
+D = Decimal
+DIRECTION, SPLIT, SAMPLES = ("direction-mismatch", "goal-split", "sample-mismatch")
+
+
+@pytest.fixture(scope="module")
+def workbook():
+    loaded, problems = load(SAMPLE)
+    assert not problems
+    return loaded
+
+
+def _changed(values, changes: dict):
+    merged = {**values, **changes}
+    return MappingProxyType({k: v for k, v in merged.items() if v is not None})
+
+
+def edit(workbook, sheet: str, row: int | None = None, **changes):
+    """Return the workbook with fields of a key-value sheet, or of row `row` of a table, changed (None: blank)."""
+    if row is None:
+        record = workbook.records[sheet]
+        records = {**workbook.records, sheet: replace(record, values=_changed(record.values, changes))}
+        return replace(workbook, records=MappingProxyType(records))
+    rows = list(workbook.tables[sheet])
+    rows[row] = replace(rows[row], values=_changed(rows[row].values, changes))
+    return replace(workbook, tables=MappingProxyType({**workbook.tables, sheet: tuple(rows)}))
+
+
+def outcome(workbook, what: str):
+    """Return the outcome of the check described as `what`, or coded `what` for a check that is not a comparison."""
+    checked, _ = validate(workbook)
+    return next(o for o in evaluate(checked) if what in (o.check.what, o.check.code))
+
+
+# check (as CHECKS describes it) -> an edit of the sample, the cell warned at, words of the message
+CASES = {
+    "总资产 = 流动资产+非流动资产": (
+        lambda w: edit(w, "部门概况", 总资产=D("921.55")), "部门概况!B9",
+        "总资产 921.55（部门概况!B9）与流动资产+非流动资产 921.54（部门概况!B10、部门概况!B11）不一致，相差 0.01"),
+    "编制总数 = 编制_行政+编制_事业": (
+        lambda w: edit(w, "部门概况", 编制总数=49), "部门概况!B3", "编制总数 49（部门概况!B3）与编制_行政+编制_事业 48"),
+    "实有总数 = 实有_行政+实有_事业": (
+        lambda w: edit(w, "部门概况", 实有_事业=34), "部门概况!B6", "实有总数 46（部门概况!B6）与实有_行政+实有_事业 45"),
+    "固定资产原值 = 固定资产表“原值”合计": (
+        lambda w: edit(w, "部门概况", 固定资产原值=D("201.6")), "部门概况!B12",
+        "固定资产原值 201.6（部门概况!B12）与固定资产表“原值”合计 201.69（固定资产!C2:C16）不一致，相差 0.09："
+        "正文打印填写值，固定资产明细表合计打印各行之和"),
+    "累计折旧 = 固定资产表“累计折旧”合计": (
+        lambda w: edit(w, "部门概况", 累计折旧=D("119.09")), "部门概况!B13", "相差 0.1"),
+    "固定资产表每行：净值 = 原值−累计折旧": (
+        lambda w: edit(w, "固定资产", 0, 净值=D("26.27")), "固定资产!E2",
+        "净值 26.27（固定资产!E2）与原值−累计折旧 26.28（固定资产!C2、固定资产!D2）不一致，相差 0.01：报告按原值−累计折旧打印"),
+    "年初预算 = 年初_基本支出+年初_项目支出": (
+        lambda w: edit(w, "预决算", 年初_基本支出=D("857.19")), "预决算!B2", "相差 0.01"),
+    "年初预算 = 收入构成表“金额”合计": (
+        lambda w: edit(w, "收入构成", 0, 金额=D("1577.74")), "预决算!B2",
+        "年初预算 12,779.84（预决算!B2）与收入构成表“金额”合计 12,879.84（收入构成!B2:B4）不一致，相差 100"),
+    "五项经费_预算 = 三公经费_预算+会议费_预算+培训费_预算": (
+        lambda w: edit(w, "预决算", 会议费_预算=D("0.5")), "预决算!B14", "五项经费_预算 5.26（预决算!B14）与三公经费_预算+会议费_预算+培训费_预算 5.76"),
+    "决算支出 = 收支决算评价年度支出合计": (
+        lambda w: edit(w, "预决算", 决算支出=D("10171.96")), "预决算!B8",
+        "决算支出 10,171.96（预决算!B8）与收支决算 2023 年支出合计 10,271.96（收支决算!F4、收支决算!G4、收支决算!H4）"
+        "不一致，相差 100：正文打印决算支出，支出决算表打印该行合计"),
+    "年初项目资金 = 年初_项目支出": (
+        lambda w: edit(w, "预决算", 年初项目资金=D("11922.76")), "预决算!B11", "相差 0.1"),
+    "复评项目表的行数 ≤ 自评项目数": (
+        lambda w: edit(w, "预决算", 自评项目数=5), "预决算!B22", "复评项目表的行数 6（复评项目表 6 行）大于自评项目数 5（预决算!B22），超出 1"),
+    "复评项目表“预算”合计 ≤ 自评项目资金": (
+        lambda w: edit(w, "预决算", 自评项目资金=D("6000")), "预决算!B23", "大于自评项目资金 6,000（预决算!B23），超出 390.5"),
+    "重点项目资金 ≤ 年初项目资金": (
+        lambda w: edit(w, "预决算", 重点项目资金=D("12000")), "预决算!B13", "超出 77.34"),
+    "在用固定资产 ≤ 固定资产原值": (
+        lambda w: edit(w, "部门概况", 在用固定资产=D("202")), "部门概况!B16", "在用固定资产 202（部门概况!B16）大于固定资产原值 201.69"),
+    "固定资产净值+无形资产净值 ≤ 非流动资产": (
+        lambda w: edit(w, "部门概况", 累计摊销=D("7.75")), "部门概况!B11",
+        "固定资产净值+无形资产净值 123.95（部门概况!B12、部门概况!B13、部门概况!B14、部门概况!B15）大于非流动资产 123.94"),
+    "收支决算有评价年度的行": (
+        lambda w: edit(w, "基本信息", 评价年度=2024), "收支决算!A2:A4", "收支决算没有评价年度 2024 年的行（只有 2021、2022、2023）"),
+    "问卷每题的样本量（填写的样本量，或各选项人数之和）与第一题相同": (
+        lambda w: edit(w, "问卷", 27, 人数=37), "问卷!E29:E32", "第 7 题样本量 60（各选项人数之和）与第 1 题的 61 不一致"),
+    "填写了样本量的问题，每个选项的人数不超过样本量": (
+        lambda w: edit(w, "问卷", 18, 人数=62), "问卷!E20", "第 5 题选项“B.服务态度和效率”人数 62 大于该题样本量 61"),
+    "目标对比的方向与目标值中的符号（≥、≤、不低于、不超过……）一致": (
+        lambda w: edit(w, "目标对比", 0, 目标值="≤3条"), "目标对比!J2",
+        "方向填写“≥”，而目标值“≤3条”表示“≤”：完成率按“≥”计算，请在方向列填写“≤”或更正目标值"),
+    "目标数值空白时，目标值的每一项只含一个数字（“≤10/10万”不会被拆成两个目标）": (
+        lambda w: edit(w, "目标对比", 0, 目标值="≤10/10万", 目标数值=None, 实际数值="8、10", 方向="≤"), "目标对比!H2",
+        "目标数值空白，目标值“≤10/10万”中的数字 10、10 被当作 2 个目标分别计算完成率"),
+}
+
+
+def test_every_check_has_a_case():
+    assert {c.what for c in CHECKS} == set(CASES)
+
+
+def test_every_check_runs_and_passes_on_the_sample(workbook):
+    checked, _ = validate(workbook)
+    outcomes = evaluate(checked)
+    assert [o.check.what for o in outcomes if not o.ran] == []
+    assert crosscheck(checked) == []
+
+
+@pytest.mark.parametrize("what", CASES)
+def test_a_changed_value_fails_its_check_at_the_cell(workbook, what):
+    change, where, says = CASES[what]
+    result = outcome(change(workbook), what)
+    assert result.ran
+    assert [(p.code, p.severity.value, p.location) for p in result.problems] == [(result.check.code, "warning", where)]
+    assert says in result.problems[0].message
+
+
+@pytest.mark.parametrize("what", CASES)
+def test_the_change_trips_no_other_check(workbook, what):
+    checked, _ = validate(CASES[what][0](workbook))
+    failed = {o.check.what for o in evaluate(checked) if o.problems}
+    assert failed == {what}
+
+
+def test_a_blank_direction_against_a_worded_target(workbook):
+    result = outcome(edit(workbook, "目标对比", 0, 目标值="不超过3条", 方向=None), DIRECTION)
+    assert [p.message for p in result.problems] == [
+        "方向空白，按“≥”计算，而目标值“不超过3条”表示“≤”：完成率按“≥”计算，请在方向列填写“≤”或更正目标值"]
+
+
+def test_a_target_with_two_directions(workbook):
+    changed = edit(workbook, "目标对比", 5, 目标值="新增≥35个\n净增≤30个")
+    result = outcome(changed, DIRECTION)
+    assert [p.location for p in result.problems] == ["目标对比!F7"]
+    assert "含有不同方向（≥、≤）" in result.problems[0].message
+
+
+def test_parts_listed_one_number_each_are_not_a_split(workbook):
+    changed = edit(workbook, "目标对比", 5, 目标数值=None, 实际数值=None)  # "新增≥35个\n净增≥30个"
+    assert outcome(changed, SPLIT).problems == ()
+
+
+def test_a_typed_sample_is_named_as_typed(workbook):
+    result = outcome(edit(workbook, "问卷", 17, 样本量=60), SAMPLES)  # question 5, a multi-select
+    assert [p.location for p in result.problems] == ["问卷!H19"]
+    assert result.problems[0].message.startswith("第 5 题样本量 60（填写的样本量）与第 1 题的 61 不一致")
+
+
+def test_blank_values_are_not_compared(workbook):
+    blank = edit(workbook, "部门概况", 固定资产原值=None, 累计折旧=None)
+    assert not outcome(blank, "固定资产原值 = 固定资产表“原值”合计").ran
+    parts_blank = edit(workbook, "预决算", 三公经费_预算=None, 会议费_预算=None, 培训费_预算=None)
+    assert not outcome(parts_blank, "五项经费_预算 = 三公经费_预算+会议费_预算+培训费_预算").ran
+    one_part_blank = edit(workbook, "预决算", 会议费_预算=None)  # a blank part counts 0
+    assert outcome(one_part_blank, "五项经费_预算 = 三公经费_预算+会议费_预算+培训费_预算").problems == ()
+
+
+def test_a_check_reading_a_cell_in_error_does_not_run(workbook):
+    checked, _ = validate(edit(workbook, "部门概况", 总资产=D("1000")))
+    outcomes = evaluate(checked, blocked=lambda cell: cell == "部门概况!B10")
+    total = next(o for o in outcomes if o.check.what == "总资产 = 流动资产+非流动资产")
+    assert not total.ran and total.problems == ()
+
+
+def test_an_empty_table_is_not_compared(workbook):
+    empty = replace(workbook, tables=MappingProxyType({**workbook.tables, "固定资产": ()}))
+    assert not outcome(empty, "固定资产原值 = 固定资产表“原值”合计").ran
+
+
+def test_the_readme_lists_every_check():
+    readme = (SAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert [c.what for c in CHECKS if f"| {c.group} | {c.what} | `{c.code}` |" not in readme] == []

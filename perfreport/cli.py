@@ -261,3 +261,30 @@ def summary(workbooks: tuple[Path, ...], output: Path, force: bool) -> None:
     _check_summary_target(output, force)
     sys.exit(OK if _write_summary(output, list(workbooks), None, force) else FAILED)
 
+
+# ---- next year's workbook ----------------------------------------------------
+
+@main.command("next-year")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="新工作簿路径（.xlsx）；默认把文件名中的年度加一，如 2023.xlsx → 2024.xlsx")
+@click.option("--force", is_flag=True, help="替换已有文件，旧文件保存为 NAME.bak.xlsx")
+def next_year(workbook: Path, output: Path | None, force: bool) -> None:
+    """由本年度工作簿生成下一年度的工作簿：沿用指标体系、部门职责、工作组等，评价年度加一，
+    收支决算顺延一年，上年数据移入“上年”字段，清空并标出本年度数据，首页“填写说明”列出待填写的内容。
+
+    之后运行 perfreport check 新工作簿.xlsx，按工作表列出仍待填写的单元格。
+    """
+    from .nextyear import NextYearError, make_next_year
+
+    try:
+        done = make_next_year(workbook, output, force=force)
+    except (NextYearError, OutputError) as exc:
+        click.echo(f"未生成下一年度工作簿：{exc}", err=True)
+        sys.exit(FAILED)
+    click.echo(f"已生成 {done.output}（评价年度 {done.year + 1}）：清空本年度数据 {done.cleared} 个单元格，"
+               f"其中 {done.to_fill} 个须填写（浅黄色底）")
+    if done.shifted:
+        click.echo(f"  收支决算：删除 {done.shifted[0]} 年，新增 {done.shifted[1]} 年一行")
+    click.echo(f"  见“{done.year + 1}年度填写说明”工作表；运行 perfreport check {done.output} 查看仍待填写的单元格。")
+    sys.exit(OK)

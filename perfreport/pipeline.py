@@ -15,6 +15,7 @@ from .load import load
 from .models import Result
 from .output import check_target, default_output, write_atomically
 from .score import score
+from .unfilled import unfilled
 from .validate import validate
 
 
@@ -35,6 +36,7 @@ def _stages(path: Path, result: Result) -> dict | None:
     """Run the stages into `result`; return the render context, or None when a stage found errors."""
     workbook, problems = load(path)
     result.problems += problems
+    result.problems += unfilled(path, workbook, result.problems)  # what next-year cleared and is still blank
     if result.errors:
         return None
     checked, problems = validate(workbook)

@@ -253,10 +253,10 @@ def _write_summary(summary: Path | None, workbooks: list[Path], reports: dict[st
               show_default=True, help="汇总表路径（.xlsx）")
 @click.option("--force", is_flag=True, help="替换已有汇总表，旧文件保存为 NAME.bak.xlsx")
 def summary(workbooks: tuple[Path, ...], output: Path, force: bool) -> None:
-    """校验各工作簿（不生成报告）并写出汇总表：每个工作簿一行（单位、年度、总分、等级、一级指标得分和
-    得分率、预算执行率、综合满意度、问题数、错误和警告数、报告），另有三级指标得分、问题清单和校验问题。
+    """校验各工作簿（不生成报告），写出跨部门的汇总表。
 
-    有错误的工作簿也列出，带错误数、不计分。
+    每个工作簿一行：单位、年度、总分、等级、一级指标得分和得分率、预算执行率、综合满意度、问题数、
+    错误和警告数、报告；另有三级指标得分、问题清单和校验问题。有错误的工作簿也列出，带错误数、不计分。
     """
     _check_summary_target(output, force)
     sys.exit(OK if _write_summary(output, list(workbooks), None, force) else FAILED)
@@ -270,10 +270,11 @@ def summary(workbooks: tuple[Path, ...], output: Path, force: bool) -> None:
               help="新工作簿路径（.xlsx）；默认把文件名中的年度加一，如 2023.xlsx → 2024.xlsx")
 @click.option("--force", is_flag=True, help="替换已有文件，旧文件保存为 NAME.bak.xlsx")
 def next_year(workbook: Path, output: Path | None, force: bool) -> None:
-    """由本年度工作簿生成下一年度的工作簿：沿用指标体系、部门职责、工作组等，评价年度加一，
-    收支决算顺延一年，上年数据移入“上年”字段，清空并标出本年度数据，首页“填写说明”列出待填写的内容。
+    """由本年度工作簿生成下一年度的工作簿。
 
-    之后运行 perfreport check 新工作簿.xlsx，按工作表列出仍待填写的单元格。
+    沿用指标体系、部门职责、工作组等，评价年度加一，收支决算顺延一年，上年数据移入“上年”字段，
+    清空并标出本年度数据，首页“填写说明”列出待填写的内容。之后运行 perfreport check 新工作簿.xlsx，
+    按工作表列出仍待填写的单元格。
     """
     from .nextyear import NextYearError, make_next_year
 

@@ -30,7 +30,7 @@ from .output import write_atomically
 from .unfilled import MARK, unfilled
 from .xlsx import REFERENCE, column_number
 from .xlsxwrite import fit_columns, workbook_bytes
-from .yearpolicy import KEEP, POLICY, ByRow, Policy
+from .yearpolicy import KEEP, POLICY, SHIFT, ByRow, Policy
 
 CLEARED = PatternFill("solid", fgColor="FFF2CC")  # light yellow: this year's value removed
 UPDATED = PatternFill("solid", fgColor="E2EFDA")  # light green: written by next-year
@@ -50,6 +50,7 @@ class Change:
     sheet: str
     field: str
     what: str  # as the 填写说明 prints it
+    cleared: bool = False  # this year's values removed (else: values written)
     cells: list[str] = field(default_factory=list)
     to_fill: list[str] = field(default_factory=list)
 
@@ -65,7 +66,7 @@ class NextYear:
 
     @property
     def cleared(self) -> int:
-        return sum(len(c.cells) for c in self.changes if c.what.startswith("已清空"))
+        return sum(len(c.cells) for c in self.changes if c.cleared)
 
     @property
     def to_fill(self) -> int:
@@ -94,8 +95,8 @@ class _Editor:
         self.changes: dict[tuple[str, str, str], Change] = {}
         self.shifted: tuple[int | None, int] | None = None
 
-    def change(self, sheet: str, name: str, what: str) -> Change:
-        return self.changes.setdefault((sheet, name, what), Change(sheet, name, what))
+    def change(self, sheet: str, name: str, what: str, cleared: bool = False) -> Change:
+        return self.changes.setdefault((sheet, name, what), Change(sheet, name, what, cleared))
 
     def clear(self, sheet: str, ws, name: str, ref: str, policy: Policy) -> None:
         cell = ws[ref]
@@ -103,7 +104,7 @@ class _Editor:
             return  # nothing to clear; a formula computes next year's value itself
         cell.value = None
         cell.fill = CLEARED
-        change = self.change(sheet, name, "已清空，须填写" if policy.fill else "已清空，如适用请填写")
+        change = self.change(sheet, name, "已清空，须填写" if policy.fill else "已清空，如适用请填写", cleared=True)
         change.cells.append(ref)
         if policy.fill:
             change.to_fill.append(ref)
@@ -116,15 +117,19 @@ class _Editor:
             ws[ref].value = self.year + 1
             ws[ref].fill = UPDATED
             self.change(sheet, name, f"已改为 {self.year + 1}").cells.append(ref)
-        elif policy.action == "previous":
-            ref = ref or self._new_key(ws, name)
+        elif policy.action == "previous" and (ref := ref or self._new_key(ws, name)):
             ws[ref].value = record[policy.source]
             ws[ref].fill = UPDATED
             self.change(sheet, name, f"已填入上年的“{policy.source}”").cells.append(ref)
 
-    def _new_key(self, ws, name: str) -> str:
-        """Add a 字段/值 row for `name` at the end of a key-value sheet; return its value cell."""
+    def _new_key(self, ws, name: str) -> str | None:
+        """Add a 字段/值 row for `name` at the end of a key-value sheet; return its value cell.
+
+        None when the sheet has no 字段/值 header (check reports that already).
+        """
         header = {str(c.value).strip(): c.column_letter for c in ws[1] if c.value is not None}
+        if KEY not in header or VALUE not in header:
+            return None
         row = ws.max_row + 1
         ws[f"{header[KEY]}{row}"] = name
         return f"{header[VALUE]}{row}"
@@ -145,15 +150,22 @@ class _Editor:
                     self.apply(policy, sheet.name, ws, f.name, record)
 
     def shift(self, sheet: contract.Sheet, ws) -> None:
-        """Drop the oldest year, move the others up, add an empty row for the new year."""
+        """Drop the oldest year, keep the others, add an empty row for the new year, in the sheet's order."""
         records = self.workbook.tables[sheet.name]
         year_field = next(f.name for f in sheet.fields if f.kind is Kind.YEAR)
         new = self.year + 1
         if not records or any(r[year_field] == new for r in records):
             return
-        by_year = sorted(records, key=lambda r: (r[year_field] or 0, r.row))
+        undated = next((r for r in records if r[year_field] is None), None)
+        if undated is not None:
+            raise NextYearError(f"{undated.where(year_field)}：没有年度，无法顺延收支决算：请先填写或删除这一行")
+        by_year = sorted(records, key=lambda r: (r[year_field], r.row))
+        rows = [r[year_field] for r in sorted(records, key=lambda r: r.row)]
+        layout = by_year[1:] + [None]  # oldest first, as the sample and init lay it out …
+        if len(rows) > 1 and rows == sorted(rows, reverse=True):
+            layout.reverse()  # … or newest first, when the sheet has it so
         columns = {name: REFERENCE.match(ref).group(1) for r in records for name, ref in r.cells.items()}
-        for slot, source in zip(sorted(r.row for r in records), by_year[1:] + [None]):
+        for slot, source in zip(sorted(r.row for r in records), layout):
             for name, column in columns.items():
                 cell = ws[f"{column}{slot}"]
                 if source is not None:
@@ -163,7 +175,7 @@ class _Editor:
                     self.change(sheet.name, name, f"新增 {new} 年一行").cells.append(cell.coordinate)
                 else:
                     cell.value, cell.fill = None, CLEARED
-                    change = self.change(sheet.name, name, f"已清空，须填写 {new} 年的值")
+                    change = self.change(sheet.name, name, f"已清空，须填写 {new} 年的值", cleared=True)
                     change.cells.append(cell.coordinate)
                     if any(r[name] is not None for r in by_year[1:]):
                         change.to_fill.append(cell.coordinate)
@@ -176,7 +188,7 @@ class _Editor:
                 continue
             if sheet.key_value:
                 self.key_values(sheet, ws)
-            elif all(POLICY[sheet.name][f.name].action == "shift" for f in sheet.fields):
+            elif all(POLICY[sheet.name][f.name] is SHIFT for f in sheet.fields):
                 self.shift(sheet, ws)
             else:
                 self.table(sheet, ws)

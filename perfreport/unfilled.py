@@ -96,7 +96,8 @@ def unfilled(path: Path, workbook: Workbook, found: list[Problem]) -> list[Probl
         if not sheet.key_value and not workbook.tables[sheet.name]:
             if sheet.name not in emptied:
                 emptied.add(sheet.name)
-                problems.append(error(CODE, sheet.name, f"待填写{what}数据：上年的数据已由 next-year 清空，本表还没有任何一行"))
+                problems.append(error(CODE, sheet.name, f"待填写{what}数据：上年的数据已由 next-year 清空，本表还没有任何一行"
+                                      f"（本年度确实没有时，在“公式→名称管理器”中删除本表的“{MARK}…”名称）"))
             continue
         blank = [c for c in _blank_cells(workbook, sheet, field, cells) if f"{sheet.name}!{c[0]}{c[1]}" not in reported]
         for run in _runs(blank):

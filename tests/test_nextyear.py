@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from perfreport import contract
 from perfreport.load import load
-from perfreport.nextyear import CLEARED, make_next_year
+from perfreport.nextyear import CLEARED, NextYearError, make_next_year
 from perfreport.pipeline import build, check
 from perfreport.unfilled import cells_of
 from perfreport.xlsx import REFERENCE, column_number
@@ -123,7 +123,7 @@ def test_cleared_values_are_blank_and_highlighted(made):
                 assert cell.value is None and cell.fill.fgColor.rgb == CLEARED.fgColor.rgb, record.where(name)
                 cleared += 1
     assert cleared > 400 and cleared == sum(len(c.cells) for c in outcome.changes
-                                            if c.what.startswith("已清空") and c.sheet != "收支决算")
+                                            if c.cleared and c.sheet != "收支决算")
     texts = {r.row: r for r in load(target)[0].tables["文字"]}
     for record in before.tables["文字"]:
         kept = record["章节"] in ("评价目的", "呈报函正文")
@@ -136,7 +136,7 @@ def test_check_lists_exactly_the_year_specific_gaps(made):
     result = check(target)
     assert result.warnings == [] and {p.code for p in result.errors} == {"missing-value", "to-fill"}
     listed = set().union(*(_expand(p.location) for p in result.errors))
-    cleared = {f"{c.sheet}!{ref}" for c in outcome.changes for ref in c.cells if c.what.startswith("已清空")}
+    cleared = {f"{c.sheet}!{ref}" for c in outcome.changes for ref in c.cells if c.cleared}
     to_fill = {f"{c.sheet}!{ref}" for c in outcome.changes for ref in c.to_fill}
     emptied = {"复评项目"}  # a table left with no row is listed once, for the sheet
     assert listed - emptied <= cleared  # only year-specific gaps …
@@ -149,7 +149,7 @@ def test_the_next_year_workbook_filled_with_this_years_data_builds(made, tmp_pat
     source, target, outcome = made
     old, book = load_workbook(source), load_workbook(target)
     for change in outcome.changes:
-        if change.what.startswith("已清空") and change.sheet != "收支决算":
+        if change.cleared and change.sheet != "收支决算":
             for ref in change.cells:
                 value = book[change.sheet][ref].value = old[change.sheet][ref].value
                 if isinstance(value, str):  # {收入合计_2022} means the same figure one year on
@@ -214,3 +214,40 @@ def test_what_the_issue_names_is_carried_or_cleared(made):
     assert all(r["人数"] is None for r in after.tables["问卷"]) and after.tables["复评项目"] == ()
     chapters = {"主要绩效", "存在的问题", "相关建议"}  # 四–六
     assert all(r["内容"] is None and r["标题"] is None for r in after.tables["文字"] if r["章节"] in chapters)
+
+
+def test_formulas_stay_and_a_missing_previous_row_is_added(tmp_path):
+    source = write_other_workbook(tmp_path / "农业局2025.xlsx")
+    book = load_workbook(source)
+    book["固定资产"]["E2"] = "=C2-D2"
+    profile = book["部门概况"]
+    profile.delete_rows(next(r[0].row for r in profile.iter_rows() if r[0].value == "上年闲置资产"))
+    book.save(source)
+    outcome = make_next_year(source)
+    after = load_workbook(outcome.output)
+    assert after["固定资产"]["E2"].value == "=C2-D2" and after["固定资产"]["C2"].value is None
+    rows = {r[0].value: r[1].value for r in after["部门概况"].iter_rows(min_row=2)}
+    assert rows["上年闲置资产"] == 0 and rows["上年总资产"] == 356.4  # 闲置资产 and 总资产 of 2025
+
+
+def test_a_history_row_without_a_year_stops_next_year(tmp_path):
+    source = write_other_workbook(tmp_path / "农业局2025.xlsx")
+    book = load_workbook(source)
+    book["收支决算"]["A2"] = None
+    book.save(source)
+    with pytest.raises(NextYearError, match=r"收支决算!A2：没有年度"):
+        make_next_year(source)
+    assert not (tmp_path / "农业局2026.xlsx").exists()
+
+
+def test_a_history_newest_first_stays_newest_first(tmp_path):
+    source = write_other_workbook(tmp_path / "农业局2025.xlsx")
+    book = load_workbook(source)
+    ws = book["收支决算"]
+    first, second = [[c.value for c in ws[row]] for row in (2, 3)]
+    for column, (a, b) in enumerate(zip(second, first), start=1):
+        ws.cell(row=2, column=column, value=a)
+        ws.cell(row=3, column=column, value=b)
+    book.save(source)
+    history = load(make_next_year(source).output)[0].tables["收支决算"]
+    assert [r["年度"] for r in history] == [2026, 2025] and history[1]["收入_一般公共预算"] is not None

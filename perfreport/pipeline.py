@@ -23,6 +23,7 @@ from .models import Checked, Result
 from .output import check_target, default_output, write_atomically
 from .score import score
 from .stale import stale_numbers
+from .unfilled import unfilled
 from .validate import validate
 
 # a problem of this code means nothing while that sheet has errors: a goal naming an indicator,
@@ -72,6 +73,7 @@ def _stages(path: Path, result: Result) -> dict | None:
     """Run the stages into `result`; return the render context, or None when a stage found errors."""
     workbook, problems = load(path)
     result.problems += problems
+    result.problems += unfilled(path, workbook, result.problems)  # what next-year cleared and is still blank
     read, broken = result.errors, _broken_sheets(result.errors)
     checked, problems = validate(workbook)
     result.problems += [p for p in problems if not _follows(p, read, broken)]

@@ -139,7 +139,10 @@ def _goals(rows: tuple[Record, ...], indicators: tuple[Indicator, ...],
 def _goal_parts(row: Record, targets: list[Decimal], actuals: list[Decimal],
                 problems: list[Problem]) -> tuple:
     if not targets or len(targets) != len(actuals):
-        problems.append(error("goal-parts", row.where("目标数值"),
+        # at the cell to fill: a blank text with nothing to compute from is where the numbers are missing
+        column = ("目标值" if not targets and row["目标数值"] is None and not row["目标值"] else
+                  "实际完成值" if not actuals and row["实际数值"] is None and not row["实际完成值"] else "目标数值")
+        problems.append(error("goal-parts", row.where(column),
                               f"目标数值（{len(targets)} 个）与实际数值（{len(actuals)} 个）应一一对应；"
                               "多个值用“、”分隔，或在目标值、实际完成值中写出数字"))
         return ()

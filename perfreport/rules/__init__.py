@@ -3,13 +3,15 @@
 - presets.py   the one registry: every 评分方式, its default 评分参数 and documentation
 - syntax.py    reads 评分参数 phrases strictly; params.py resolves them into a Spec (spec.py)
 - blocks.py    evaluates a Spec over plain inputs: score, arithmetic, notes (pure functions)
+- inputs.py    what rules read, and the figures a rule computes from tables
 - figures.py   the derived figures rules score on, with formulas
 - standard.py  the 评价标准 a Spec says; numbers a typed standard quotes that it does not
 - grades.py    grade bands with any names; catalogue.py the problem codes of scoring
 """
 from __future__ import annotations
 
-from .blocks import GoalRow, Inputs, Outcome, Project, Question, Value, completion, evaluate, question_satisfaction
+from .blocks import Outcome, evaluate
+from .inputs import GoalRow, Inputs, Project, Question, Value, completion, question_satisfaction
 from .catalogue import CODES, RuleFailure, problem
 from .grades import DEFAULT_BANDS, Bands, BandsError, grade, parse_bands
 from .params import spec_for

@@ -8,7 +8,6 @@ the README its tables (tests/test_rule_registry.py checks they agree).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from .grades import Bands
 

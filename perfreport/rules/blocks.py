@@ -94,9 +94,10 @@ def _linear(part: Part, scorer: Linear, ctx: _Context) -> Decimal:
     raw = x * part.points
     value = min(max(raw, ZERO), part.points)
     kind = ctx.read[scorer.expr.figure].kind
-    bound = "" if value == raw else f"，以 {'满分 ' + wording.points(part.points) if raw > 0 else '0'} 为限"
+    bound = "" if value == raw else \
+        f"，以{'满分 ' + wording.points(part.points) if raw > 0 else ' 0 '}为限 → {wording.points(value)}"
     ctx.lines.append(f"{name} × 分值 = {wording.value(x, kind)} × {wording.points(part.points)} = "
-                     f"{wording.points(raw)}{bound} → {wording.points(value)}")
+                     f"{wording.points(raw)}{bound}")
     return value
 
 

@@ -102,7 +102,7 @@ def _deduction(items: list[Item], kinds: Mapping[str, str], checkpoints: bool) -
         raise ParamError("parameter-conflict", f"“{wrong.raw}”不能与扣分规则写在同一部分")
     data = dict(rule.data)
     modifiers = {k: v for i in items if i.kind in ("most", "cutoff", "rounding") for k, v in i.data.items()
-                 if k != "unit"}
+                 if k not in ("unit", "band")}
     expr = _expr(data["expr"], kinds, None, rule.raw) if data["expr"] else None
     threshold, given = None, None
     if thresholds:
@@ -146,6 +146,8 @@ def _scorer(items: list[Item], kinds: Mapping[str, str], grades: tuple[str, ...]
     scoring = [i for i in items if i.kind != "option"]
     if not scoring:
         return None
+    if not any(i.kind == "deduct" for i in scoring):  # `低于60%不得分` outside a deduction is a band
+        scoring = [i.data["band"] if i.kind == "cutoff" and i.data.get("band") else i for i in scoring]
     kinds_present = {i.kind for i in scoring}
     if "grade" in kinds_present:
         return _grade_factors(scoring, grades), None

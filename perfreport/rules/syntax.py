@@ -257,7 +257,9 @@ def _deduction(text: str, raw: str) -> Item | None:
         return Item("most", raw, {"most": Decimal(match.group(1) or match.group(2))})
     match = re.fullmatch(rf"(?:偏离|相差|差距)?(?:超过|超出|高于|低于|多于|少于)({NUM})({UNITS})(?:的)?(?:以上)?不得分", text)
     if match:
-        return Item("cutoff", raw, {"cutoff": Decimal(match.group(1)), "unit": _unit(match.group(2))})
+        # `超过10%不得分` is a cutoff in a deduction part (as the reference writes it), a band elsewhere
+        band = _band(text, raw) if match.group(2) == "%" else None
+        return Item("cutoff", raw, {"cutoff": Decimal(match.group(1)), "unit": _unit(match.group(2)), "band": band})
     if re.fullmatch(rf"不足({NUM})({UNITS})?的?按(?:{NUM})?(?:{UNITS})?计(?:算)?", text):
         return Item("rounding", raw, {"rounding": "started"})
     if re.fullmatch(rf"不足({NUM})({UNITS})?的?(?:部分)?不扣(?:分)?", text):
@@ -322,14 +324,26 @@ def read(text: str, grades: tuple[str, ...]) -> list[tuple[str, Decimal | None, 
     for marker, body in split_parts(text):
         points, body = part_points(body) if marker else (None, body)
         items = []
-        for raw, norm in phrases(body):
-            item = (_option(norm, raw) or _deduction(norm, raw) or _grade(norm, raw, grades)
-                    or _linear(norm, raw) or _band(norm, raw))
+        pending = phrases(body)
+        while pending:
+            raw, norm = pending.pop(0)
+            item = _phrase(norm, raw, grades)
+            if item is None and pending and AWARD.fullmatch(pending[0][1]):
+                # 若X<70%，得1分: a condition and its award split by a comma
+                joined = (f"{raw}，{pending[0][0]}", norm + pending[0][1])
+                item = _band(joined[1], joined[0])
+                if item is not None:
+                    pending.pop(0)
             if item is None:
                 raise ParamError("parameter-syntax", f"“{raw}”读不懂：{_hint(norm)}")
             items.append(item)
         out.append((marker, points, items))
     return out
+
+
+def _phrase(norm: str, raw: str, grades: tuple[str, ...]) -> Item | None:
+    return (_option(norm, raw) or _deduction(norm, raw) or _grade(norm, raw, grades)
+            or _linear(norm, raw) or _band(norm, raw))
 
 
 def _hint(text: str) -> str:

@@ -14,7 +14,8 @@ from types import MappingProxyType
 from .errors import Problem, error, warning
 from .fmt import amount
 from .models import INDICATOR_LABEL, Checked, Goal, Indicator, Option, Question, Record, Workbook
-from .rules import DEFAULT_BANDS, GENERIC, MANUAL, RULES, Bands, BandsError, ParamError, parse_bands, problem, spec_for
+from .rules import (DEFAULT_BANDS, GENERIC, MANUAL, RULES, Bands, BandsError, ParamError, parse_bands, problem,
+                    spec_for)
 from .rules.figures import kinds as figure_kinds
 
 FRAMEWORK, GOALS, SURVEY, TEXTS = "指标体系", "目标对比", "问卷", "文字"

@@ -251,3 +251,22 @@ def test_projects_need_their_factors_when_the_bands_are_not_four(tmp_path, bands
         return
     assert [(p.code, p.location) for p in result.errors] == [("parameter-conflict", "指标体系!M14")]
     assert "没有默认的等级赋分" in result.errors[0].message
+
+
+# ---- full marks only when the row says so, and then the report says why ----------------------------
+
+def test_full_marks_without_data_are_said_in_the_reports_basis(tmp_path):
+    framework = [dict(row) for row in DECISION]
+    framework[4] = indicator("过程", "资金管理", "(5) 政府采购执行率", 5, "政府采购执行率", parameters="无数据不予考核")
+    goals = [dict(g, 考核="否", 不考核原因="该项工作取消") if g["三级指标"] == "(10)" else g for g in DECISION_GOALS]
+    path = write(tmp_path / "w.xlsx", framework, goals=goals, projects=DECISION_PROJECTS,
+                 budget={"政府采购预算": None, "政府采购合同金额": None},
+                 info={"等级标准": "优秀:90;良好:80;合格:60;不合格"},
+                 questions=[(1, "您对项目实施是否满意？", "", _options(120, 40, 25, 15))])
+    result = build(path, tmp_path / "report.docx")
+    assert result.errors == [], result.errors
+    scores = {i.indicator.id: i for i in result.scores.indicators}
+    assert (scores["(5)"].score, scores["(10)"].score) == (D(5), D(10))
+    text = report_text(tmp_path / "report.docx")
+    assert "政府采购执行率：分母 政府采购预算 为空，不予考核，按满分计" in text
+    assert "所列目标均不予考核，按满分计" in text

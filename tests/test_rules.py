@@ -532,3 +532,9 @@ def test_every_preset_scores_within_its_weight(name):
 
 def test_property_covers_every_preset():
     assert set(RULE_INPUTS) == set(RULE_NAMES) - {"手工", "按评分参数"}
+
+
+def test_an_infinite_idle_change_can_only_be_banded():
+    values = fields(闲置资产=5, 总资产=100, 上年闲置资产=0, 上年总资产=100, 在用固定资产=10, 固定资产原值=10)
+    with pytest.raises(RuleFailure, match="只能分档计分"):
+        run("按评分参数", 2, "{闲置资产变化率}≤70%得满分，每超过1个百分点扣0.1分", values=values)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from ..fmt import rate
+from ..fmt import circled, rate
 from . import wording
 from .catalogue import RuleFailure
 from .inputs import LOCAL, Inputs, Value
@@ -62,10 +62,13 @@ class _Context:
             raise _Missing(value.code, value.missing if name in LOCAL else f"{name}：{value.missing}")
         return value
 
-    def number(self, expr: Expr, bounds=()) -> tuple[Decimal, str]:
-        """Return the expression's value and its name as printed."""
+    def number(self, expr: Expr, bounds=(), banded: bool = True) -> tuple[Decimal, str]:
+        """Return the expression's value and its name as printed; only bands can take an infinite one."""
         value = self.value(expr.figure)
         kind = value.kind
+        if not banded and not value.value.is_finite():
+            raise RuleFailure("rule-zero-denominator", f"{expr.figure}按无穷大计（{value.shown.split('：')[-1]}），"
+                                                       "只能分档计分，不能按比例或扣分")
         if expr.centre is None:
             return value.value, expr.figure
         distance = abs(value.value - expr.centre)
@@ -90,7 +93,7 @@ def _bands(part: Part, scorer: Bands, ctx: _Context) -> Decimal:
 
 
 def _linear(part: Part, scorer: Linear, ctx: _Context) -> Decimal:
-    x, name = ctx.number(scorer.expr)
+    x, name = ctx.number(scorer.expr, banded=False)
     raw = x * part.points
     value = min(max(raw, ZERO), part.points)
     kind = ctx.read[scorer.expr.figure].kind
@@ -139,7 +142,7 @@ def _deduct(points: Decimal, distance: Decimal, rule: Deduction, label: str, ctx
 def _deduction(part: Part, rule: Deduction, ctx: _Context) -> Decimal:
     if rule.expr is None:
         return _checkpoints(part, rule, ctx)
-    x, name = ctx.number(rule.expr)
+    x, name = ctx.number(rule.expr, banded=False)
     kind = ctx.read[rule.expr.figure].kind
     scale = HUNDRED if rule.unit == "个百分点" else ONE
     distance = ((x - rule.threshold) if rule.over else (rule.threshold - x)) * scale
@@ -156,6 +159,8 @@ def _checkpoints(part: Part, rule: Deduction, ctx: _Context) -> Decimal:
     months, options = ctx.inputs.months, ctx.spec.options
     if options.denominator == "调整后预算":
         budget = ctx.value("调整后预算")
+        if not budget.value:
+            raise _Missing("rule-zero-denominator", "预算执行进度的分母调整后预算为 0")
         denominator = budget.value * YUAN_PER_WAN
         what = f"调整后预算 {wording.points(budget.value)} 万元"
     else:
@@ -210,8 +215,8 @@ def _grade_factors(part: Part, rule: GradeFactors, ctx: _Context) -> Decimal:
                                                f"（{'、'.join(awards)}）")
         factor = awards[grade].value(ONE)
         factors.append(factor)
-        detail.append(f"{project.name}：{grade}（{project.cell if not by_review else '复核得分 ' + wording.points(project.review)}）"
-                      f" {wording.number(factor, 'rate')}")
+        source = f"复核得分 {wording.points(project.review)}" if by_review else project.cell
+        detail.append(f"{project.name}：{grade}（{source}） {wording.number(factor, 'rate')}")
     value = part.points * sum(factors, ZERO) / len(factors)  # multiply first: all-优 gives exactly the points
     ctx.lines.append("；".join(detail))
     ctx.lines.append(f"{wording.points(part.points)} × ({' + '.join(wording.number(f, 'rate') for f in factors)}) / "
@@ -247,11 +252,12 @@ def evaluate(spec: Spec, weight: Decimal, inputs: Inputs) -> Outcome:
     try:
         for number, part in enumerate(spec.parts, 1):
             if len(spec.parts) > 1:
-                ctx.lines.append(f"第{'①②③④⑤⑥⑦⑧⑨⑩'[number - 1] if number <= 10 else number}部分（{wording.points(part.points)}分）：")
+                ctx.lines.append(f"第{circled(number)}部分（{wording.points(part.points)}分）：")
             scores.append(_part(part, ctx))
     except _Missing as exc:
         if not spec.options.missing:
-            raise RuleFailure(exc.code, f"{exc}；如确无此项数据，可在评分参数中写“无数据按满分计”或“无数据不予考核”") from None
+            raise RuleFailure(exc.code, f"{exc}；如确无此项数据，可在评分参数中写“无数据按满分计”或"
+                                        "“无数据不予考核”") from None
         said = "，不予考核" if spec.options.missing == "不予考核" else ""
         note = f"{exc}{said}，按满分计"
         return Outcome(weight, tuple(ctx.lines) + (note,), dict(ctx.figures), (note,), tuple(ctx.read.values()))

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Mapping
 
+from ..fmt import circled
 from . import wording
 from .figures import DERIVED, IDLE_CHANGE, IDLE_FORMULA
 from .spec import Bands, Deduction, GradeFactors, Linear, Part, Spec
@@ -105,8 +106,8 @@ def standard_text(spec: Spec, kinds: Mapping[str, str]) -> str:
     if len(parts) == 1:
         lines.append(parts[0])
     else:
-        lines += [f"{'①②③④⑤⑥⑦⑧⑨⑩'[i]}{text}（{wording.points(p.points)}分）" for i, (p, text)
-                  in enumerate(zip(spec.parts, parts))]
+        lines += [f"{circled(i)}{text}（{wording.points(p.points)}分）" for i, (p, text)
+                  in enumerate(zip(spec.parts, parts), 1)]
     if spec.options.missing:
         lines.append(f"无相关数据的{'不予考核，' if spec.options.missing == '不予考核' else ''}按满分计")
     return "\n".join(line if line[-1] in "。；" else line + "。" for line in lines)

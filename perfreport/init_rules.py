@@ -28,7 +28,7 @@ INTRO = ("评分参数（指标体系的“评分参数”列）：按规则计�
 def examples() -> list[str]:
     """The texts the 评分参数 drop-down offers: each preset's default, then each phrase form."""
     return [RULES[name].default_for(DEFAULT_BANDS) for name in RULES if RULES[name].default_for(DEFAULT_BANDS)] \
-        + [example for _, example, *_ in BLOCKS]
+        + [example for *_, example, _ in BLOCKS]
 
 
 def write_guide(wb, ws, row: int, span: int) -> int:
@@ -56,10 +56,10 @@ def write_guide(wb, ws, row: int, span: int) -> int:
         ws.cell(row=row, column=2, value=rule.default_for(DEFAULT_BANDS)).alignment = WRAP
         ws.cell(row=row, column=5, value=f"{rule.doc}；读取：{rule.reads}").alignment = WRAP
         row += 1
-    for block, example, parameters, formula, worked in BLOCKS:
+    for block, written, parameters, formula, example, result in BLOCKS:
         ws.cell(row=row, column=1, value=f"写法：{block}").font = BOLD
         ws.cell(row=row, column=2, value=example).alignment = WRAP
-        ws.cell(row=row, column=5, value=f"{parameters}；计算：{formula}；例：{worked}").alignment = WRAP
+        ws.cell(row=row, column=5, value=f"写成：{written}；参数：{parameters}；计算：{formula}；例：{result}").alignment = WRAP
         row += 1
     wb.defined_names[EXAMPLES_NAME] = DefinedName(EXAMPLES_NAME, attr_text=f"'{ws.title}'!$B${first}:$B${row - 1}")
     names = sorted(set(DERIVED) | {IDLE_CHANGE} | set(LOCAL))

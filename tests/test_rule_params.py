@@ -151,3 +151,28 @@ def test_the_number_check_finds_a_number_the_parameters_do_not_hold():
     made = spec("", 2, "预算执行率")
     assert unmatched_numbers("|支出预算完成率-100%|≤6%，得2分；2023年按此执行", made, D(2)) == ["6%"]
     assert unmatched_numbers("低于2—4个百分点（含）的，扣0.2分", spec("", 2, "预算执行进度"), D(2)) == []
+
+
+# ---- nothing but a ParamError ever comes out of the parser ------------------------------
+
+TOKENS = ["{预算执行率}", "{人员控制率}", "{不存在}", "X", "|", "-", "—", "%", "≥", "≤", "<", ">", "=", "得", "分", "满分",
+          "不得分", "其他", "每超过", "每低于", "个百分点", "扣", "扣完为止", "×", "分值", "；", "，", "①", "②", "（含）",
+          "以上", "以下", "0", "1", "2.5", "90", "100", "分母：", "调整后预算", "考核时点：", "6月", "问卷：", "第6-13题",
+          "问题组：", "等级：", "按复核得分", "优", "良", "中", "差", "无数据按满分计", "不足", "按比例扣分", "最多扣", "计"]
+
+
+def test_the_parser_raises_only_param_errors():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(st.sampled_from(TOKENS), max_size=14).map("".join))
+    def parse(text):
+        try:
+            made = spec(text, 5)
+        except ParamError as exc:
+            assert str(exc)
+            return
+        assert sum(p.points for p in made.parts) == D(5)
+
+    parse()

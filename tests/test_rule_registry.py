@@ -11,8 +11,8 @@ from perfreport import contract
 from perfreport.init import framework, write_blank
 from perfreport.init_rules import EXAMPLES_NAME, examples
 from perfreport.rule_inputs import derive_values
-from perfreport.rules import (CODES, DEFAULT_BANDS, RULE_NAMES, RULES, GoalRow, Inputs, Project, Question, evaluate,
-                              spec_for, unmatched_numbers)
+from perfreport.rules import (CODES, DEFAULT_BANDS, RULE_NAMES, RULES, GoalRow, Inputs, ParamError, Project, Question,
+                              evaluate, spec_for, unmatched_numbers)
 from perfreport.rules.docs import blocks_table, codes_table, figures_list, rules_table
 from perfreport.rules.figures import kinds
 
@@ -104,3 +104,17 @@ def test_init_documents_every_rule_and_offers_the_examples(tmp_path):
     validation = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(f"{letter}2"))
     assert validation.type == "list" and validation.formula1 == f"={EXAMPLES_NAME}"
     assert validation.errorStyle == "information"  # a suggestion: any other text may be typed
+
+
+def test_every_example_offered_in_the_drop_down_reads():
+    for text in examples():
+        read = []
+        for name, rule in RULES.items():
+            if name == "手工":
+                continue
+            try:
+                spec_for(name, text, D(10), KINDS, DEFAULT_BANDS.names, rule.default_for(DEFAULT_BANDS))
+                read.append(name)
+            except ParamError:
+                pass
+        assert read, text

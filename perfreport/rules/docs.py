@@ -25,8 +25,9 @@ def rules_table() -> str:
 def blocks_table() -> str:
     """Every phrase form of 评分参数: what it is written as, its parameters, its formula, an example."""
     lines = ["| block | written as | parameters (defaults) | formula | example |", "|---|---|---|---|---|"]
-    for block, written, parameters, formula, example in BLOCKS:
-        lines.append(f"| {block} | {_cell(written)} | {_cell(parameters)} | {_cell(formula)} | {_cell(example)} |")
+    for block, written, parameters, formula, example, result in BLOCKS:
+        lines.append(f"| {block} | {_cell(written)} | {_cell(parameters)} | {_cell(formula)} | "
+                     f"{_cell(example)} · {_cell(result)} |")
     return "\n".join(lines)
 
 

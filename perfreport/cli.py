@@ -66,20 +66,41 @@ def main() -> None:
     """perfreport：由评价工作簿生成部门整体绩效评价报告（.docx）。"""
 
 
+def _echo_explanations(result: Result) -> None:
+    """Print how every indicator's score came about (`check --explain`)."""
+    click.echo("  【评分过程】")
+    for item in result.scores.indicators:
+        if item.explanation is not None:
+            for line in item.explanation.text():
+                click.echo(f"    {line}")
+    for name, grade in result.scores.level1_grades.items():
+        click.echo(f"    一级指标“{name}”得分率 {item_rate(result, name)}，等级：{grade}")
+
+
+def item_rate(result: Result, name: str) -> str:
+    from .fmt import rate
+
+    return rate(next(g.rate for g in result.scores.level1 if g.name == name))
+
+
 @main.command()
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="每个工作簿输出一行 JSON")
-def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--explain", is_flag=True,
+              help="列出每个指标得分的由来：输入及其单元格、评分参数、算式、舍入、填写得分的覆盖及差额")
+def check(workbooks: tuple[Path, ...], as_json: bool, explain: bool) -> None:
     """校验并计算得分，不生成报告；按工作表列出全部错误、警告和提示（标准输出）。"""
     results = [check_workbook(path) for path in workbooks]
     for result in results:
         if as_json:
-            click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+            click.echo(json.dumps(result.as_dict(explain=explain), ensure_ascii=False))
             continue
         hints = f"，{len(result.hints)} 个提示" if result.hints else ""
         click.echo(_summary(result) + hints)
         _echo_by_sheet(result)
         if result.ok and result.scores:
+            if explain:
+                _echo_explanations(result)
             click.echo(f"  绩效评价得分：{result.scores.total} 分，评价结果等级：{result.scores.grade}")
         elif not result.ok:
             click.echo("  请按以上位置补充或更正后再次运行 check。")

@@ -17,6 +17,7 @@ from .contract import TEXT_SECTIONS
 from .errors import Problem, error, warning
 from .fmt import DASH, amount, circled, cn_count, cn_number, join_cn, rate, table_amount, table_rate
 from .models import Checked, Group, IndicatorScore, Record, Scores
+from .rules.explain import unsaid
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{(?![{%#])([^{}\s]+)\}(?!\})")
 TABLE_LINE = re.compile(r"^\s*[\[［【]\s*表\s*[:：]\s*(.+?)\s*[\]］】]\s*$")
@@ -189,17 +190,11 @@ class Composer:
     # ---- shared phrases ------------------------------------------------
     @property
     def bands_text(self) -> str:
-        bands = list(self.checked.bands)
-        parts, upper = [], "100"
-        for name, bound in bands:
-            parts.append(f"{amount(bound)}（含）—{upper}分为“{name}”")
-            upper = amount(bound)
-        parts.append(f"{upper}分以下为“差”")
-        return "、".join(parts)
+        return self.checked.bands.sentence()
 
     @property
     def band_count(self) -> str:
-        return cn_count(len(self.checked.bands) + 1)
+        return self.checked.bands.count_cn
 
     def _score_row(self, group: Group) -> dict:
         return {"name": group.name, "weight": table_amount(group.weight),
@@ -405,7 +400,8 @@ class Composer:
 
     def _indicator_text(self, item: IndicatorScore) -> list[dict]:
         field = "分析" if item.indicator.text("分析") else "评分依据"
-        return self.flow(item.indicator.record, field, close=True)
+        return self.flow(item.indicator.record, field, close=True) + [_para(n) for n in unsaid(
+            item.indicator.text(field), item.notes)]
 
     def sections(self, name: str) -> list[dict]:
         """Return chapter 四/五/六 sub-sections: heading `（一）title` and its paragraphs."""
@@ -447,7 +443,7 @@ class Composer:
                     rows.append({"c0": group.name, "c1": table_amount(group.weight), "c2": sub.name,
                                  "c3": table_amount(sub.weight), "c4": ind.label, "c5": table_amount(ind.weight),
                                  "c6": CELL_BREAK.join(_paragraphs(ind.text("指标解释"))) or DASH,
-                                 "c7": CELL_BREAK.join(_paragraphs(ind.text("评价标准"))) or DASH})
+                                 "c7": CELL_BREAK.join(_paragraphs(ind.text("评价标准") or item.standard)) or DASH})
         return rows
 
     def attachment2(self) -> dict:
@@ -458,9 +454,16 @@ class Composer:
                     ind = item.indicator
                     rows.append({"c0": group.name, "c1": sub.name, "c2": ind.label, "c3": table_amount(ind.weight),
                                  "c4": table_amount(item.score), "c5": table_rate(item.rate),
-                                 "c6": self.cell(ind.record, "评分依据"),
+                                 "c6": self.basis_cell(item),
                                  "c7": CELL_BREAK.join(_paragraphs(ind.text("依据来源"))) or DASH})
         return {"rows": rows, "total": self.total_row, "grade": self.scores.grade}
+
+    def basis_cell(self, item: IndicatorScore) -> str:
+        """The 评分依据 of 附件2, and what the rule says when it gave full marks without data."""
+        notes = unsaid(item.indicator.text("评分依据"), item.notes)
+        if not notes:
+            return self.cell(item.indicator.record, "评分依据")
+        return CELL_BREAK.join(self.lines(item.indicator.record, "评分依据") + notes)
 
     def attachment3(self) -> list[dict]:
         rows = []

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .rules.presets import RULE_NAMES
+
 
 class Kind(Enum):
     """How a cell is read and what it becomes."""
@@ -23,19 +25,7 @@ class Kind(Enum):
     CHOICE = "选项"
 
 
-RULES = (
-    "手工",
-    "目标完成率",
-    "预算执行率",
-    "预算执行进度",
-    "过紧日子",
-    "政府采购执行率",
-    "固定资产利用",
-    "复评差异",
-    "项目实际绩效",
-    "满意度",
-)
-GRADES = ("优", "良", "中", "差")
+RULES = RULE_NAMES  # 评分方式: declared once, with their parameters and documentation, in rules/presets.py
 YES_NO = ("是", "否")
 DIRECTIONS = ("≥", "≤", "=")
 QUESTION_TYPES = ("基本问题", "满意度问题", "开放问题")
@@ -116,7 +106,9 @@ SHEETS: tuple[Sheet, ...] = (
         _f("本级简称", example="XX区"),
         _f("部门战略目标", required=True, prose=True, example="围绕区委、区政府确定的年度重点任务，推动……"),
         _f("二维码图片", hint="呈报函二维码图片路径，可留空", example="二维码.png"),
-        _f("等级标准", hint="如 优:90;良:80;中:60，留空用默认", example="优:90;良:80;中:60"),
+        _f("等级标准", hint="各等级及其最低分，最低一档只写名称，如 优秀:90;良好:80;合格:60;不合格；留空为 优:90;良:80;中:60;差",
+           example="优:90;良:80;中:60;差"),
+        _f("一级等级标准", hint="可选：按各一级指标得分率（%）评级，如 A:90;B:75;C:60;D", example="A:90;B:75;C:60;D"),
     ), "报告封面、呈报函和正文用到的基本信息"),
     Sheet("部门概况", True, (
         _f("组织架构及主要职能", required=True, prose=True, example="{被评价单位}（以下简称{单位简称}）内设X个科室……主要职能：……"),
@@ -172,6 +164,11 @@ SHEETS: tuple[Sheet, ...] = (
         _f("绩效监控覆盖率", P, example="100%"),
         _f("收入变动说明", prose=True, example="收入较上年减少，主要原因是……"),
         _f("支出变动说明", prose=True, example="支出较上年减少，主要原因是……"),
+        _f("三公经费_决算", M, hint="三公经费控制率、变动率用", example="2.80"),
+        _f("三公经费_上年决算", M, example="3.10"),
+        _f("公用经费_预算", M, hint="公用经费控制率用", example="60.00"),
+        _f("公用经费_决算", M, example="58.20"),
+        _f("年末结转结余", M, hint="结转结余率用", example="120.00"),
     ), "预算、决算和经费，万元"),
     Sheet("收入构成", False, (
         _f("项目", required=True, example="一般公共预算收入"),
@@ -228,6 +225,8 @@ SHEETS: tuple[Sheet, ...] = (
         _f("分析", prose=True, hint="第三章正文，留空则用评分依据", example="经核查，……详见[表号:复评项目]。"),
         _f("依据来源", example="会计凭证、财务报表"),
         _f("问题描述", prose=True, example="部分会计凭证附件不完整"),
+        _f("评分参数", hint="规则的参数，写法同评价标准，如 {预算调整率}=0得满分；≤10%得2分；其他0分；留空用该评分方式的默认",
+           example="分母：调整后预算"),
     ), "每行一个三级指标"),
     Sheet("复评项目", False, (
         _f("序号", example="1"),
@@ -236,7 +235,7 @@ SHEETS: tuple[Sheet, ...] = (
         _f("执行", M, required=True, example="95.00"),
         _f("自评得分", N, required=True, example="95"),
         _f("复核得分", N, required=True, example="85"),
-        _f("实际绩效等级", CH, required=True, choices=GRADES, example="良"),
+        _f("实际绩效等级", hint="等级标准中的等级（默认 优/良/中/差）；评分参数写“等级：按复核得分”时可留空", example="良"),
         _f("存在问题", example="1.绩效目标设置不够细化"),
     ), "抽查复评的项目，万元"),
     Sheet("问卷", False, (
@@ -248,6 +247,8 @@ SHEETS: tuple[Sheet, ...] = (
         _f("分值", N, hint="满意度选项的权重，默认 满意100 较满意80 一般60 不满意40", example="100"),
         _f("单项满意度", P, grouped=True, hint="填写则覆盖计算值", example="95.00%"),
         _f("样本量", C, grouped=True, hint="多选题等人数之和不是样本量时填写", example="60"),
+        _f("问题组", grouped=True, hint="满意度问题所属的组（如 协作部门），评分参数“问题组：协作部门”按组计分",
+           example="服务对象"),
     ), "每行一个选项"),
     Sheet("政策梳理", False, (
         _f("序号", example="1"),

@@ -33,6 +33,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .contract import SHEETS, Field, Kind, Sheet
+from .init_rules import KIND_WORDS as RULE_KIND_WORDS
+from .init_rules import open_list, write_guide
 
 DEFAULT_NAME = "部门整体绩效评价工作簿.xlsx"
 GUIDE = "填写说明"
@@ -86,7 +88,9 @@ RULES_TEXT = (
     "指标体系已预填标准的 30 个三级指标（名称、分值、指标解释、评价标准、评分方式）。评分方式为“手工”的"
     "须填写得分；按规则计算的指标，得分留空即按规则计算，填写则覆盖计算值。评分方式为“目标完成率”的"
     "“部门职责×工作完成情况”指标，请按被评价部门的职责改写名称和评价标准，并在目标对比表的“三级指标”列"
-    "填写其编号（如 (19)）。分值可按实际调整，三级指标分值合计须为 100。",
+    "填写其编号（如 (19)）。分值可按实际调整，三级指标分值合计须为 100。"
+    "按规则计分的指标可在“评分参数”列按评价标准的写法改写规则的参数（见本表末尾“评分参数的写法”）；"
+    "评价标准留空时，报告按评分参数生成评价标准。",
     "填写过程中可随时运行  perfreport check 工作簿.xlsx  查看缺少或有误的内容（按工作表列出，并给出单元格位置）；"
     "没有错误后运行  perfreport build 工作簿.xlsx  生成报告。",
 )
@@ -112,7 +116,7 @@ def kind_words(field: Field) -> str:
         return "金额（元）"
     if field.kind is Kind.CHOICE:
         return "选项：" + "/".join(field.choices)
-    return KIND_WORDS[field.kind]
+    return RULE_KIND_WORDS.get(field.name) or KIND_WORDS[field.kind]
 
 
 def describe(field: Field) -> str:
@@ -148,6 +152,11 @@ def _validation(field: Field, sqref: str) -> DataValidation:
             showInputMessage=True, promptTitle=title, prompt=prompt,
             showErrorMessage=True, errorStyle="stop", errorTitle=f"{field.name}"[:32],
             error=("请从下拉列表中选择：" + "、".join(field.choices))[:225], sqref=sqref)
+    if open_list(field.name):  # suggestions: other values are allowed after a notice
+        formula, message = open_list(field.name)
+        return DataValidation(type="list", formula1=formula, allow_blank=True, showInputMessage=True,
+                              promptTitle=title, prompt=prompt, showErrorMessage=True, errorStyle="information",
+                              errorTitle=field.name[:32], error=message[:225], sqref=sqref)
     return DataValidation(allow_blank=True, showInputMessage=True, promptTitle=title, prompt=prompt,
                           sqref=sqref)
 
@@ -203,6 +212,7 @@ def _guide(wb: Workbook) -> None:
                 cell = _put(ws, row, column, value or None)
                 if column == 2 and field.required:
                     cell.fill = REQUIRED_FILL
+    write_guide(wb, ws, row + 1, span)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
 
 

@@ -65,6 +65,7 @@ class Indicator:
     rule: str
     entered: Decimal | None
     record: Record
+    spec: Any = None  # rules.Spec: the parameters in effect; None for 手工
 
     @property
     def id(self) -> str:
@@ -106,6 +107,7 @@ class Question:
     sample: int
     printed: Decimal | None  # 单项满意度 typed in the workbook
     record: Record  # the first row, for locations
+    group: str = ""  # 问题组: the respondents' group, for an indicator scored on it
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,8 @@ class Checked:
     indicators: tuple[Indicator, ...]
     goals: tuple[Goal, ...]
     questions: tuple[Question, ...]
-    bands: tuple[tuple[str, Decimal], ...]
+    bands: Any  # rules.Bands: the grades of the total and of 复评项目
+    level1_bands: Any = None  # rules.Bands for each 一级's 得分率 × 100, when 一级等级标准 is given
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,9 @@ class IndicatorScore:
     score: Decimal  # rounded, the one printed and summed
     rule_score: Decimal | None  # rounded rule value; None for 手工
     figures: Mapping[str, Any] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # said in the 评分依据 (e.g. 所列目标均不予考核，按满分计)
+    explanation: Any = None  # rules.explain.Explanation: how the score came about
+    standard: str = ""  # the 评价标准 generated from the parameters, printed when the cell is blank
 
     @property
     def rate(self) -> Decimal:
@@ -154,6 +159,7 @@ class Scores:
     grade: str
     figures: Mapping[str, Figure]
     derived: Mapping[str, Any]  # per-row values tables print (completion rates, 单项满意度 …)
+    level1_grades: Mapping[str, str] = field(default_factory=dict)  # 一级 name -> grade, with 一级等级标准
 
 
 @dataclass
@@ -183,8 +189,11 @@ class Result:
     def ok(self) -> bool:
         return not self.errors
 
-    def as_dict(self) -> dict[str, Any]:
-        """Return the result as `check --json` prints it: scores as 2-decimal strings, figures in prose."""
+    def as_dict(self, explain: bool = False) -> dict[str, Any]:
+        """Return the result as `check --json` prints it: scores as 2-decimal strings, figures in prose.
+
+        With `explain`, each indicator also carries `explain`: how its score came about.
+        """
         out: dict[str, Any] = {
             "source": self.source,
             "errors": [p.as_dict() for p in self.errors],
@@ -197,10 +206,13 @@ class Result:
             out["indicators"] = [
                 {"id": i.indicator.id, "name": i.indicator.name, "weight": f"{i.indicator.weight:.2f}",
                  "rule": i.indicator.rule, "score": f"{i.score:.2f}",
-                 "rule_score": None if i.rule_score is None else f"{i.rule_score:.2f}"}
+                 "rule_score": None if i.rule_score is None else f"{i.rule_score:.2f}",
+                 **({"explain": i.explanation.as_dict()} if explain and i.explanation else {})}
                 for i in s.indicators]
             out["total"] = f"{s.total:.2f}"
             out["grade"] = s.grade
+            if s.level1_grades:
+                out["level1_grades"] = dict(s.level1_grades)
             out["figures"] = {name: figure.prose() for name, figure in s.figures.items()}
         if self.output:
             out["output"] = self.output

@@ -1,21 +1,26 @@
 """Score the framework and compute every figure the report prints.
 
 Rules (perfreport.rules) are pure functions over plain values; this module
-binds each rule to the workbook's data, rounds each 三级 score half up to two
-decimals, sums the rounded scores into 二级, 一级 and the total, applies
-overrides, and names every derived figure for templates and placeholders.
+binds each indicator's parameters to the workbook's data (rule_inputs.py),
+rounds each 三级 score half up to two decimals, sums the rounded scores into
+二级, 一级 and the total, applies overrides, explains every score, and names
+every derived figure for templates and placeholders.
 """
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from . import contract
 from .contract import Kind
 from .errors import Problem, error, warning
 from .fmt import Figure, amount, rate, round2, round_rate
-from .models import Checked, Group, Indicator, IndicatorScore, Scores
-from .rules import RULES, RuleError, completion, grade, question_satisfaction
+from .models import KEY_VALUE_FIELDS, Checked, Group, Indicator, IndicatorScore, Scores
+from .rule_inputs import field_values, fixed_assets, goal_numbers, inputs_for, rule_values, satisfactions as satisfactions_of
+from .rules import MANUAL, RuleFailure, completion, evaluate, problem, standard_text, unmatched_numbers
+from .rules.explain import Explanation
+from .rules.figures import AMOUNTS, RATIOS, Unavailable, compute
+from .rules.figures import kinds as figure_kinds
 
 ZERO = Decimal(0)
 SAMPLING_COUNT, SAMPLING_FUNDS = Decimal("0.3"), Decimal("0.6")
@@ -27,73 +32,52 @@ def _money(checked: Checked, name: str) -> Decimal:
     return checked.workbook.info(name) or ZERO
 
 
-def _goal_rows(checked: Checked, indicator: Indicator) -> list:
-    return [list(g.parts) for g in checked.goals
-            if g.indicator == indicator.number and g.assessed and g.parts]
-
-
 def _months(checked: Checked) -> dict[int, Decimal]:
     return {r["月份"]: r["月度累计执行_元"] for r in checked.workbook.tables["预算执行进度"]
             if r["月份"] is not None and r["月度累计执行_元"] is not None}
 
 
-def _printed_satisfactions(checked: Checked) -> list[Decimal]:
-    return [satisfaction for _, _, satisfaction in _satisfactions(checked)]
+def _manual(indicator: Indicator) -> IndicatorScore:
+    score = round2(indicator.entered or ZERO)
+    return IndicatorScore(indicator, score, None, explanation=Explanation(
+        indicator.id, indicator.name, indicator.weight, indicator.rule, entered=indicator.entered,
+        entered_at=indicator.record.where("得分"), score=score))
 
 
-def _satisfactions(checked: Checked) -> list[tuple[Any, Decimal, Decimal]]:
-    """Return (question, computed, printed) for every satisfaction question.
-
-    The printed value is the workbook's override when given, else the computed
-    one rounded as a table prints it; 综合满意度 averages the printed values.
-    """
-    out = []
-    for q in checked.questions:
-        if q.kind != "满意度问题" or not q.sample:
-            continue
-        computed = question_satisfaction([(o.count or 0, o.weight or ZERO) for o in q.options], q.sample)
-        out.append((q, computed, q.printed if q.printed is not None else round_rate(computed)))
-    return out
-
-
-BINDERS: dict[str, Callable[[Checked, Indicator], dict[str, Any]]] = {
-    "手工": lambda c, i: {"entered": i.entered or ZERO},
-    "目标完成率": lambda c, i: {"rows": _goal_rows(c, i)},
-    "预算执行率": lambda c, i: {"initial": _money(c, "年初预算"),
-                           "increase": _money(c, "调增_转移支付") + _money(c, "调增_其他"),
-                           "decrease": _money(c, "调减"), "actual": _money(c, "决算支出")},
-    "预算执行进度": lambda c, i: {"months": _months(c)},
-    "过紧日子": lambda c, i: {"budget": _money(c, "五项经费_预算"), "actual": _money(c, "五项经费_决算"),
-                          "previous": _money(c, "五项经费_上年决算")},
-    "政府采购执行率": lambda c, i: {"budget": c.workbook.info("政府采购预算"),
-                             "contracts": _money(c, "政府采购合同金额")},
-    "固定资产利用": lambda c, i: {"idle": _money(c, "闲置资产"), "total": _money(c, "总资产"),
-                            "previous_idle": _money(c, "上年闲置资产"),
-                            "previous_total": _money(c, "上年总资产"),
-                            "in_use": _money(c, "在用固定资产"), "original": _fixed_assets(c)[0]},
-    "复评差异": lambda c, i: {"pairs": [(p["自评得分"], p["复核得分"]) for p in c.workbook.tables["复评项目"]],
-                          "bands": c.bands},
-    "项目实际绩效": lambda c, i: {"grades": [p["实际绩效等级"] for p in c.workbook.tables["复评项目"]]},
-    "满意度": lambda c, i: {"satisfactions": _printed_satisfactions(c)},
-}
-
-
-def _score_indicator(checked: Checked, indicator: Indicator, problems: list[Problem]) -> IndicatorScore:
+def _score_indicator(checked: Checked, indicator: Indicator, values: dict, kinds: dict,
+                     problems: list[Problem]) -> IndicatorScore:
+    if indicator.rule == MANUAL or indicator.spec is None:  # no spec: its parameters were errors already
+        return _manual(indicator)
+    spec = indicator.spec
     try:
-        outcome = RULES[indicator.rule](weight=indicator.weight, **BINDERS[indicator.rule](checked, indicator))
-    except RuleError as exc:
-        problems.append(error("division-by-zero", indicator.record.where("评分方式"),
-                              f"{indicator.label}（{indicator.rule}）无法计算：{exc}"))
+        outcome = evaluate(spec, indicator.weight, inputs_for(checked, indicator, values))
+    except RuleFailure as exc:
+        problems.append(problem(exc.code, indicator.record.where("评分方式"),
+                                f"{indicator.label}（{indicator.rule}）无法计算：{exc}"))
         return IndicatorScore(indicator, indicator.entered or ZERO, None)
+    problems += [problem(code, cell, message) for code, cell, message in outcome.warnings]
     computed = round2(outcome.score)
-    if indicator.rule == "手工":
-        return IndicatorScore(indicator, computed, None, outcome.figures, outcome.notes)
     used = computed if indicator.entered is None else round2(indicator.entered)
     if used != computed:
         problems.append(warning("override-differs", indicator.record.where("得分"),
                                 f"{indicator.label}：按“{indicator.rule}”规则计算得分 {computed}，"
                                 f"填写得分 {used}（已采用），相差 {used - computed}"))
-    return IndicatorScore(indicator, used, computed, outcome.figures, outcome.notes)
+    typed = indicator.text("评价标准")
+    if typed:
+        unmatched = unmatched_numbers(typed, spec, indicator.weight, goal_numbers(checked, indicator))
+        if unmatched:
+            problems.append(problem("standard-number-unmatched", indicator.record.where("评价标准"),
+                                    f"{indicator.label} 的评价标准写有 {'、'.join(unmatched)}，评分参数中没有这些数字"
+                                    f"（评分参数：{spec.text}）：请核对评价标准与评分参数是否一致"))
+    generated = standard_text(spec, kinds)
+    explanation = Explanation(
+        indicator.id, indicator.name, indicator.weight, indicator.rule, spec.text,
+        "默认" if not spec.typed else "填写" if spec.text == spec.typed else "填写（其余默认）",
+        typed or generated, "填写" if typed else "按评分参数生成",
+        tuple(dict.fromkeys(source for value in outcome.inputs for source in value.sources)), outcome.lines,
+        outcome.score,
+        computed, indicator.entered, indicator.record.where("得分"), used, outcome.notes)
+    return IndicatorScore(indicator, used, computed, outcome.figures, outcome.notes, explanation, generated)
 
 
 def _roll_up(scored: tuple[IndicatorScore, ...]) -> tuple[Group, ...]:
@@ -109,18 +93,6 @@ def _roll_up(scored: tuple[IndicatorScore, ...]) -> tuple[Group, ...]:
 
     return tuple(group(l1, tuple(group(l2, tuple(items)) for l2, items in l2s.items()))
                  for l1, l2s in tree.items())
-
-
-def _fixed_assets(checked: Checked) -> tuple[Decimal, Decimal]:
-    """Return 固定资产原值 and 累计折旧: the typed values, else the 固定资产 sums."""
-    rows = checked.workbook.tables["固定资产"]
-    original = checked.workbook.info("固定资产原值")
-    depreciation = checked.workbook.info("累计折旧")
-    if original is None:
-        original = sum((r["原值"] or ZERO for r in rows), ZERO)
-    if depreciation is None:
-        depreciation = sum((r["累计折旧"] or ZERO for r in rows), ZERO)
-    return original, depreciation
 
 
 class _Figures:
@@ -162,26 +134,22 @@ def _input_figures(f: _Figures) -> None:
         f.add("上年度", str(year - 1), "text")
 
 
-def _budget_figures(f: _Figures) -> dict[str, Any]:
-    c = f.checked
-    budget = c.workbook.records["预决算"]
-    money = {name: _money(c, name) for name in ("年初预算", "调增_转移支付", "调增_其他", "调减", "决算支出")}
-    f.add("调增预算", money["调增_转移支付"] + money["调增_其他"])
-    f.add("调整预算", money["调增_转移支付"] + money["调增_其他"] + money["调减"])
-    f.add("预算调整额", money["调增_其他"] + money["调减"])
-    adjusted = money["年初预算"] + money["调增_转移支付"] + money["调增_其他"] - money["调减"]
-    f.add("调整后预算", adjusted)
-    f.ratio("预算执行率", money["决算支出"], adjusted, budget.where("年初预算"))
-    f.ratio("预算调整率", money["调增_其他"] + money["调减"], money["年初预算"], budget.where("年初预算"))
-    f.ratio("重点项目保障率", _money(c, "重点项目资金"), _money(c, "年初项目资金"), budget.where("年初项目资金"))
-    f.ratio("五项经费控制率", _money(c, "五项经费_决算"), _money(c, "五项经费_预算"), budget.where("五项经费_预算"))
-    previous = _money(c, "五项经费_上年决算")
-    f.ratio("五项经费变动率", _money(c, "五项经费_决算") - previous, previous, budget.where("五项经费_上年决算"))
-    if budget["政府采购预算"]:
-        f.add("政府采购执行率", _money(c, "政府采购合同金额") / budget["政府采购预算"], "rate")
-    else:
-        f.add("政府采购执行率", ZERO, "rate")
-    return _progress_figures(f, money["决算支出"])
+def _declared_figures(f: _Figures) -> dict[str, Any]:
+    """The amounts and ratios declared in rules/figures.py; a required ratio dividing by 0 is an error at its cell."""
+    values = field_values(f.checked)[0]
+    for figure in AMOUNTS:
+        f.add(figure.name, values[figure.name])
+    for figure in RATIOS:
+        try:
+            f.add(figure.name, compute(figure, values), "rate")
+        except Unavailable:
+            if figure.zero_error_at:
+                record = f.checked.workbook.records[KEY_VALUE_FIELDS[figure.zero_error_at]]
+                f.problems.append(error("division-by-zero", record.where(figure.zero_error_at),
+                                        f"计算“{figure.name}”时分母为 0：请检查该单元格"))
+            elif figure.name == "政府采购执行率":
+                f.add(figure.name, ZERO, "rate")  # the report prints 0% when there is no procurement budget
+    return _progress_figures(f, _money(f.checked, "决算支出"))
 
 
 def _progress_figures(f: _Figures, spent: Decimal) -> dict[str, Any]:
@@ -202,16 +170,11 @@ def _progress_figures(f: _Figures, spent: Decimal) -> dict[str, Any]:
 
 def _asset_figures(f: _Figures) -> dict[str, Any]:
     c = f.checked
-    record = c.workbook.records["部门概况"]
-    original, depreciation = _fixed_assets(c)
+    original, depreciation = fixed_assets(c)
     f.add("固定资产原值", original)
     f.add("累计折旧", depreciation)
     f.add("固定资产净值", original - depreciation)
     f.add("无形资产净值", _money(c, "无形资产原值") - _money(c, "累计摊销"))
-    total = _money(c, "总资产")
-    f.ratio("流动资产占比", _money(c, "流动资产"), total, record.where("总资产"))
-    f.ratio("非流动资产占比", _money(c, "非流动资产"), total, record.where("总资产"))
-    f.ratio("固定资产利用率", _money(c, "在用固定资产"), original, record.where("固定资产原值"))
     rows = [(r, r["原值"] or ZERO, r["累计折旧"] or ZERO) for r in c.workbook.tables["固定资产"]]
     return {"assets": [(r, o, d, o - d) for r, o, d in rows],
             "asset_totals": tuple(sum((x[i] for x in rows), ZERO) for i in (1, 2))}
@@ -286,7 +249,7 @@ def _survey_figures(f: _Figures) -> dict[str, Any]:
     c = f.checked
     if c.questions:
         f.add("问卷样本量", Decimal(c.questions[0].sample))
-    satisfactions = _satisfactions(c)
+    satisfactions = satisfactions_of(c)
     for question, computed, printed in satisfactions:
         f.add(f"单项满意度_{question.number}", printed, "rate")
         if question.printed is not None and round_rate(computed) != question.printed:
@@ -302,10 +265,12 @@ def _survey_figures(f: _Figures) -> dict[str, Any]:
 
 
 def _score_figures(f: _Figures, level1: tuple[Group, ...], scored: tuple[IndicatorScore, ...],
-                   total: Decimal, grade_name: str) -> None:
+                   total: Decimal, grade_name: str, grades: dict[str, str]) -> None:
     f.add("总分", total)
     f.add("等级", grade_name, "text")
     for group in level1:
+        if group.name in grades:
+            f.add(f"一级等级_{group.name}", grades[group.name], "text")
         f.add(f"一级分值_{group.name}", group.weight)
         f.add(f"一级得分_{group.name}", group.score)
         f.add(f"一级得分率_{group.name}", group.rate, "rate")
@@ -318,18 +283,25 @@ def _score_figures(f: _Figures, level1: tuple[Group, ...], scored: tuple[Indicat
         f.add(f"三级得分率_{item.indicator.number}", item.rate, "rate")
 
 
+def _level1_grades(checked: Checked, level1: tuple[Group, ...]) -> dict[str, str]:
+    bands = checked.level1_bands
+    return {g.name: bands.grade(g.rate * 100) for g in level1} if bands else {}
+
+
 def score(checked: Checked) -> tuple[Scores, list[Problem]]:
     """Return the scores and figures of a validated workbook, and the problems found."""
     problems: list[Problem] = []
-    scored = tuple(_score_indicator(checked, i, problems) for i in checked.indicators)
+    values, kinds = rule_values(checked), figure_kinds()
+    scored = tuple(_score_indicator(checked, i, values, kinds, problems) for i in checked.indicators)
     level1 = _roll_up(scored)
     total = sum((g.score for g in level1), ZERO)
-    grade_name = grade(total, checked.bands)
+    grade_name = checked.bands.grade(total)
     figures = _Figures(checked, problems)
     _input_figures(figures)
     derived: dict[str, Any] = {}
-    for part in (_budget_figures, _asset_figures, _history_figures, _review_figures,
+    for part in (_declared_figures, _asset_figures, _history_figures, _review_figures,
                  _goal_figures, _survey_figures):
         derived.update(part(figures))
-    _score_figures(figures, level1, scored, total, grade_name)
-    return Scores(scored, level1, total, grade_name, figures.named, derived), problems
+    grades = _level1_grades(checked, level1)
+    _score_figures(figures, level1, scored, total, grade_name, grades)
+    return Scores(scored, level1, total, grade_name, figures.named, derived, grades), problems

@@ -23,7 +23,7 @@ from .fmt import round2, round_rate
 from .load import load
 from .models import Checked, Result
 from .pipeline import check
-from .rules import grade
+from .rules.grades import Bands
 from .validate import validate
 
 SCORE, RATE, COUNT, YEAR, TEXT = "0.00", "0.00%", "0", "0", "@"
@@ -76,10 +76,9 @@ def _entry(path: Path, reports: Mapping[str, str | None] | None) -> Entry:
     return Entry(path, result, checked, dict(workbook.records["基本信息"].values), report)
 
 
-def grade_scale(bands) -> tuple[str, ...]:
+def grade_scale(bands: Bands) -> tuple[str, ...]:
     """Return the grade names of `bands`, best first, the grade below every band included."""
-    names = [band[0] for band in bands]
-    return tuple(dict.fromkeys(names + [grade(Decimal(0), bands)]))
+    return bands.names
 
 
 def _figure(entry: Entry, name: str) -> Any:

@@ -15,7 +15,9 @@ from types import MappingProxyType
 from .errors import Problem, error, warning
 from .fmt import amount
 from .models import INDICATOR_LABEL, Checked, Goal, Indicator, Option, Question, Record, Workbook
-from .rules import DEFAULT_BANDS
+from .rules import (DEFAULT_BANDS, GENERIC, MANUAL, RULES, Bands, BandsError, ParamError, parse_bands, problem,
+                    spec_for)
+from .rules.figures import kinds as figure_kinds
 
 FRAMEWORK, GOALS, SURVEY, TEXTS = "指标体系", "目标对比", "问卷", "文字"
 TOTAL_WEIGHT = Decimal(100)
@@ -50,7 +52,7 @@ def _indicators(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Indi
         if weight <= 0:
             problems.append(error("wrong-weight", row.where("分值"), f"分值应大于 0，实际为 {amount(weight)}"))
             continue
-        rule = row["评分方式"] or "手工"
+        rule = row["评分方式"] or (GENERIC if row["评分参数"] else MANUAL)
         entered = row["得分"]
         if rule == "手工" and entered is None and row["一级指标"]:
             problems.append(error("manual-score-missing", row.where("得分"),
@@ -117,7 +119,7 @@ def _resolve(ref: str | None, indicators: tuple[Indicator, ...]) -> int | None:
 
 def _goals(rows: tuple[Record, ...], indicators: tuple[Indicator, ...],
            problems: list[Problem]) -> tuple[Goal, ...]:
-    rules = {i.number: i.rule for i in indicators}
+    by_goals = {i.number for i in indicators if _scores_on_goals(i)}
     goals = []
     for row in rows:
         number = _resolve(row["三级指标"], indicators)
@@ -126,7 +128,7 @@ def _goals(rows: tuple[Record, ...], indicators: tuple[Indicator, ...],
                                   f"指标体系中没有三级指标“{row['三级指标']}”：请填写编号如 (19) 或完整名称"))
             number = None
         assessed = row["考核"] != "否"
-        scored = assessed and number is not None and rules.get(number) == "目标完成率"
+        scored = assessed and number is not None and number in by_goals
         targets = _parts(row, "目标数值", "目标值", problems)
         actuals = _parts(row, "实际数值", "实际完成值", problems)
         parts: tuple = ()
@@ -185,7 +187,8 @@ def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Quest
         printed = next((r["单项满意度"] for r in group if r["单项满意度"] is not None), None)
         if kind == "满意度问题":
             _check_satisfaction(number, options, given, sample, problems)
-        questions.append(Question(number, first["题目"] or "", kind, options, sample, printed, first))
+        group_name = next((r["问题组"] for r in group if r["问题组"]), "")
+        questions.append(Question(number, first["题目"] or "", kind, options, sample, printed, first, group_name))
     return tuple(questions)
 
 
@@ -207,19 +210,68 @@ def _check_satisfaction(number: int, options: tuple[Option, ...], given: int | N
                                 f"第 {number} 题各选项人数合计 {counted}，与样本量 {given} 不一致"))
 
 
-def _bands(record: Record, problems: list[Problem]) -> tuple[tuple[str, Decimal], ...]:
-    text = record["等级标准"]
+# ---- grades and scoring parameters -----------------------------------------------------
+
+def _bands(record: Record, name: str, problems: list[Problem]) -> Bands | None:
+    """Return the bands written in field `name`, DEFAULT_BANDS (等级标准) or None (一级等级标准) when blank."""
+    text = record[name]
     if not text:
-        return DEFAULT_BANDS
-    bands = []
-    for item in re.split(r"[;；,，\s]+", text.strip()):
-        match = re.match(r"^(\S+?)[:：]\s*(\d+(?:\.\d+)?)$", item)
-        if not match:
-            problems.append(error("wrong-type", record.where("等级标准"),
-                                  f"等级标准应写成“优:90;良:80;中:60”，实际为“{text}”"))
-            return DEFAULT_BANDS
-        bands.append((match.group(1), Decimal(match.group(2))))
-    return tuple(sorted(bands, key=lambda b: -b[1]))
+        return DEFAULT_BANDS if name == "等级标准" else None
+    try:
+        return parse_bands(text)
+    except BandsError as exc:
+        problems.append(problem("bands-syntax", record.where(name),
+                                f"{name}“{text}”：{exc}；应写成“优秀:90;良好:80;合格:60;不合格”"))
+        return DEFAULT_BANDS if name == "等级标准" else None
+
+
+def _check_project_grades(rows: tuple[Record, ...], bands: Bands, problems: list[Problem]) -> None:
+    """Every typed 实际绩效等级 must be one of the workbook's grades."""
+    for row in rows:
+        typed = row["实际绩效等级"]
+        if typed is not None and typed not in bands.names:
+            problems.append(problem("unknown-grade", row.where("实际绩效等级"),
+                                    f"应为以下之一：{'、'.join(bands.names)}（基本信息“等级标准”中的等级），"
+                                    f"实际为“{typed}”"))
+
+
+def _scores_on_goals(indicator: Indicator) -> bool:
+    spec = indicator.spec
+    return spec is not None and any(getattr(p.scorer, "expr", None) is not None
+                                    and p.scorer.expr.figure == "目标完成率" for p in spec.parts)
+
+
+def _with_specs(indicators: tuple[Indicator, ...], bands: Bands, problems: list[Problem]) -> tuple[Indicator, ...]:
+    """Return the indicators with their scoring parameters read; each one not understood is an error at its cell."""
+    kinds = figure_kinds()
+    out = []
+    for indicator in indicators:
+        typed = indicator.record["评分参数"] or ""
+        where = indicator.record.where("评分参数")
+        if indicator.rule == MANUAL:
+            if typed.strip():
+                problems.append(problem("parameter-not-for-rule", where,
+                                        f"{indicator.label} 的评分方式为“手工”，不读评分参数：请删去评分参数，"
+                                        f"或把评分方式改为“{GENERIC}”或预设规则"))
+            out.append(indicator)
+            continue
+        default = RULES[indicator.rule].default_for(bands)
+        if not default and indicator.rule != GENERIC and not typed.strip():
+            problems.append(problem("parameter-conflict", where,
+                                    f"{indicator.label}：等级标准有 {len(bands.names)} 个等级（{'、'.join(bands.names)}），"
+                                    f"“{indicator.rule}”没有默认的等级赋分：请在评分参数中写出各等级的得分，"
+                                    f"如“{bands.names[0]}得满分；{bands.names[1]}得分值×75%；…；{bands.lowest}0分”"))
+            out.append(indicator)
+            continue
+        try:
+            spec = spec_for(indicator.rule, typed, indicator.weight, kinds, bands.names, default)
+        except ParamError as exc:
+            problems.append(problem(exc.code, where if typed.strip() else indicator.record.where("评分方式"),
+                                    f"{indicator.label} 的评分参数：{exc}"))
+            out.append(indicator)
+            continue
+        out.append(replace(indicator, spec=spec))
+    return tuple(out)
 
 
 def _split_totals(workbook: Workbook, sheet: str, label: str, columns: tuple[str, ...],
@@ -254,10 +306,12 @@ def validate(workbook: Workbook) -> tuple[Checked, list[Problem]]:
     tables["复评项目"] = _split_totals(workbook, "复评项目", "项目名称", ("预算", "执行"), problems)
     workbook = replace(workbook, tables=MappingProxyType(tables))
     rows = workbook.tables[FRAMEWORK]
-    indicators = _indicators(rows, problems)
+    bands = _bands(workbook.records["基本信息"], "等级标准", problems)
+    level1_bands = _bands(workbook.records["基本信息"], "一级等级标准", problems)
+    indicators = _with_specs(_indicators(rows, problems), bands, problems)
     _check_framework(indicators, rows, problems)
     goals = _goals(workbook.tables[GOALS], indicators, problems)
     questions = _questions(workbook.tables[SURVEY], problems)
-    bands = _bands(workbook.records["基本信息"], problems)
+    _check_project_grades(workbook.tables["复评项目"], bands, problems)
     _check_texts(workbook, indicators, problems)
-    return Checked(workbook, indicators, goals, questions, bands), problems
+    return Checked(workbook, indicators, goals, questions, bands, level1_bands), problems

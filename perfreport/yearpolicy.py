@@ -88,7 +88,7 @@ POLICY: dict[str, dict[str, Policy | ByRow]] = {
         "委托单位": KEEP, "委托单位简称": KEEP, "呈报对象": KEEP, "评价机构": KEEP, "评价机构简称": KEEP,
         "项目主评人": KEEP, "报告日期": FILL, "呈报文号": FILL, "呈报日期": OPTIONAL, "联系人": KEEP,
         "联系电话": KEEP, "评价依据": KEEP, "省级简称": KEEP, "市级简称": KEEP, "本级简称": KEEP,
-        "部门战略目标": KEEP, "二维码图片": KEEP, "等级标准": KEEP,
+        "部门战略目标": KEEP, "二维码图片": KEEP, "等级标准": KEEP, "一级等级标准": KEEP,
     },
     "部门概况": {
         "组织架构及主要职能": KEEP, "编制总数": KEEP, "编制_行政": KEEP, "编制_事业": KEEP,
@@ -106,7 +106,8 @@ POLICY: dict[str, dict[str, Policy | ByRow]] = {
         "会议费_预算": FILL, "培训费_预算": FILL, "五项经费_决算": FILL,
         "五项经费_上年决算": previous("五项经费_决算"), "政府采购预算": FILL, "政府采购合同金额": FILL,
         "自评项目数": FILL, "自评项目资金": FILL, "绩效监控覆盖率": FILL, "收入变动说明": FILL,
-        "支出变动说明": FILL,
+        "支出变动说明": FILL, "三公经费_决算": OPTIONAL, "三公经费_上年决算": previous("三公经费_决算"),
+        "公用经费_预算": OPTIONAL, "公用经费_决算": OPTIONAL, "年末结转结余": OPTIONAL,
     },
     "收入构成": {"项目": KEEP, "金额": FILL},
     "收支决算": {name: SHIFT for name in (
@@ -125,14 +126,14 @@ POLICY: dict[str, dict[str, Policy | ByRow]] = {
         "评分方式": KEEP,
         # a 手工 score is the consultant's; on a rule-scored row a typed score is an override
         "得分": ByRow("评分方式", {"手工": FILL, None: FILL}, default=OPTIONAL),
-        "评分依据": FILL, "分析": FILL, "依据来源": KEEP, "问题描述": OPTIONAL,
+        "评分依据": FILL, "分析": FILL, "依据来源": KEEP, "问题描述": OPTIONAL, "评分参数": KEEP,
     },
     "复评项目": {"序号": FILL, "项目名称": FILL, "预算": FILL, "执行": FILL, "自评得分": FILL, "复核得分": FILL,
              "实际绩效等级": FILL, "存在问题": OPTIONAL},
     "问卷": {
         "题号": KEEP, "题目": KEEP, "类型": KEEP,
         "选项": ByRow("类型", {"基本问题": KEEP, "满意度问题": KEEP, "开放问题": OPTIONAL, None: KEEP}),  # 开放: answers
-        "人数": FILL, "分值": KEEP, "单项满意度": OPTIONAL, "样本量": FILL,
+        "人数": FILL, "分值": KEEP, "单项满意度": OPTIONAL, "样本量": FILL, "问题组": KEEP,
     },
     "政策梳理": {"序号": KEEP, "省级": KEEP, "市级": KEEP, "本级": KEEP, "结论": FILL},
     "评价工作组": {"姓名": KEEP, "职称职务": KEEP, "任务分工": KEEP},

@@ -34,6 +34,9 @@ COLUMNS = ("一级指标", "二级指标", "三级指标", "分值", "指标解�
 # Words that name the sample's department or place; none may reach the package.
 SPECIFIC = ("枣庄", "市中区", "工信局", "工业和信息化", "山东鑫泰", "康力", "心诚", "三维众智", "2023", "2024")
 DIGITS = "一二三四五六七八九十"
+# 评分参数 where the framework's own 评价标准 differs from the preset's default: (3)'s standard divides
+# by 年初预算 + 年中调整 (the preset keeps the December row, so existing workbooks score the same).
+PARAMETERS = {"预算执行进度": "分母：调整后预算"}
 GOAL_EXPLANATION = "部门{duty}实际工作与计划工作的比率，用以反映和考核部门履职及工作任务、目标的实现程度"
 GOAL_STANDARD = ("①××（绩效指标，见目标对比表）是否达到××（目标值）；\n"
                  "②××（绩效指标）是否达到××（目标值）；\n"
@@ -57,6 +60,8 @@ def framework(sample: Path = SAMPLE) -> list[dict]:
         row = {name: record[name] for name in COLUMNS}
         row["分值"] = _number(row["分值"])
         row["评分方式"] = row["评分方式"] or "手工"
+        if row["评分方式"] in PARAMETERS:
+            row["评分参数"] = PARAMETERS[row["评分方式"]]
         if row["评分方式"] == "目标完成率":
             duty += 1
             number = re.match(r"^\s*\((\d+)\)", row["三级指标"]).group(1)

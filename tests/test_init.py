@@ -44,7 +44,7 @@ def test_framework_is_the_standard_thirty_indicators():
     assert [r["三级指标"].split(")")[0] for r in rows] == [f"({n}" for n in range(1, 31)]
     assert {r["评分方式"] for r in rows} <= set(contract.RULES)
     for row in rows:
-        assert set(row) == {"一级指标", "二级指标", "三级指标", "分值", "指标解释", "评价标准", "评分方式"}
+        assert set(row) - {"评分参数"} == {"一级指标", "二级指标", "三级指标", "分值", "指标解释", "评价标准", "评分方式"}
         assert row["指标解释"] and row["评价标准"]
 
 
@@ -79,7 +79,7 @@ def test_guide_sheet_comes_first_and_explains_every_column(book):
         for field in sheet.fields:
             assert (sheet.name, field.name) in described
     rows = {(r[0], r[1]): r for r in ws.iter_rows(values_only=True) if r[1]}
-    assert rows[("复评项目", "实际绩效等级")][2] == "选项：优/良/中/差"
+    assert rows[("复评项目", "实际绩效等级")][2] == "等级：优/良/中/差（或等级标准中的等级）"
     assert rows[("基本信息", "被评价单位")][3] == "是"
     assert rows[("基本信息", "被评价单位")][5]  # an example
 
@@ -115,7 +115,7 @@ def _validations(ws):
 
 
 def test_choice_columns_have_drop_down_lists(book):
-    for name in ("评分方式", "类型", "考核", "方向", "实际绩效等级", "列入年度目标表", "章节"):
+    for name in ("评分方式", "类型", "考核", "方向", "列入年度目标表", "章节"):
         sheets = [s for s in SHEETS if any(f.name == name and f.kind is Kind.CHOICE for f in s.fields)]
         assert sheets, name
         for sheet in sheets:

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 import perfreport
 from perfreport.fmt import amount, rate
+from perfreport.rules.grades import Bands
 from perfreport.load import load
 from perfreport.summarybook import collect, grade_scale, indicator_scores
 from perfreport.summarysheet import write_summary
@@ -116,7 +117,8 @@ def test_formats_widths_filters_and_frozen_header(departments, tmp_path):
 
 
 def test_grades_are_ranked_in_the_workbooks_own_bands(departments, tmp_path):
-    _edit(departments["other"], "基本信息", "等级标准", "优秀:90;良好:78;合格:60")
+    # its 复评项目 are graded 优 and 中, which the bands must keep
+    _edit(departments["other"], "基本信息", "等级标准", "优:90;良好:78;中:60;差")
     frame = perfreport.summary(departments.values())
     rows = frame.set_index(frame["工作簿"].map(lambda p: Path(p).name))
     other, sample = rows.loc[departments["other"].name], rows.loc[departments["sample"].name]
@@ -126,8 +128,8 @@ def test_grades_are_ranked_in_the_workbooks_own_bands(departments, tmp_path):
 
 
 def test_grade_scale_includes_the_grade_below_every_band():
-    assert grade_scale((("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)))) == ("优", "良", "中", "差")
-    assert grade_scale((("A", Decimal(85)), ("B", Decimal(0)))) == ("A", "B")  # nothing falls below 0
+    assert grade_scale(Bands((("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60))))) == ("优", "良", "中", "差")
+    assert grade_scale(Bands((("A", Decimal(85)),), "B")) == ("A", "B")
 
 
 def test_departments_as_columns_when_frameworks_agree(departments, run_cli):

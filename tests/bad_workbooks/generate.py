@@ -473,10 +473,10 @@ def wrong_type_count(book) -> str:
     return _set(_field(book, "部门概况", "编制总数"), "四十八")
 
 
-@edited("wrong_choice", code="wrong-type", says="应为以下之一：优、良、中、差")
+@edited("wrong_choice", code="wrong-type", says="应为以下之一：是、否")
 def wrong_choice(book) -> str:
-    """复评项目 实际绩效等级 outside its drop-down list."""
-    return _set(_cell(book, "复评项目", "实际绩效等级"), "很好")
+    """目标对比 考核 outside its drop-down list."""
+    return _set(_cell(book, "目标对比", "考核"), "可能")
 
 
 @edited("negative_money", code="negative-money", says="金额不能为负数")
@@ -717,6 +717,113 @@ def unknown_table(book) -> str:
     """文字 内容 placing [表:不存在的表]."""
     cell = _cell(book, "文字", "内容")
     return _set(cell, cell.value + "\n[表:不存在的表]")
+
+
+# ---- scoring parameters (评分参数) and rule failures ------------------------------------
+# Rows of the sample's 指标体系: (1) is row 2, so indicator (n) is row n + 1.
+
+def _parameters(book, number: int, text: str, rule: str | None = None) -> str:
+    """Write `text` as 评分参数 of indicator (number), adding the column; return its cell."""
+    ws = book["指标体系"]
+    headers = [c.value for c in ws[1]]
+    if "评分参数" not in headers:
+        ws.cell(1, len(headers) + 1).value = "评分参数"
+    if rule is not None:
+        _cell(book, "指标体系", "评分方式", number + 1).value = rule
+    return _set(_cell(book, "指标体系", "评分参数", number + 1), text)
+
+
+PARAMETER_CASES = (
+    # name, indicator, 评分参数, code, fragment of the message, 评分方式 (None: unchanged)
+    ("param_unreadable", 4, "得5分如果达到90%", "parameter-syntax", "“得5分如果达到90%”读不懂", None),
+    ("param_unknown_figure", 4, "|{执行率}-100%|≤5%得满分；其他0分", "parameter-unknown-figure",
+     "“执行率”不是计算值的名称", None),
+    ("param_percent_missing", 4, "{预算调整率}≤10得满分；其他0分", "parameter-syntax", "“10”应写成“10%”", None),
+    ("param_ambiguous_range", 4, "{预算执行率}80%-90%得1分；其他0分", "parameter-syntax", "区间端点是否包含不明确", None),
+    ("param_ambiguous_above", 4, "{预算执行率}90%以上得满分；其他0分", "parameter-syntax", "是否包含 90% 不明确", None),
+    ("param_band_above_weight", 4, "{预算执行率}≥90%得3分；其他0分", "parameter-points", "得分超过本项满分 2 分", None),
+    ("param_parts_do_not_add_up", 2, "①（1分）{五项经费控制率}≤100%得满分；其他0分；②（2分）{五项经费变动率}≤0得满分；其他0分",
+     "parameter-points", "各部分满分之和 3 分", None),
+    ("param_direction_reversed", 2, "{五项经费控制率}≥100%得满分，每超过2个百分点扣0.1分", "parameter-conflict",
+     "方向相反", None),
+    ("param_deduction_without_threshold", 2, "每超过1个百分点扣0.5分", "parameter-conflict", "缺少基准", None),
+    ("param_two_deductions_in_one_part", 2, "{五项经费控制率}≤100%得满分，每超过2个百分点扣0.1分，每超过5个百分点扣1分",
+     "parameter-conflict", "一个部分只能有一条扣分规则", None),
+    ("param_unknown_denominator", 3, "分母：决算支出", "parameter-syntax", "分母应为“调整后预算”或“12月累计执行”", None),
+    ("param_checkpoint_unreadable", 3, "考核时点：6月底一半", "parameter-syntax", "“6月底一半”读不懂", None),
+    ("param_options_contradict", 3, "分母：调整后预算；分母：12月", "parameter-conflict", "矛盾", None),
+    ("param_questions_unreadable", 30, "问卷：第六至十三题", "parameter-syntax", "题号写成“第6-13题”", None),
+    ("param_for_manual_row", 1, "≥90%得满分", "parameter-not-for-rule", "评分方式为“手工”，不读评分参数", None),
+    ("param_letter_without_figure", 14, "X≥100%得满分；其他0分", "parameter-conflict", "没有指明是哪个计算值", None),
+    ("param_two_figures_in_one_part", 14, "{固定资产利用率}≥100%得满分；{闲置资产变化率}<70%得满分；其他0分",
+     "parameter-conflict", "同一部分只能按一个计算值", None),
+    ("param_grade_left_out", 28, "优得满分；良得分值×75%；中得分值×50%", "parameter-conflict", "缺少等级“差”的得分", None),
+    ("param_generic_without_rule", 4, "分母：调整后预算", "parameter-conflict", "只写了选项", "按评分参数"),
+    ("param_linear_with_bands", 12, "得分={政府采购执行率}×分值；≥90%得满分", "parameter-conflict",
+     "不能与比例计分写在同一部分", None),
+)
+
+
+def _parameter_case(name: str, number: int, text: str, code: str, says: str, rule: str | None) -> None:
+    def edit(book) -> str:
+        return _parameters(book, number, text, rule)
+    edit.__doc__ = f"指标体系 ({number}) 评分参数“{text}”" + (f"，评分方式“{rule}”" if rule else "") + "."
+    edited(name, code=code, says=says)(edit)
+
+
+for _case in PARAMETER_CASES:
+    _parameter_case(*_case)
+
+
+@edited("rule_no_linked_goal", code="rule-no-goals", where="指标体系!G26", says="没有关联的目标对比行")
+def rule_no_linked_goal(book) -> None:
+    """目标对比: the only row of (25) unlinked: its 目标完成率 has no input (was: silent full marks)."""
+    row = _first_row(book, "目标对比", "三级指标", lambda v: v == "(25)")
+    _cell(book, "目标对比", "三级指标", row).value = None
+
+
+@edited("rule_question_group_missing", code="rule-no-questions", where="指标体系!G31", says="没有问题组为“协作部门”")
+def rule_question_group_missing(book) -> None:
+    """指标体系 (30) 评分参数“问题组：协作部门”, but 问卷 has no such group."""
+    _parameters(book, 30, "问题组：协作部门")
+
+
+@edited("rule_procurement_without_budget", code="rule-blank-input", where="指标体系!G13", says="无数据按满分计")
+def rule_procurement_without_budget(book) -> None:
+    """预决算 政府采购预算 cleared: (12) cannot divide (was: silent full marks); the message offers 无数据按满分计."""
+    _field(book, "预决算", "政府采购预算").value = None
+
+
+@edited("unknown_grade", code="unknown-grade", says="应为以下之一：优、良、中、差")
+def unknown_grade(book) -> str:
+    """复评项目 实际绩效等级 not one of the workbook's grades."""
+    return _set(_cell(book, "复评项目", "实际绩效等级"), "很好")
+
+
+@edited("bands_unreadable", code="bands-syntax", says="“优秀90”读不懂")
+def bands_unreadable(book) -> str:
+    """基本信息 等级标准 with a grade written without its colon."""
+    return _set(_field(book, "基本信息", "等级标准"), "优秀90;良好:80;合格:60;不合格")
+
+
+@edited("standard_quotes_other_numbers", outcome=WARNING, code="standard-number-unmatched", says="6%")
+def standard_quotes_other_numbers(book) -> str:
+    """指标体系 (4) 评价标准 retyped with ≤6% where the parameters say ≤5%."""
+    cell = _cell(book, "指标体系", "评价标准", 5)
+    return _set(cell, cell.value.replace("≤5%", "≤6%"))
+
+
+@edited("grade_contradicts_review_score", outcome=WARNING, code="grade-contradicts-score", where="复评项目!G4",
+        says="复核得分 81.4 按等级标准为“良”")
+def grade_contradicts_review_score(book) -> None:
+    """指标体系 (28) 评分参数“等级：按复核得分”: 破产企业职工经费 is typed 中 with 复核得分 81.40."""
+    _parameters(book, 28, "等级：按复核得分")
+
+
+@edited("param_denominator_adjusted_budget", outcome=OK, reads=("评分参数", "分母：调整后预算"))
+def param_denominator_adjusted_budget(book) -> str:
+    """指标体系 (3) 评分参数“分母：调整后预算”, as its 评价标准 words it: read, scored 1.60."""
+    return _parameters(book, 3, "分母：调整后预算")
 
 
 # ---- the command line ------------------------------------------------------------------

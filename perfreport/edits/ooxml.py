@@ -1,0 +1,91 @@
+"""WordprocessingML names and the text of paragraphs and cells, as an editor sees it.
+
+A block's text is what a reader of the page sees with every tracked change
+accepted: w:t, a tab as "\\t", a line break as "\\v"; the paragraphs of a cell
+or of a multi-paragraph block are joined with "\\n". Deleted text (w:del,
+w:delText), field instructions and the content of drawings are not text.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+PARAGRAPH_BREAK = "\n"
+LINE_BREAK = "\v"
+
+
+def q(tag: str) -> str:
+    """Return the Clark name of a w: element or attribute: q("p") -> "{…main}p"."""
+    return f"{{{W}}}{tag}"
+
+
+P, R_, T, TBL, TR, TC, PPR, RPR, TCPR = (q(n) for n in ("p", "r", "t", "tbl", "tr", "tc", "pPr", "rPr", "tcPr"))
+INS, DEL, DEL_TEXT = q("ins"), q("del"), q("delText")
+BOOKMARK_START, BOOKMARK_END = q("bookmarkStart"), q("bookmarkEnd")
+# subtrees whose text is not the paragraph's own (deleted, moved away, inside a drawing or a text box)
+HIDDEN = {DEL, q("moveFrom"), q("drawing"), q("pict"), q("object"), f"{{{MC}}}AlternateContent"}
+SYMBOLS = {T: None, q("tab"): "\t", q("br"): LINE_BREAK, q("cr"): LINE_BREAK}
+
+
+def atoms(p):
+    """Yield (element, text) for every piece of the paragraph's text in order: w:t, w:tab, w:br, w:cr."""
+    stack = [iter(p)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if not isinstance(child.tag, str) or child.tag in HIDDEN:
+            continue
+        if child.tag in SYMBOLS:
+            value = child.text or "" if child.tag == T else SYMBOLS[child.tag]
+            if value:
+                yield child, value
+        elif len(child):
+            stack.append(iter(child))
+
+
+def paragraph_text(p) -> str:
+    return "".join(value for _, value in atoms(p))
+
+
+def text_of(paragraphs) -> str:
+    """Return the text of a run of paragraphs, joined with the paragraph break."""
+    return PARAGRAPH_BREAK.join(paragraph_text(p) for p in paragraphs)
+
+
+def cell_paragraphs(tc) -> list:
+    return tc.findall(P)
+
+
+def has_revisions(elements) -> bool:
+    """Whether any tracked change is pending inside these elements."""
+    return any(True for el in elements for _ in el.iter(INS, DEL, q("moveFrom"), q("moveTo")))
+
+
+def digest(elements) -> str:
+    """Return a fingerprint of the elements' markup, blind to bookmarks, rsids and namespace prefixes.
+
+    Equal digests mean the block is exactly as it was generated: no edit of
+    text or formatting. Any application that rewrites the markup (Word,
+    LibreOffice) changes it, which only means the block is then treated as
+    possibly edited.
+    """
+    hasher = hashlib.sha1()
+    for element in elements:
+        clone = etree.fromstring(etree.tostring(element))
+        for mark in list(clone.iter(BOOKMARK_START, BOOKMARK_END)):
+            mark.getparent().remove(mark)
+        for node in clone.iter():
+            for name in [a for a in node.attrib if a.startswith(f"{{{W}}}rsid")]:
+                del node.attrib[name]
+        if clone.tag == TC:
+            for child in clone.findall(TCPR):
+                clone.remove(child)
+        hasher.update(etree.tostring(clone, method="c14n", exclusive=True))
+    return hasher.hexdigest()[:16]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import carrier, match, store
-from .diff3 import changes
+from .diff3 import changes, tokens
 from .merge import NotMergeable, heading_text
 from .ooxml import digest, q
 from .package import Package
@@ -41,28 +41,53 @@ def list_edits(data: bytes) -> Review:
         raise NotMergeable("报告中没有 perfreport 保存的生成内容（不是 perfreport 生成的报告，或该部分已被删除）")
     blocks = carrier.read(package.xml(package.main()).find(q("body")), stored.names())
     match.recover(blocks, stored)
-    generated = stored.by_key()
-    edits, headings = [], {}
+    generated, order = stored.by_key(), {b.key: i for i, b in enumerate(stored.blocks)}
+    present = {b.key for b in blocks if b.key}
+    edits: list[Edit] = []
+    shown, rows, previous = 0, set(), ""  # stored blocks up to `shown` are placed; rows listed; the last heading
     for block in blocks:
         if block.key is None:
+            cells = [b for b in blocks if b.row is block.row] if block.kind == "cell" else []
             if block.kind == "p" and block.text.strip():
                 edits.append(Edit("inserted", heading_text(block), "", block.text))
+            elif cells and id(block.row) not in rows and not any(c.key for c in cells) \
+                    and any(c.text.strip() for c in cells):
+                rows.add(id(block.row))
+                edits.append(Edit("inserted", heading_text(block), "", " | ".join(c.text for c in cells)))
             continue
-        headings[block.key] = heading_text(block)
+        for was in stored.blocks[shown: order[block.key]]:  # deleted before this block, listed here
+            if was.key not in present and was.text.strip():
+                edits.append(Edit("deleted", previous or heading_text(block), was.text, ""))
+        shown, previous = max(shown, order[block.key] + 1), heading_text(block)
         was = generated[block.key]
         if block.text != was.text:
             edits.append(Edit("changed", heading_text(block), was.text, block.text))
         elif digest(block.elements) != was.digest:
             edits.append(Edit("formatted", heading_text(block), was.text, block.text))
-    heading = ""
-    for was in stored.blocks:  # a deleted block is listed under the heading of the block before it
-        heading = headings.get(was.key, heading)
-        if was.key not in headings and was.text.strip():
-            edits.append(Edit("deleted", heading, was.text, ""))
+    edits += [Edit("deleted", previous, b.text, "") for b in stored.blocks[shown:] if b.key not in present and b.text.strip()]
     return Review(stored.workbook, tuple(edits))
 
 
-def _short(text: str, limit: int = LONGEST) -> str:
+def _head(text: str, size: int) -> str:
+    """Return the first whole tokens of `text` holding about `size` characters."""
+    out = ""
+    for token in tokens(text):
+        if len(out) >= size:
+            return out + "…"
+        out += token
+    return out
+
+
+def _tail(text: str, size: int) -> str:
+    out = ""
+    for token in reversed(tokens(text)):
+        if len(out) >= size:
+            return "…" + out
+        out = token + out
+    return out
+
+
+def shorten(text: str, limit: int = LONGEST) -> str:
     text = text.replace("\n", "↵").replace("\v", "↵").replace("\t", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -72,15 +97,14 @@ def inline(before: str, after: str) -> str:
     pieces, last = [], 0
     for o0, o1, n0, n1 in changes(before, after):
         gap = after[last:n0]
-        if last == 0 and len(gap) > CONTEXT:
-            gap = "…" + gap[-CONTEXT:]
+        if last == 0:
+            gap = _tail(gap, CONTEXT)
         elif len(gap) > 2 * CONTEXT:
-            gap = gap[:CONTEXT] + "…" + gap[-CONTEXT:]
+            gap = _head(gap, CONTEXT) + _tail(gap, CONTEXT)[1:]
         pieces += [gap, f"【{before[o0:o1]}→{after[n0:n1]}】"]
         last = n1
-    tail = after[last:]
-    pieces.append(tail if len(tail) <= CONTEXT else tail[:CONTEXT] + "…")
-    return _short("".join(pieces), 4 * LONGEST)
+    pieces.append(_head(after[last:], CONTEXT))
+    return shorten("".join(pieces), 4 * LONGEST)
 
 
 LABELS = {"changed": "修改", "inserted": "新增", "deleted": "删除", "formatted": "格式"}
@@ -99,5 +123,5 @@ def describe(review: Review, name: str) -> list[str]:
         if edit.kind == "changed":
             lines.append(f"        {inline(edit.before, edit.after)}")
         else:
-            lines.append(f"        {_short(edit.after or edit.before)}")
+            lines.append(f"        {shorten(edit.after or edit.before)}")
     return lines

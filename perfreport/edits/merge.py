@@ -94,6 +94,26 @@ def _own_marks(paragraphs) -> list:
     return pairs
 
 
+def _sections_out(elements) -> None:
+    """Drop section breaks from copied paragraphs: the sections (page size, orientation, footers) are the build's."""
+    for element in elements:
+        for section in list(element.iter(q("sectPr"))):
+            section.getparent().remove(section)
+
+
+def _move_section(built: list, copies: list) -> None:
+    """Give the copies (which have none) the built block's section break, on their last paragraph."""
+    section = built[-1].find(f"{q('pPr')}/{q('sectPr')}") if built else None
+    if section is None or not copies:
+        return
+    ppr = copies[-1].find(q("pPr"))
+    if ppr is None:
+        ppr = copies[-1].makeelement(q("pPr"), {})
+        copies[-1].insert(0, ppr)
+    change = ppr.find(q("pPrChange"))
+    (change.addprevious if change is not None else ppr.append)(copy.deepcopy(section))
+
+
 def _remark(paragraphs, pairs) -> None:
     first, last = paragraphs[0], paragraphs[-1]
     for start, end in reversed(pairs):
@@ -120,9 +140,10 @@ class _Merge:
 
     # ---- one block ---------------------------------------------------------
     def copies(self, elements) -> list:
-        """Return copies of the editor's elements, without perfreport's bookmarks, their references adopted."""
+        """Return copies of the editor's elements, without perfreport's bookmarks or section breaks, references adopted."""
         copies = [copy.deepcopy(c) for c in elements]
         _strip_marks(copies)
+        _sections_out(copies)
         for element in copies:
             self.transplant.adopt(element)
             for mark in element.iter(BOOKMARK_START, BOOKMARK_END):  # apart from the new build's ids
@@ -134,8 +155,9 @@ class _Merge:
         return self.copies(edited.elements if edited.kind == "p" else [c for c in edited.elements[0] if c.tag != TCPR])
 
     def install(self, built: Block, content: list) -> None:
-        """Put `content` in place of a built block's, the built block's own bookmarks around it."""
+        """Put `content` in place of a built block's, the built block's own bookmarks and section break with it."""
         pairs = _own_marks(built.paragraphs)
+        _move_section(built.paragraphs, [c for c in content if c.tag == P])
         if built.kind == "p":
             for element in content:
                 built.elements[0].addprevious(element)
@@ -174,7 +196,7 @@ class _Merge:
                     return  # only formatting edited, and the new text has other paragraphs: as built
                 content += replace_all(paragraphs, self.copies(built.paragraphs), self.revisions)
             if tracked:
-                self.note("conflict", built, "编辑修改过，生成内容也有变化：保留编辑的文字，新内容以修订标出", was, edited)
+                self.note("conflict", built, "编辑修改过，数据也有变化；保留编辑的文字，新内容以修订标出", was, edited)
         self.install(built, content)
         self.carried += 1
 
@@ -237,7 +259,7 @@ class _Merge:
         was = self.stored[block.key].text
         if block.kind == "p":
             found.append((anchor, block, True))
-            message = "数据中已没有这一段；编辑修改过的文字以修订（删除）保留，接受即删除"
+            message = "数据中已没有这一段，编辑修改过的文字以修订（删除）保留，接受修订即删除"
         else:
             message = "数据中已没有这一单元格，编辑修改过的文字未带入（见 .bak.docx）"
         self.notes.append(Note("removed-edited", heading_text(block), message, was, "", block.text))
@@ -285,6 +307,7 @@ class _Merge:
             if built.key is not None:
                 self.block(built)
         self.insertions()
+        self.transplant.save()
         finish.drop_empty_tables(self.body)
         finish.renumber(self.body)
         finish.refresh_toc(self.body)

@@ -1,7 +1,8 @@
 """WordprocessingML names and the text of paragraphs and cells, as an editor sees it.
 
 A block's text is what a reader of the page sees with every tracked change
-accepted: w:t, a tab as "\\t", a line break as "\\v"; the paragraphs of a cell
+accepted: w:t, a tab as "\\t", a line break as "\\v" (a page break is not
+text); the paragraphs of a cell
 or of a multi-paragraph block are joined with "\\n". Deleted text (w:del,
 w:delText), field instructions and the content of drawings are not text.
 """
@@ -29,7 +30,8 @@ INS, DEL, DEL_TEXT = q("ins"), q("del"), q("delText")
 BOOKMARK_START, BOOKMARK_END = q("bookmarkStart"), q("bookmarkEnd")
 # subtrees whose text is not the paragraph's own (deleted, moved away, inside a drawing or a text box)
 HIDDEN = {DEL, q("moveFrom"), q("drawing"), q("pict"), q("object"), f"{{{MC}}}AlternateContent"}
-SYMBOLS = {T: None, q("tab"): "\t", q("br"): LINE_BREAK, q("cr"): LINE_BREAK}
+BR = q("br")
+SYMBOLS = {T: None, q("tab"): "\t", BR: LINE_BREAK, q("cr"): LINE_BREAK}
 
 
 def atoms(p):
@@ -44,6 +46,8 @@ def atoms(p):
             continue
         if child.tag in SYMBOLS:
             value = child.text or "" if child.tag == T else SYMBOLS[child.tag]
+            if child.tag == BR and child.get(q("type")) in ("page", "column"):
+                value = ""  # layout, not text: LibreOffice writes a page break before a paragraph so
             if value:
                 yield child, value
         elif len(child):

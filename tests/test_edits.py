@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import copy
 import io
+import json
+import shutil
+import subprocess
+import tempfile
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -12,7 +17,7 @@ from lxml import etree
 from perfreport import edits
 from perfreport.edits import carrier, store
 from perfreport.edits.diff3 import merge3
-from perfreport.edits.ooxml import DEL, DEL_TEXT, INS, P, T, TC, W, paragraph_text, q, text_of
+from perfreport.edits.ooxml import DEL, DEL_TEXT, INS, P, R, T, TC, W, paragraph_text, q, text_of
 from perfreport.edits.package import Package, PackageError
 from perfreport.edits.revise import Revisions, apply, replace
 
@@ -381,3 +386,68 @@ def test_merged_xml_is_well_formed_and_every_id_is_unique(old, new):
     assert len(set(starts + changes)) == len(starts + changes)
     assert sorted(b.get(q("id")) for b in root.iter(q("bookmarkEnd"))) == sorted(starts)
 
+
+
+# ---- what an editor's content refers to comes along ---------------------------------
+def _audit(data: bytes) -> set[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "audit.docx"
+        path.write_bytes(data)
+        run = subprocess.run(["openxml-audit", "-o", "json", "-m", "0", str(path)], capture_output=True, text=True,
+                             timeout=300)
+    return {e["description"] for e in json.loads(run.stdout)[0]["errors"]}
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff")) \
+        + chunk(b"IEND", b"")
+
+
+def test_a_picture_and_a_comment_the_editor_added_come_along(old, new):
+    def change(document):
+        _typed(document, "固定的一段。", "固定的一段，编辑加了批注。")
+        document.add_comment(document.paragraphs[2].runs, text="请核实", author="编辑")
+        picture = document.add_paragraph()
+        picture.add_run().add_picture(io.BytesIO(_png()))
+        document.paragraphs[2]._p.addnext(picture._p)
+    editors = edited(old, change)
+    merged = edits.merge(new, editors)
+    result = docx.Document(io.BytesIO(merged.data))
+    assert [c.text for c in result.comments] == ["请核实"]
+    (blip,) = result.element.body.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+    assert result.part.related_parts[blip.get(f"{{{R}}}embed")].blob == _png()
+    if shutil.which("openxml-audit"):  # no broken reference beyond what the edited file had itself
+        assert _audit(merged.data) - _audit(new) - _audit(editors) == set()
+
+
+def test_a_key_a_program_moved_before_its_paragraph_is_still_found(old, new):
+    package = Package.read(edited(old, lambda d: _typed(d, "固定的一段。", "编辑改写的固定段。")))
+    root = package.xml(package.main())
+    start = next(s for s in root.iter(q("bookmarkStart")) if s.get(q("name")) == carrier.bookmark_name("p2"))
+    start.getparent().addprevious(start)  # now a child of the body, before the paragraph
+    package.parts[package.main()] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    merged = edits.merge(new, package.write())
+    assert texts(merged.data).count("编辑改写的固定段。") == 1 and "固定的一段。" not in texts(merged.data)
+
+
+def test_namespaces_of_a_word_saved_report_are_declared_in_the_merged_one(old, new):
+    w16du = "http://schemas.microsoft.com/office/word/2023/wordml/word16du"
+    package = Package.read(edited(old, lambda d: _typed(d, "固定的一段。", "编辑改写的固定段。")))
+    root = package.xml(package.main())
+    wider = etree.Element(root.tag, attrib=dict(root.attrib), nsmap={**root.nsmap, "w16du": w16du})
+    wider.extend(list(root))
+    wider.set(f"{{{'http://schemas.openxmlformats.org/markup-compatibility/2006'}}}Ignorable",
+              (root.get("{http://schemas.openxmlformats.org/markup-compatibility/2006}Ignorable", "") + " w16du").strip())
+    p = next(p for p in wider.iter(P) if "编辑改写" in paragraph_text(p))
+    p.set(f"{{{w16du}}}dateUtc", "2025-01-01T00:00:00Z")
+    package.parts[package.main()] = etree.tostring(wider, xml_declaration=True, encoding="UTF-8", standalone=True)
+    merged = Package.read(edits.merge(new, package.write()).data)
+    out = merged.xml(merged.main())
+    assert out.nsmap.get("w16du") == w16du
+    assert "w16du" in out.get("{http://schemas.openxmlformats.org/markup-compatibility/2006}Ignorable").split()

@@ -180,6 +180,11 @@ class _Reader:
                 continue
             if child.tag == TBL:
                 self.table(child)
+            elif child.tag == BOOKMARK_START and NAME.match(child.get(q("name"), "")) and i + 1 < len(children) \
+                    and children[i + 1].tag == P and _key_start(children[i + 1]) is None:
+                # a program moved the key out of its paragraph, just before it: put it back in
+                following = children[i + 1]
+                following.insert(1 if following.find(PPR) is not None else 0, child)
             elif child.tag == q("sdt"):  # a content control an editor or Word put around body content
                 content = child.find(q("sdtContent"))
                 if content is not None:

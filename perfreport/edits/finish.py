@@ -7,6 +7,7 @@ from .ooxml import BOOKMARK_END, BOOKMARK_START, DEL, INS, P, paragraph_text, q
 from .package import Package, serialize
 
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+IGNORABLE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Ignorable"
 
 
 def _drop(element) -> None:
@@ -85,3 +86,23 @@ def drop_empty_tables(body) -> None:
     for table in list(body.iter(q("tbl"))):
         if table.find(q("tr")) is None:
             _drop(table)
+
+
+def declare(root, edited_root):
+    """Return `root`, or a copy declaring the edited report's namespaces too, when copied content may use them.
+
+    Word marks up what it writes with namespaces of its own versions (w14,
+    w15, w16…) and lists them in mc:Ignorable; a paragraph copied from a
+    Word-saved report keeps those attributes, so the new document declares
+    the namespaces and marks them ignorable the same way.
+    """
+    extra = {prefix: uri for prefix, uri in edited_root.nsmap.items() if prefix and prefix not in root.nsmap}
+    ignorable = root.get(IGNORABLE, "").split()
+    more = [p for p in edited_root.get(IGNORABLE, "").split() if p not in ignorable and p in {**root.nsmap, **extra}]
+    if not extra and not more:
+        return root
+    new = etree.Element(root.tag, attrib=dict(root.attrib), nsmap={**root.nsmap, **extra})
+    new.extend(list(root))
+    if ignorable or more:
+        new.set(IGNORABLE, " ".join(ignorable + more))
+    return new

@@ -127,7 +127,8 @@ class _Merge:
         self.root = new.xml(new.main())
         self.body = self.root.find(q("body"))
         self.built = carrier.read(self.body, generated.names())
-        self.edited = carrier.read(edited.xml(edited.main()).find(q("body")), stored.names())
+        self.edited_root = edited.xml(edited.main())
+        self.edited = carrier.read(self.edited_root.find(q("body")), stored.names())
         match.recover(self.edited, stored)
         self.stored = stored.by_key()
         self.edited_by_key = {b.key: b for b in self.edited if b.key}
@@ -348,7 +349,8 @@ def merge(new: bytes, edited: bytes) -> Merged:
         raise ValueError("新生成的报告没有保存生成内容：render 未调用 edits.stamp")
     work = _Merge(new_package, edited_package, stored, generated)
     work.run()
-    new_package.parts[new_package.main()] = serialize(work.root)
     if work.carried:
+        work.root = finish.declare(work.root, work.edited_root)
         finish.mark_edited(new_package)
+    new_package.parts[new_package.main()] = serialize(work.root)
     return Merged(new_package.write(), work.notes, work.carried)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,16 +73,13 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(LINE_BREAK, "\\v")
 
 
+ESCAPED = re.compile(r"\\(.)", re.S)
+
+
 def _unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            out.append(LINE_BREAK if text[i + 1] == "v" else text[i + 1])
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+    if "\\" not in text:
+        return text
+    return ESCAPED.sub(lambda m: LINE_BREAK if m.group(1) == "v" else m.group(1), text)
 
 
 def to_xml(store: Store) -> bytes:

@@ -197,7 +197,10 @@ class Transplant:
         new = part if part not in self.target.parts else self.target.free_name(
             posixpath.join(folder, f"{stem}_{{}}{dot}{extension}"))
         self.copied[part] = new
-        self.target.add_part(new, self.source.parts.get(part, b""), self.source.content_type(part))
+        data = self.source.parts.get(part, b"")
+        if b"Style" in data and (self.source.content_type(part) or "").endswith("+xml"):
+            data = self._styled(part, data)  # comments, footnotes: their paragraphs use the edited report's styles
+        self.target.add_part(new, data, self.source.content_type(part))
         for relationship in self.source.relationships(part):
             if relationship.external:
                 self.target.add_relationship(new, relationship.type, relationship.target, True)
@@ -206,6 +209,13 @@ class Transplant:
                 self.target.add_relationship(new, relationship.type,
                                              posixpath.relpath(inner, posixpath.dirname(new)))
         return new
+
+    def _styled(self, part: str, data: bytes) -> bytes:
+        root = self.source.xml(part)
+        for node in root.iter(*STYLE_REFERENCES):
+            if node.get(q("val")):
+                node.set(q("val"), self.styles.map(node.get(q("val"))))
+        return serialize(root)
 
     def _whole(self, kind: str) -> None:
         """Copy the edited report's comments (or footnotes, endnotes) part once, with its companions."""

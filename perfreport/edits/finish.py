@@ -7,6 +7,7 @@ from .ooxml import BOOKMARK_END, BOOKMARK_START, DEL, INS, P, paragraph_text, q
 from .package import Package, serialize
 
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+ID, NAME = q("id"), q("name")
 IGNORABLE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Ignorable"
 
 
@@ -25,7 +26,7 @@ def renumber(body) -> None:
     pairs: list[tuple] = []
     names: set[str] = set()
     for element in list(body.iter(BOOKMARK_START, BOOKMARK_END)):
-        old = element.get(q("id"))
+        old = element.get(ID)
         if element.tag == BOOKMARK_START:
             opened.setdefault(old, []).append(element)
         elif opened.get(old):
@@ -39,17 +40,17 @@ def renumber(body) -> None:
     number = 0
     for start in list(body.iter(BOOKMARK_START)):
         end = ends[id(start)]
-        if start.get(q("name")) in names:
+        if start.get(NAME) in names:
             _drop(start)
             _drop(end)
             continue
-        names.add(start.get(q("name")))
+        names.add(start.get(NAME))
         number += 1
-        start.set(q("id"), str(number))
-        end.set(q("id"), str(number))
+        start.set(ID, str(number))
+        end.set(ID, str(number))
     for change in body.iter(INS, DEL):
         number += 1
-        change.set(q("id"), str(number))
+        change.set(ID, str(number))
 
 
 def refresh_toc(body) -> None:

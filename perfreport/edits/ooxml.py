@@ -35,24 +35,23 @@ BR = q("br")
 SYMBOLS = {T: None, q("tab"): "\t", BR: LINE_BREAK, q("cr"): LINE_BREAK}
 
 
+def _value(element) -> str:
+    if element.tag == T:
+        return element.text or ""
+    if element.tag == BR and element.get(q("type")) in ("page", "column"):
+        return ""  # layout, not text (LibreOffice writes a page break into the paragraph after it)
+    return SYMBOLS[element.tag]
+
+
 def atoms(p):
     """Yield (element, text) for every piece of the paragraph's text in order: w:t, w:tab, w:br, w:cr."""
-    stack = [iter(p)]
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
+    hidden = [h for h in p.iter(*HIDDEN)]
+    for element in p.iter(*SYMBOLS):
+        if hidden and any(a.tag in HIDDEN for a in element.iterancestors()):
             continue
-        if not isinstance(child.tag, str) or child.tag in HIDDEN:
-            continue
-        if child.tag in SYMBOLS:
-            value = child.text or "" if child.tag == T else SYMBOLS[child.tag]
-            if child.tag == BR and child.get(q("type")) in ("page", "column"):
-                value = ""  # layout, not text: LibreOffice writes a page break before a paragraph so
-            if value:
-                yield child, value
-        elif len(child):
-            stack.append(iter(child))
+        value = _value(element)
+        if value:
+            yield element, value
 
 
 def paragraph_text(p) -> str:

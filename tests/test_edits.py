@@ -451,3 +451,39 @@ def test_namespaces_of_a_word_saved_report_are_declared_in_the_merged_one(old, n
     out = merged.xml(merged.main())
     assert out.nsmap.get("w16du") == w16du
     assert "w16du" in out.get("{http://schemas.openxmlformats.org/markup-compatibility/2006}Ignorable").split()
+
+
+def test_an_editor_working_with_track_changes_on_still_gets_the_new_figures(old, new):
+    def tracked(document):
+        for run in document.element.body.iter(q("r")):
+            t = run.find(T)
+            if t is not None and t.text and t.text.startswith("年初预算批复"):
+                head, tail = t.text.split("，支出决算", 1)
+                t.text = head
+                insertion = etree.fromstring(f'<w:ins xmlns:w="{W}" w:id="90" w:author="编辑" w:date="2025-01-02T00:00:00Z">'
+                                             f'<w:r><w:t>（经核实）</w:t></w:r></w:ins>')
+                rest = copy.deepcopy(run)
+                rest.find(T).text = "，支出决算" + tail
+                run.addnext(insertion)
+                insertion.addnext(rest)
+                return
+    merged = edits.merge(new, edited(old, tracked))
+    assert texts(merged.data, accept=True)[1] == "年初预算批复12,779.84万元（经核实），支出决算10,500.00万元。"
+    authors = [c.get(q("author")) for c in revisions(merged.data)]
+    assert authors.count("编辑") == 1 and authors.count("perfreport") == 2
+    assert [n.code for n in merged.notes] == ["conflict"]
+
+
+def test_a_new_figure_on_the_editors_own_tracked_change_is_left_to_the_editor(old, new):
+    def tracked(document):
+        for run in document.element.body.iter(q("r")):
+            t = run.find(T)
+            if t is not None and t.text and "10,271.96" in t.text:
+                insertion = etree.fromstring(f'<w:ins xmlns:w="{W}" w:id="90" w:author="编辑" w:date="2025-01-02T00:00:00Z">'
+                                             f'<w:r><w:t>{t.text}</w:t></w:r></w:ins>')
+                t.text = ""
+                run.addnext(insertion)
+                return
+    merged = edits.merge(new, edited(old, tracked))
+    assert [n.code for n in merged.notes] == ["pending"]
+    assert [c.get(q("author")) for c in revisions(merged.data)] == ["编辑"]

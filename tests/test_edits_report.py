@@ -291,3 +291,14 @@ def test_edits_on_a_report_without_a_store_says_why(tmp_path, run_cli):
     assert run.code == 1 and "没有 perfreport 保存的生成内容" in run.stderr
     (tmp_path / "junk.docx").write_bytes(b"not a zip")
     assert run_cli("edits", tmp_path / "junk.docx").code == 1 and not run_cli("edits", tmp_path / "junk.docx").traceback
+
+
+def test_a_reworded_heading_is_kept_and_the_table_of_contents_shows_it(reports):
+    document = editor.open_document(reports["old"])
+    (heading,) = [p for p in document.paragraphs if p.text == "（一）综合评价结论" and carrier.heading_level(p._p)]
+    editor.typed(heading, "综合评价结论", "总体评价结论")
+    merged = editor.open_document(edits.merge(reports["old"], editor.saved(document)).data)
+    entries = [p.text.rstrip("\t") for p in merged.paragraphs if carrier.is_toc(p._p)]
+    assert len(entries) == 27 and "（一）总体评价结论" in entries and "（一）综合评价结论" not in entries
+    headings = [p.text for p in merged.paragraphs if carrier.heading_level(p._p)]
+    assert "（一）总体评价结论" in headings and "（一）综合评价结论" not in headings

@@ -27,7 +27,7 @@ from .carrier import Block
 from .diff3 import merge3
 from .ooxml import BOOKMARK_END, BOOKMARK_START, P, TCPR, digest, has_revisions, q
 from .package import Package, serialize
-from .revise import Revisions, Unplaceable, apply, replace_all
+from .revise import Revisions, Unplaceable, apply, replace_all, touches_revision
 from .transplant import Transplant
 
 AUTHOR = "perfreport"
@@ -186,8 +186,8 @@ class _Merge:
         content = self.content(edited)
         chunks = [] if was.text == built.text else merge3(was.text, edited.text, built.text)
         tracked = edited.text != was.text
-        if chunks and has_revisions(edited.elements):
-            self.note("pending", built, "该处仍有未处理的修订，本次的新内容未标出，请对照新内容手工更新", was, edited)
+        if chunks and has_revisions(edited.elements) and touches_revision([c for c in content if c.tag == P], chunks):
+            self.note("pending", built, "新内容落在尚未处理的修订上，未标出，请先处理修订再对照新内容更新", was, edited)
         elif chunks:
             paragraphs = [c for c in content if c.tag == P]
             try:

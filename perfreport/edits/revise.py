@@ -190,6 +190,24 @@ def replace(p, start: int, end: int, text: str, revisions: Revisions | None) -> 
         _place(inserted, anchor, where)
 
 
+REVISED = {INS, DEL, q("moveTo"), q("moveFrom")}
+
+
+def touches_revision(paragraphs: list, chunks: list[Chunk]) -> bool:
+    """Whether a chunk falls on (or next to) text an editor's own tracked change holds."""
+    spans, position = [], 0
+    for p in paragraphs:
+        for element, start, end in _spans(p):
+            spans.append((element, position + start, position + end))
+        position += sum(len(value) for _, value in atoms(p)) + 1
+    for chunk in chunks:
+        for element, start, end in spans:
+            near = start < chunk.end and chunk.start < end if chunk.end > chunk.start else start <= chunk.start <= end
+            if near and any(a.tag in REVISED for a in element.iterancestors()):
+                return True
+    return False
+
+
 def apply(paragraphs: list, chunks: list[Chunk], revisions: Revisions | None) -> None:
     """Apply chunks (offsets in the paragraphs' text joined by "\\n") to the paragraphs, last first.
 

@@ -487,3 +487,27 @@ def test_a_new_figure_on_the_editors_own_tracked_change_is_left_to_the_editor(ol
     merged = edits.merge(new, edited(old, tracked))
     assert [n.code for n in merged.notes] == ["pending"]
     assert [c.get(q("author")) for c in revisions(merged.data)] == ["编辑"]
+
+
+def test_deleting_the_paragraph_that_ends_a_section_keeps_the_section():
+    def sectioned(texts_: list[str]) -> bytes:
+        document = _document(texts_)
+        document.add_section()
+        body = document.element.body
+        holder = [p for p in body.findall(P) if p.find(f"{q('pPr')}/{q('sectPr')}") is not None][-1]
+        last = [p for p in body.findall(P) if paragraph_text(p)][-1]  # the section now ends with 乙
+        last.get_or_add_pPr().append(holder.find(f"{q('pPr')}/{q('sectPr')}"))
+        body.remove(holder)
+        document.add_paragraph("第二节。")
+        for n, p in enumerate(body.findall(P)[1:], 1):
+            carrier.mark(p, f"p{n}")
+        return edits.stamp(_bytes(document), "sha256:test")
+    old, new = sectioned(["甲。", "乙，3个。"]), sectioned(["甲。", "乙，4个。"])
+    assert len(docx.Document(io.BytesIO(old)).sections) == 2
+
+    def delete(document):  # Word keeps a section's mark when its text is deleted: python-docx deletes it all
+        p = next(p for p in document.paragraphs if p.text.startswith("乙"))
+        p._p.getparent().remove(p._p)
+    merged = edits.merge(new, edited(old, delete))
+    assert len(docx.Document(io.BytesIO(merged.data)).sections) == 2
+    assert not any("乙" in t for t in texts(merged.data)) and [n.code for n in merged.notes] == ["deleted-changed"]

@@ -207,7 +207,11 @@ class _Merge:
             self.note("deleted-changed", built, "编辑删除了此处，其数据有变化（未恢复）", was, None)
         if built.kind == "p":
             for p in built.elements:
-                p.getparent().remove(p)
+                if p.find(f"{q('pPr')}/{q('sectPr')}") is None:
+                    p.getparent().remove(p)
+                else:  # the paragraph that ends a section: its text goes, the section break stays
+                    for child in [c for c in p if c.tag != q("pPr")]:
+                        p.remove(child)
             return
         if built.row.getparent() is None:
             return

@@ -7,6 +7,7 @@ template emit their own (part 2 of issue 14).
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -178,7 +179,18 @@ def test_nothing_the_editor_wrote_is_lost(reports):
     assert INSERTED in "\n".join(p.text for p in editor.open_document(reports["merged"]).paragraphs)
 
 
+AUDITS: dict[bytes, set[str]] = {}
+
+
 def _audit(data: bytes, folder: Path) -> set[str]:
+    """openxml-audit's findings for a .docx (each file audited once per session: a run takes seconds)."""
+    key = hashlib.sha1(data).digest()
+    if key not in AUDITS:
+        AUDITS[key] = _audited(data, folder)
+    return AUDITS[key]
+
+
+def _audited(data: bytes, folder: Path) -> set[str]:
     path = folder / "audit.docx"
     path.write_bytes(data)
     run = subprocess.run(["openxml-audit", "-o", "json", "-m", "0", str(path)], capture_output=True, text=True,

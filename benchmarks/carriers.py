@@ -20,7 +20,6 @@ same counts are taken, plus whether LibreOffice keeps a customXml part.
 from __future__ import annotations
 
 import copy
-import io
 import subprocess
 import sys
 import tempfile

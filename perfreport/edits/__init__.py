@@ -11,6 +11,24 @@ The flow:
 3. `perfreport build --force` builds the new report, then `merge(new, old)`
    carries the editor's changes into it (see merge.py); `perfreport edits
    REPORT` lists them (`list_edits`).
+
+What render and the template owe this package:
+
+- every paragraph and every table cell the template writes carries exactly
+  one key, unique in the report, made from the outline and the data it
+  shows, never from its position in the document: `ch3/(14)/评分依据/2`,
+  `复评项目/row:<项目名称>/c3`. A cell's key is ROW/cN, N its index among
+  the w:tc of its row (match.py finds a cell that lost its key by its row);
+  the row part names the data row (its 项目名称, 指标, …), or the template's
+  fixed row for fixed tables. Fixed template text gets a key too
+  (`tpl/<name>`), so only editors' additions are unkeyed;
+- a key is a bookmark pair around the block: in a paragraph, start after
+  w:pPr and end as its last child; in a cell, start in its first paragraph
+  and end in its last. Name `perfreport:KEY` (any id: `finalize` pairs and
+  numbers them), e.g. `carrier.mark(element, key)`, or in template XML
+  `<w:bookmarkStart w:id="0" w:name="perfreport:{{ key }}"/>`;
+- the finished .docx goes through `stamp(data, store.fingerprint(workbook))`
+  as render's last step (after vertical merges and the 目录).
 """
 from __future__ import annotations
 

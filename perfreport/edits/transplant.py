@@ -13,6 +13,8 @@ from __future__ import annotations
 import copy
 import posixpath
 
+from lxml import etree
+
 from .ooxml import R, q
 from .package import Package, serialize
 
@@ -27,6 +29,8 @@ COMPANIONS = {f"{R}/comments": ("http://schemas.microsoft.com/office/2011/relati
 
 STYLE_REFERENCES = {q("pStyle"), q("rStyle"), q("tblStyle")}
 STYLES, NUMBERING = f"{R}/styles", f"{R}/numbering"
+NUM_ID = q("numId")
+RELATIONSHIP_ATTRIBUTES = etree.XPath(f"descendant-or-self::*/@*[namespace-uri()='{R}']")
 
 
 def _part(package: Package, main: str, kind: str) -> str | None:
@@ -159,18 +163,17 @@ class Transplant:
 
     def adopt(self, element) -> None:
         """Rewrite a copied element's references (relationships, styles, lists) to the target's."""
-        for node in element.iter():
-            if not isinstance(node.tag, str):
-                continue
-            if node.tag in NOTES:
-                self._whole(NOTES[node.tag])
-            elif node.tag in STYLE_REFERENCES and node.get(q("val")):
+        for node in element.iter(*NOTES):
+            self._whole(NOTES[node.tag])
+        for node in element.iter(*STYLE_REFERENCES):
+            if node.get(q("val")):
                 node.set(q("val"), self.styles.map(node.get(q("val"))))
-            elif node.tag == q("numId") and node.get(q("val")):
+        for node in element.iter(NUM_ID):
+            if node.get(q("val")):
                 node.set(q("val"), self.lists.map(node.get(q("val"))))
-            for name, value in list(node.attrib.items()):
-                if name.startswith(f"{{{R}}}") and value in self.relationships:
-                    node.set(name, self._id(self.relationships[value]))
+        for value in RELATIONSHIP_ATTRIBUTES(element):
+            if value in self.relationships:
+                value.getparent().set(value.attrname, self._id(self.relationships[value]))
 
     def save(self) -> None:
         """Write back the target's styles and lists when adopting changed them."""

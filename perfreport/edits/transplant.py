@@ -54,6 +54,10 @@ class Styles:
         self.mapping: dict[str, str] = {}
         self.changed = False
         self._roots = None
+        self._indexes = None
+        # a report saved by python-docx, or not saved at all, has the build's part byte for byte
+        self.identical = self.source_part is not None and source.parts.get(self.source_part) == \
+            target.parts.get(self.target_part)
 
     @property
     def source_root(self):
@@ -80,13 +84,18 @@ class Styles:
                 by_name.setdefault((style.get(q("type")), name.get(q("val"))), style.get(q("styleId")))
         return by_id, by_name
 
+    def indexes(self) -> tuple[dict, dict, dict]:
+        """Return (source styles by id, target styles by id, target ids by (type, name)), built once."""
+        if self._indexes is None:
+            self._indexes = self._index(self.source_root)[:1] + self._index(self.target_root)
+        return self._indexes
+
     def map(self, style_id: str) -> str:
-        if style_id in self.mapping:
-            return self.mapping[style_id]
+        if self.identical or style_id in self.mapping:
+            return self.mapping.get(style_id, style_id)
         if self.source_root is None or self.target_root is None:
             return style_id
-        source_ids, _ = self._index(self.source_root)
-        target_ids, target_names = self._index(self.target_root)
+        source_ids, target_ids, target_names = self.indexes()
         style = source_ids.get(style_id)
         if style is None:  # a dangling reference in the edited report: leave it as the editor had it
             self.mapping[style_id] = style_id
@@ -102,6 +111,7 @@ class Styles:
             for link in clone.iterchildren(q("basedOn"), q("next"), q("link")):
                 link.set(q("val"), self.map(link.get(q("val"))))
             self.target_root.append(clone)
+            target_ids[found] = clone
             self.changed = True
         self.mapping[style_id] = found
         return found
@@ -122,6 +132,8 @@ class Lists(Styles):
         return max(used, default=0) + 1
 
     def map(self, number: str) -> str:
+        if self.identical:
+            return number
         if number in self.mapping or self.source_root is None or self.target_root is None or number == "0":
             return self.mapping.get(number, number)
         source = next((n for n in self.source_root.iterchildren(q("num")) if n.get(q("numId")) == number), None)

@@ -14,6 +14,7 @@ soffice is installed), and `list_edits`. Target: the merge < 1 s beyond the buil
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import statistics
@@ -39,6 +40,7 @@ SAMPLE = ROOT / "sample_workbooks" / "shizhong_gxj_2023.xlsx"
 def median(runs: int, work) -> float:
     times = []
     for _ in range(runs):
+        gc.collect()  # the garbage of the run before is not this run's cost
         start = time.perf_counter()
         work()
         times.append(time.perf_counter() - start)

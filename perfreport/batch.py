@@ -34,12 +34,12 @@ class Outcome:
 
 
 def build_one(path: Path | str, output: Path | str | None = None, *, force: bool = False,
-              template: Path | str | None = None, pdf: bool = False) -> Outcome:
+              template: Path | str | None = None, pdf: bool = False, discard_edits: bool = False) -> Outcome:
     """Build one workbook and return its outcome; never raises for a bad workbook or a bug."""
     from .pipeline import build
 
     try:
-        result = build(path, output, force=force, template=template, pdf=pdf)
+        result = build(path, output, force=force, template=template, pdf=pdf, discard_edits=discard_edits)
     except OutputError as exc:
         return Outcome(str(path), first_error=f"未生成报告：{exc}", errors=1)
     except Exception as exc:  # a bug or a broken template must not stop the batch
@@ -57,7 +57,7 @@ def workers(jobs: int | None) -> int:
 
 
 def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: bool = False,
-               template: Path | str | None = None, pdf: bool = False) -> Iterator[Outcome]:
+               template: Path | str | None = None, pdf: bool = False, discard_edits: bool = False) -> Iterator[Outcome]:
     """Build each (workbook, output) and yield its Outcome as it finishes.
 
     With one job the workbooks are built one after another in this process;
@@ -67,13 +67,14 @@ def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: b
     """
     if workers(jobs) == 1 or len(items) == 1:
         for path, output in items:
-            yield build_one(path, output, force=force, template=template, pdf=pdf)
+            yield build_one(path, output, force=force, template=template, pdf=pdf, discard_edits=discard_edits)
         return
     from . import render  # noqa: F401  import the docx stack once; forked workers inherit it
 
     with ProcessPoolExecutor(max_workers=min(workers(jobs), len(items))) as pool:
         futures: dict[Future, Path] = {
-            pool.submit(build_one, path, output, force=force, template=template, pdf=pdf): path
+            pool.submit(build_one, path, output, force=force, template=template, pdf=pdf,
+                        discard_edits=discard_edits): path
             for path, output in items}
         try:
             for future in as_completed(futures):

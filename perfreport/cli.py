@@ -139,10 +139,10 @@ def _outputs(workbooks: tuple[Path, ...], output: Path | None) -> list[Path | No
 
 
 def _build_single(path: Path, target: Path | None, force: bool, template: Path | None, pdf: bool,
-                  summary: Path | None = None) -> None:
+                  summary: Path | None = None, discard_edits: bool = False) -> None:
     """One workbook without --jobs: the plain output, as it has always been."""
     try:
-        result = build_report(path, target, force=force, template=template, pdf=pdf)
+        result = build_report(path, target, force=force, template=template, pdf=pdf, discard_edits=discard_edits)
     except OutputError as exc:
         click.echo(f"{path.name}：未生成报告：{exc}", err=True)
         _write_summary(summary, [path], {str(path): None}, force)
@@ -174,13 +174,15 @@ def _finished_line(done: int, total: int, outcome) -> str:
 
 
 def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force: bool,
-                 template: Path | None, pdf: bool, summary: Path | None = None) -> None:
+                 template: Path | None, pdf: bool, summary: Path | None = None,
+                 discard_edits: bool = False) -> None:
     """Several workbooks (or --jobs): parallel builds, progress, then a summary."""
     from .batch import build_many, workers
 
     total = len(items)
     outcomes = []
-    stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, pdf=pdf)
+    stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, pdf=pdf,
+                        discard_edits=discard_edits)
     if _interactive():
         with click.progressbar(length=total, label="生成报告", show_pos=True, show_eta=True,
                                item_show_func=lambda o: Path(o.source).name if o else "") as bar:
@@ -208,7 +210,8 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="报告路径（一个工作簿）或文件夹（多个工作簿）；默认与工作簿同名 .docx")
-@click.option("--force", is_flag=True, help="替换已有报告，旧文件保存为 NAME.bak.docx")
+@click.option("--force", is_flag=True, help="替换已有报告，带入编辑在其中的修改（冲突以修订标出），旧文件保存为 NAME.bak.docx")
+@click.option("--discard-edits", is_flag=True, help="替换已有报告、不带入编辑的修改（旧文件仍保存为 NAME.bak.docx）")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="使用自定义 Word 模板")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
@@ -217,12 +220,12 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
               help="另写一个汇总表（.xlsx）：每个工作簿一行，附三级指标得分、问题清单和校验问题")
 def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, template: Path | None,
-          jobs: int | None, pdf: bool, summary: Path | None) -> None:
+          jobs: int | None, pdf: bool, summary: Path | None, discard_edits: bool) -> None:
     """校验、计算并生成报告；多个工作簿时逐个汇报进度，某个失败不影响其他。"""
     targets = _outputs(workbooks, output)
     if len(workbooks) == 1 and jobs is None:
         _check_summary_target(summary, force)
-        _build_single(workbooks[0], targets[0], force, template, pdf, summary)
+        _build_single(workbooks[0], targets[0], force, template, pdf, summary, discard_edits)
     seen: dict[Path, Path] = {}
     for path, target in zip(workbooks, targets):
         final = (target or path.with_suffix(".docx")).resolve()
@@ -235,7 +238,7 @@ def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, templat
         except OSError as exc:
             raise click.UsageError(f"无法创建输出文件夹 {output}：{exc.strerror or exc}") from None
     _check_summary_target(summary, force)
-    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf, summary)
+    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf, summary, discard_edits)
 
 
 # ---- summary across workbooks ------------------------------------------------
@@ -319,3 +322,15 @@ def next_year(workbook: Path, output: Path | None, force: bool) -> None:
         click.echo(f"  收支决算：删除 {done.shifted[0]} 年，新增 {done.shifted[1]} 年一行")
     click.echo(f"  见“{done.year + 1}年度填写说明”工作表；运行 perfreport check {done.output} 查看仍待填写的单元格。")
     sys.exit(OK)
+
+
+@main.command()
+@click.argument("report", type=click.Path(path_type=Path))
+def edits(report: Path) -> None:
+    """列出编辑在报告中所做的修改（与生成时相比：原文→现文），即 build --force 将带入新报告的内容。"""
+    from .edits.command import review
+
+    lines, ok = review(report)
+    for line in lines:
+        click.echo(line, err=not ok)
+    sys.exit(OK if ok else FAILED)

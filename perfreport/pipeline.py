@@ -116,16 +116,19 @@ def check(path: Path | str) -> Result:
 
 
 def build(path: Path | str, output: Path | str | None = None, *, force: bool = False,
-          template: Path | str | None = None, pdf: bool = False) -> Result:
+          template: Path | str | None = None, pdf: bool = False, discard_edits: bool = False) -> Result:
     """Check the workbook and, when it has no errors, write its report.
 
     With `pdf`, LibreOffice also writes NAME.pdf and the 目录's page numbers
     come from that rendering; without LibreOffice that step is skipped with a
     warning. Returns the Result; `result.output` is the report's path when one
     was written. Raises OutputError when the report cannot be written there.
+    With `force`, the editors' changes in the report replaced are carried
+    into the new one (perfreport.edits); `discard_edits` replaces it clean.
     """
     from .render import TemplateError, render  # docx libraries load only when a report is built
 
+    force = force or discard_edits
     path = Path(path)
     target = Path(output) if output else default_output(path)
     if target.exists() and path.exists() and os.path.samefile(target, path):
@@ -145,12 +148,29 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
         result.problems.append(error("template-error", Path(template).name if template else "报告模板",
                                      f"{str(exc).rstrip('：')}：请检查自定义模板，以及工作簿引用的图片（基本信息“二维码图片”）是否为 PNG/JPEG 图片"))
         return result
-    write_atomically(rendered.data, target, force)
+    data = rendered.data
+    if force and not discard_edits and target.exists():
+        data, document = _carry_over(data, document, target, result)
+        if data is None:
+            return result
+    write_atomically(data, target, force)
     result.output = str(target)
     if document is not None:
         write_atomically(document, target.with_suffix(".pdf"), force)
         result.pdf = str(target.with_suffix(".pdf"))
     return result
+
+
+def _carry_over(data: bytes, document: bytes | None, target: Path, result: Result):
+    """Return the new report with the editors' changes in `target` merged in (None: do not write), and its PDF."""
+    from .edits.command import carry_over
+
+    merged, problems = carry_over(data, target)
+    result.problems += problems
+    if merged is not None and merged is not data and document is not None:
+        from . import pdf
+        document = pdf.convert(merged)
+    return merged, document
 
 
 def _with_pdf(rendered, context: dict, template, result: Result):

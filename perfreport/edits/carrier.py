@@ -1,0 +1,209 @@
+"""The carrier of a block's key: a hidden bookmark around the block's text.
+
+A generated paragraph (or run of paragraphs) and a generated table cell each
+hold one bookmark named `_pr` + 16 hex digits of the key's hash (Word caps
+names at 40 characters; the leading underscore hides it in Word's bookmark
+dialog). The store part maps names back to keys. Bookmarks were chosen over
+content controls after measuring both (benchmarks/carriers.py): they survive
+run splitting, rewording, Enter and LibreOffice's round trip, and every
+reader still sees the text, where LibreOffice 7.4 drops content controls.
+
+Render writes a readable name first, `perfreport:KEY` (see `mark`);
+`finalize` turns those into bookmark names and returns the keys in order.
+`read` returns the ordered blocks of any document, generated or edited.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .finish import renumber
+from .ooxml import BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, cell_paragraphs, paragraph_text, q, text_of
+
+PREFIX = "_pr"
+READABLE = "perfreport:"  # the name render gives a key's bookmark before `finalize`
+NAME = re.compile(r"_pr[0-9a-f]{16}$")
+HEADING = re.compile(r"Heading(\d)$|标题\s*(\d)$")
+TOC_STYLE = re.compile(r"(TOC|toc|Contents|目录)\s*\d")
+
+
+def bookmark_name(key: str) -> str:
+    """Return the bookmark name that carries `key` (stable: the same key always gives the same name)."""
+    return PREFIX + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _pair(name: str, number: int):
+    start = etree.Element(BOOKMARK_START, {q("id"): str(number), q("name"): name})
+    return start, etree.Element(BOOKMARK_END, {q("id"): str(number)})
+
+
+def mark(element, key: str, number: int = 0) -> None:
+    """Put `key` on a generated w:p or w:tc: a bookmark from its first to its last paragraph's end.
+
+    The bookmark gets the readable name `perfreport:KEY`; `finalize` renames
+    it and renumbers ids, so `number` only needs to be an integer.
+    """
+    paragraphs = [element] if element.tag == P else cell_paragraphs(element)
+    start, end = _pair(READABLE + key, number)
+    first = paragraphs[0]
+    first.insert(1 if first.find(PPR) is not None else 0, start)
+    paragraphs[-1].append(end)
+
+
+def finalize(body) -> list[str]:
+    """Rename the readable key bookmarks to Word-safe names, number every bookmark 1, 2, …; return the keys.
+
+    Each bookmark start pairs with the next end of the same id, so render may
+    give every key bookmark the same id. Raises ValueError when two blocks
+    carry the same key: a key identifies one block.
+    """
+    keys: list[str] = []
+    seen: set[str] = set()
+    for start in body.iter(BOOKMARK_START):
+        name = start.get(q("name"), "")
+        if name.startswith(READABLE):
+            key = name[len(READABLE):]
+            if key in seen:
+                raise ValueError(f"两个生成内容使用同一个标识 {key!r}：每段、每个单元格的标识必须唯一")
+            seen.add(key)
+            keys.append(key)
+            start.set(q("name"), bookmark_name(key))
+    renumber(body)
+    return keys
+
+
+# ---- reading a document ------------------------------------------------------
+@dataclass(eq=False)
+class Block:
+    """One block of a document, in document order.
+
+    kind is "p" (body paragraphs; usually one) or "cell" (a table cell's
+    content). key is None for content no generated key marks: an editor's
+    insertion, or a block whose bookmark an editor's program dropped.
+    """
+
+    key: str | None
+    kind: str
+    elements: list  # the w:p elements (kind "p"), or [w:tc] (kind "cell")
+    top: object  # the body-level element that holds the block (the w:p, or the w:tbl)
+    heading: tuple[str, ...] = ()
+    row: object | None = None  # the cell's w:tr
+    column: int = 0  # the cell's index in its row
+    name: str | None = None  # the carrier's bookmark name, when one was found
+    text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        paragraphs = cell_paragraphs(self.elements[0]) if self.kind == "cell" else self.elements
+        self.text = text_of(paragraphs)
+
+    @property
+    def paragraphs(self) -> list:
+        return cell_paragraphs(self.elements[0]) if self.kind == "cell" else self.elements
+
+
+def _key_start(element):
+    """Return the first key bookmark start inside `element` (outside nested tables), or None."""
+    for start in element.iter(BOOKMARK_START):
+        if NAME.match(start.get(q("name"), "")):
+            return start
+    return None
+
+
+def _style(p) -> str:
+    style = p.find(f"{PPR}/{q('pStyle')}")
+    return style.get(q("val"), "") if style is not None else ""
+
+
+def heading_level(p) -> int:
+    """Return the heading level of a paragraph from its style (Heading1, 标题 1 …), 0 for body text."""
+    found = HEADING.match(_style(p))
+    return int(found.group(1) or found.group(2)) if found else 0
+
+
+def is_toc(p) -> bool:
+    """Whether the paragraph is an entry of the 目录 (regenerated by every build, never an editor's block)."""
+    return bool(TOC_STYLE.match(_style(p)))
+
+
+class _Reader:
+    def __init__(self, names: dict[str, str]):
+        self.names = names
+        self.heading: tuple[str, ...] = ()
+        self.blocks: list[Block] = []
+
+    def key(self, start) -> tuple[str | None, str | None]:
+        if start is None:
+            return None, None
+        name = start.get(q("name"))
+        return self.names.get(name), name
+
+    def paragraphs(self, children: list, i: int) -> int:
+        """Read the block starting at body-level paragraph children[i]; return the index after it."""
+        p = children[i]
+        level = heading_level(p)
+        if level:
+            self.heading = self.heading[: level - 1] + (paragraph_text(p).strip(),)
+        start = _key_start(p)
+        key, name = self.key(start)
+        members = [p]
+        if start is not None and not _holds_end(p, start):
+            j = i + 1
+            while j < len(children) and children[j].tag == P and _key_start(children[j]) is None:
+                members.append(children[j])
+                if _holds_end(children[j], start):
+                    break
+                j += 1
+            else:  # no end before the next block: the bookmark's end was lost, the block is its first paragraph
+                members = [p]
+        self.blocks.append(Block(key, "p", members, p, self.heading, name=name))
+        return i + len(members)
+
+    def table(self, tbl) -> None:
+        for tr in tbl.iterchildren(TR):
+            for column, tc in enumerate(tr.iterchildren(TC)):
+                key, name = self.key(_key_start(tc))
+                self.blocks.append(Block(key, "cell", [tc], tbl, self.heading, tr, column, name))
+
+    def body(self, container) -> None:
+        children = [c for c in container if isinstance(c.tag, str)]
+        i = 0
+        while i < len(children):
+            child = children[i]
+            if child.tag == P:
+                if is_toc(child):
+                    i += 1
+                    continue
+                i = self.paragraphs(children, i)
+                continue
+            if child.tag == TBL:
+                self.table(child)
+            elif child.tag == BOOKMARK_START and NAME.match(child.get(q("name"), "")) and i + 1 < len(children) \
+                    and children[i + 1].tag == P and _key_start(children[i + 1]) is None:
+                # a program moved the key out of its paragraph, just before it: put it back in
+                following = children[i + 1]
+                following.insert(1 if following.find(PPR) is not None else 0, child)
+            elif child.tag == q("sdt"):  # a content control an editor or Word put around body content
+                content = child.find(q("sdtContent"))
+                if content is not None:
+                    self.body(content)
+            i += 1
+
+
+def _holds_end(p, start) -> bool:
+    number = start.get(q("id"))
+    return any(end.get(q("id")) == number for end in p.iter(BOOKMARK_END))
+
+
+def read(body, names: dict[str, str]) -> list[Block]:
+    """Return the blocks of a document body in order: paragraphs, and every cell of every table.
+
+    `names` maps carrier bookmark names to keys (the store's). Entries of the
+    目录 are skipped; empty paragraphs are blocks like any other (key None
+    when nothing marks them).
+    """
+    reader = _Reader(names)
+    reader.body(body)
+    return reader.blocks

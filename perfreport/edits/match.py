@@ -1,0 +1,96 @@
+"""Find the generated blocks whose key an editor's program dropped.
+
+A key can go missing: python-docx's `paragraph.text = …` and `cell.text = …`
+clear the bookmark with the text, and some programs drop one when a whole
+paragraph is retyped. Such blocks are found again, in this order:
+
+1. a cell in a row whose other cells kept their keys: it is that row's cell
+   of the same column (cell keys are ROW/cN, N the cell's index in the row);
+2. between two blocks that kept their keys, the unkeyed paragraphs and cells
+   are matched to the stored blocks missing there: same text first, then
+   similar text (ratio ≥ 0.6), then, when as many remain on both sides, in
+   order (a paragraph rewritten in place).
+
+What stays unmatched is an editor's insertion.
+"""
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from .carrier import Block
+from .store import Store
+
+SIMILAR = 0.6
+
+
+def cell_key(row: str, column: int) -> str:
+    """Return the key of a row's cell: ROW/cN."""
+    return f"{row}/c{column}"
+
+
+def row_of(key: str) -> str | None:
+    """Return the row part of a cell key (ROW of ROW/cN), or None when the key is not a cell's."""
+    row, _, column = key.rpartition("/c")
+    return row if row and column.isdigit() else None
+
+
+def _by_row(blocks: list[Block], known: set[str], taken: set[str]) -> None:
+    rows: dict[int, str] = {}
+    for block in blocks:
+        if block.kind == "cell" and block.key and row_of(block.key) is not None:
+            rows.setdefault(id(block.row), row_of(block.key))
+    for block in blocks:
+        if block.kind == "cell" and block.key is None and id(block.row) in rows:
+            key = cell_key(rows[id(block.row)], block.column)
+            if key in known and key not in taken:
+                block.key = key
+                taken.add(key)
+
+
+def _similar(a: str, b: str) -> float:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.ratio() if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR else 0.0
+
+
+def _pair(unkeyed: list[Block], missing: list, taken: set[str]) -> None:
+    """Match one gap's unkeyed blocks to the stored blocks missing there."""
+    free = [m for m in missing if m.key not in taken]
+    for block in unkeyed:  # same text
+        found = next((m for m in free if m.kind == block.kind and m.text == block.text), None)
+        if found is not None:
+            block.key = found.key
+            free.remove(found)
+    for block in [b for b in unkeyed if b.key is None]:  # similar text
+        scored = [(_similar(m.text, block.text), i) for i, m in enumerate(free) if m.kind == block.kind]
+        score, index = max(scored, default=(0.0, -1))
+        if score >= SIMILAR:
+            block.key = free.pop(index).key
+    left = [b for b in unkeyed if b.key is None]
+    if left and len(left) == len(free) and all(b.kind == m.kind for b, m in zip(left, free)):
+        for block, stored in zip(left, free):  # rewritten in place
+            block.key = stored.key
+    taken.update(b.key for b in unkeyed if b.key)
+
+
+def recover(blocks: list[Block], store: Store) -> None:
+    """Give keys back to the blocks of an edited document that lost them (in place)."""
+    order = {b.key: i for i, b in enumerate(store.blocks)}
+    seen: set[str] = set()
+    for block in blocks:  # a key met twice (a copied paragraph) belongs to its first block
+        if block.key is not None and (block.key in seen or block.key not in order):
+            block.key = None
+        elif block.key is not None:
+            seen.add(block.key)
+    _by_row(blocks, set(order), seen)
+    previous, gap = -1, []
+    for block in blocks + [None]:
+        if block is not None and block.key is None:
+            if block.text.strip():
+                gap.append(block)
+            continue
+        here = order[block.key] if block is not None else len(store.blocks)
+        if gap and here > previous:
+            missing = [s for s in store.blocks[previous + 1: here] if s.key not in seen and s.text.strip()]
+            _pair(gap, missing, seen)
+        gap = []
+        previous = max(previous, here)

@@ -1,0 +1,140 @@
+"""The store: a custom XML part holding each block's generated text and the workbook's fingerprint.
+
+It lives where Word keeps data of its own kind, in the custom XML data store
+(customXml/itemN.xml with its itemPropsN.xml, related from the main
+document), and is found again by its namespace, whatever number Word or
+LibreOffice gives the item when they save. Its bytes depend only on the
+blocks, so a build stays reproducible.
+
+    <blocks xmlns="urn:perfreport:blocks:1" version="1" workbook="sha256:…">
+      <b k="KEY" n="_pr…" t="p|cell" d="digest">generated text</b> …
+    </blocks>
+
+Text escapes "\\" as "\\\\" and a line break (U+000B, not allowed in XML) as "\\v".
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .ooxml import LINE_BREAK, R
+from .package import Package, PackageError, serialize
+
+NS = "urn:perfreport:blocks:1"
+VERSION = "1"
+ITEM_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, NS)).upper() + "}"
+CUSTOM_XML = f"{R}/customXml"
+CUSTOM_XML_PROPS = f"{R}/customXmlProps"
+PROPS_CONTENT = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+
+
+class StoreError(ValueError):
+    """The store part is there but cannot be used; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One block as perfreport generated it."""
+
+    key: str
+    name: str  # its carrier's bookmark name
+    kind: str  # "p" or "cell"
+    text: str
+    digest: str  # ooxml.digest of its markup
+
+
+@dataclass(frozen=True)
+class Store:
+    workbook: str  # the workbook's fingerprint, "sha256:…"
+    blocks: tuple[Generated, ...]  # in document order
+
+    def by_key(self) -> dict[str, Generated]:
+        return {block.key: block for block in self.blocks}
+
+    def names(self) -> dict[str, str]:
+        """Return carrier bookmark name -> key."""
+        return {block.name: block.key for block in self.blocks}
+
+
+def fingerprint(workbook: Path | bytes) -> str:
+    """Return the fingerprint of a workbook file (or its bytes): sha256 of its content."""
+    data = workbook if isinstance(workbook, bytes) else Path(workbook).read_bytes()
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(LINE_BREAK, "\\v")
+
+
+ESCAPED = re.compile(r"\\(.)", re.S)
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return ESCAPED.sub(lambda m: LINE_BREAK if m.group(1) == "v" else m.group(1), text)
+
+
+def to_xml(store: Store) -> bytes:
+    root = etree.Element(f"{{{NS}}}blocks", {"version": VERSION, "workbook": store.workbook}, nsmap={None: NS})
+    for block in store.blocks:
+        element = etree.SubElement(root, f"{{{NS}}}b", {"k": block.key, "n": block.name, "t": block.kind,
+                                                        "d": block.digest})
+        element.text = _escape(block.text)
+    return serialize(root)
+
+
+def from_xml(data: bytes) -> Store:
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        raise StoreError(f"报告中保存的生成内容已损坏（{exc}）") from None
+    if root.get("version") != VERSION:
+        raise StoreError(f"报告由另一版本的 perfreport 生成（存储格式 {root.get('version')}），无法合并")
+    blocks = tuple(Generated(b.get("k", ""), b.get("n", ""), b.get("t", "p"), _unescape(b.text or ""), b.get("d", ""))
+                   for b in root.iterchildren(f"{{{NS}}}b"))
+    return Store(root.get("workbook", ""), blocks)
+
+
+def _is_store(data: bytes) -> bool:
+    head = data[:512]
+    return NS.encode() in head and b"blocks" in head
+
+
+def find(package: Package) -> Store | None:
+    """Return the store of a report, or None when the report has none (not written by perfreport)."""
+    for name, data in package.parts.items():
+        if name.startswith("customXml/") and not name.startswith("customXml/itemProps") and name.endswith(".xml") \
+                and _is_store(data):
+            return from_xml(data)
+    return None
+
+
+def attach(package: Package, store: Store) -> None:
+    """Add the store to a package as a custom XML item (replacing the store it may already hold)."""
+    data = to_xml(store)
+    for name, old in package.parts.items():
+        if name.startswith("customXml/") and not name.startswith("customXml/itemProps") and _is_store(old):
+            package.parts[name] = data
+            return
+    main = package.main()
+    item = package.free_name("customXml/item{}.xml")
+    number = item[len("customXml/item"):-len(".xml")]
+    props = f"customXml/itemProps{number}.xml"
+    if props in package.parts:
+        raise PackageError(f"{props} 已存在")
+    package.add_part(item, data, None if package.content_type(item) else "application/xml")
+    datastore = etree.Element(f"{{{DATASTORE}}}datastoreItem", {f"{{{DATASTORE}}}itemID": ITEM_ID},
+                              nsmap={"ds": DATASTORE})
+    etree.SubElement(etree.SubElement(datastore, f"{{{DATASTORE}}}schemaRefs"), f"{{{DATASTORE}}}schemaRef",
+                     {f"{{{DATASTORE}}}uri": NS})
+    package.add_part(props, serialize(datastore), PROPS_CONTENT)
+    package.add_relationship(item, CUSTOM_XML_PROPS, f"itemProps{number}.xml")
+    package.add_relationship(main, CUSTOM_XML, posixpath.relpath(item, posixpath.dirname(main)))

@@ -26,7 +26,13 @@ class Record:
     row: int = 0  # Excel row of a table row; 0 for a key-value sheet
 
     def __getitem__(self, name: str) -> Any:
-        """Return the typed value of `name`, None when the cell is blank."""
+        """Return the typed value of `name`, None when the cell is blank.
+
+        A name the contract does not declare for this sheet raises KeyError at
+        once: a misspelt field would otherwise read as a blank cell.
+        """
+        if name not in FIELDS[self.sheet]:
+            raise KeyError(f"“{self.sheet}”没有字段“{name}”（contract.py 未声明）")
         return self.values.get(name)
 
     def where(self, name: str) -> str:
@@ -49,6 +55,7 @@ class Workbook:
         return self.records[sheet][name]
 
 
+FIELDS = {s.name: frozenset(f.name for f in s.fields) for s in SHEETS}
 KEY_VALUE_FIELDS = {f.name: s.name for s in SHEETS if s.key_value for f in s.fields}
 INDICATOR_LABEL = re.compile(r"^\s*[(（]\s*(\d+)\s*[)）]\s*(.+?)\s*$")
 

@@ -78,6 +78,9 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
         return result
     try:
         rendered = render(context, template)
+        result.problems += rendered.problems  # parts the template did not place, or placed twice
+        if result.errors:
+            return result
         document = None
         if pdf:
             rendered, document = _with_pdf(rendered, context, template, result)

@@ -41,6 +41,22 @@ GOAL_STANDARD = ("①××（绩效指标，见目标对比表）是否达到××
                  "得分=目标完成率*权重分")
 
 
+# 评价重点 of chapter 二 for each 一级指标 of the standard framework (what the evaluation looks at);
+# a workbook with other 一级指标 gets the generic wording 考察重点_通用 (perfreport/wording.py)
+FOCUS = {
+    "财政资源配置": "重点考察预算安排与部门职能的匹配度、运行成本及“三公经费”等支出的变动情况，了解部门预算配置是否合理，"
+              "重点项目是否保障到位，各项经费控制是否有力。",
+    "预算管理": "重点对预算执行进度、预决算信息公开、预算管理一体化应用、财会管理、政府采购、资产管理及转移支付资金管理等"
+            "进行评价，了解部门预算执行是否高效，项目库管理是否规范，各项制度是否健全，资金使用和制度执行是否合规，"
+            "政府采购政策是否落实，资产是否有效利用等。",
+    "绩效管理": "重点考察绩效目标管理、绩效主体责任落实及绩效评价结果应用，了解部门绩效管理工作是否达到全覆盖，"
+            "是否形成有效的绩效管理闭环。",
+    "部门履职效能": "重点考察年度整体目标、政策和项目绩效的完成情况，了解部门是否高效履职，各项核心职能和重点工作是否达到"
+              "预期成效。",
+    "社会效应": "重点考察高质量发展综合绩效、服务对象满意度情况，了解政府部门和服务企业对部门履职是否满意。",
+}
+
+
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -78,6 +94,7 @@ def render(rows: list[dict]) -> str:
         "说明": "perfreport init 预填的标准指标体系（30 个三级指标）；由 sample_workbooks/make_framework.py 生成",
         "columns": list(COLUMNS),
         "indicators": rows,
+        "考察重点": FOCUS,
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 

@@ -255,9 +255,13 @@ def _placement_problems(scan: _Pass, context: dict) -> list[Problem]:
             problems.append(error("table-not-placed", name,
                                   f"表“{name}”有数据，但报告中没有它的位置：请在正文中写一行 [表:{name}]，"
                                   f"或在模板中加入 {{{{p 表格(\"{name}\") }}}}"))
+    for name, attachment in context["attachments"].items():
+        if attachment and name not in scan.attachments:
+            problems.append(warning("attachment-not-placed", name,
+                                    f"附件“{name}”有数据，但模板中没有 {{{{p 附件(\"{name}\") }}}}，报告中没有这个附件"))
     found = {"表格": scan.tables, "附件": scan.attachments}
     for kind, name in dict.fromkeys(scan.refs):
-        if name not in found[kind]:
+        if name not in found[kind] and not (kind == "表格" and name in tables):  # an unplaced table: said above
             for where in context["numbering"]["refs"][kind].get(name, ["报告模板"]):
                 problems.append(error("unknown-table", where, f"引用了{kind}“{name}”的编号，但它没有出现在报告中"))
     return problems

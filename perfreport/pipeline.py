@@ -86,7 +86,7 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
             rendered, document = _with_pdf(rendered, context, template, result)
     except TemplateError as exc:
         result.problems.append(error("template-error", Path(template).name if template else "报告模板",
-                                     f"{str(exc).rstrip('：')}：请检查自定义模板，以及工作簿引用的图片（基本信息“二维码图片”）是否为 PNG/JPEG 图片"))
+                                     str(exc)))
         return result
     write_atomically(rendered.data, target, force)
     result.output = str(target)

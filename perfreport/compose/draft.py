@@ -196,14 +196,14 @@ class Draft:
         rows = self.section(name)
         if rows:
             return [b for row in rows for b in self.flow(row, "内容", names=values, known=wording.names)]
-        return [para(self.expand(line, f"wording:{name}", values)) for line in wording.default.split("\n")]
+        return [para(self.expand(line, f"句子“{name}”", values)) for line in wording.default.split("\n")]
 
     def say_each(self, name: str, items: list[dict[str, Any]]) -> list[dict]:
         """Return the 文字 rows of that 章节, else the default wording once per item (its names)."""
         if self.section(name):
             return self.say(name)
         default = BY_NAME[name].default
-        return [para(self.expand(default, f"wording:{name}", {k: str(v) for k, v in item.items()})) for item in items]
+        return [para(self.expand(default, f"句子“{name}”", {k: str(v) for k, v in item.items()})) for item in items]
 
     def phrase(self, name: str, **names: Any) -> str:
         """Return named wording as one phrase (a row's paragraphs joined)."""
@@ -229,10 +229,10 @@ class Draft:
         spec = TABLE_NAMES[design_name]
         caption = self._override("表题", name)
         if caption is None:
-            caption = self.expand(TABLE_TITLES[design_name], f"wording:表题:{name}", title)
+            caption = self.expand(TABLE_TITLES[design_name], f"表题“{name}”", title)
         note_text = self._override("表注", name)
         if note_text is None:
-            note_text = note or self.expand(TABLE_NOTES.get(design_name, ""), f"wording:表注:{name}", title)
+            note_text = note or self.expand(TABLE_NOTES.get(design_name, ""), f"表注“{name}”", title)
         table = self.tables[name] = {
             "name": name, "design": spec.design, "caption": numbering.table_caption(name) + caption,
             "unit": f"单位：{unit}" if unit else "", "note": f"注：{note_text}" if note_text else "",
@@ -248,7 +248,7 @@ class Draft:
         spec = ATTACHMENT_NAMES[name]
         title = self._override("附件标题", name)
         if title is None:
-            title = self.expand(ATTACHMENT_TITLES[name], f"wording:附件标题:{name}")
+            title = self.expand(ATTACHMENT_TITLES[name], f"附件标题“{name}”")
         self.attachments[name] = {"name": name, "design": spec.design, "number": numbering.attachment_number(name),
                                   "title": title, "rows": rows,
                                   "drop": _empty_columns(rows, spec.optional_columns), **extra}

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .errors import Problem, error, warning
 from .fmt import circled, cn_number
@@ -59,15 +58,14 @@ def attachment_ref(name: str) -> str:
     return f"{ATTACHMENT_REF}{name}{END}"
 
 
-@dataclass
-class Outline:
+class Outline(NamedTuple):
     """The numbered body and what the pass found."""
 
     xml: str
-    headings: list[str] = field(default_factory=list)  # the 目录's entries, in order
-    tables: list[str] = field(default_factory=list)  # table names, in caption order
-    attachments: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    headings: list[str]  # the 目录's entries, in order
+    tables: list[str]  # table names, in caption order
+    attachments: list[str]
+    problems: list[Problem]  # parts placed twice, tables with data and no place, references to nothing
 
 
 def heading_styles(styles: dict[str, str]) -> dict[str, tuple[int, bool]]:
@@ -234,10 +232,8 @@ def resolve(xml: str, styles: dict[str, tuple[int, bool]], context: dict,
     titles = {name: _escape(a["title"]) for name, a in context["attachments"].items() if a}
     scan = _Pass(xml, styles, pages, titles, _escape(context["numbering"]["attachment_label"]))
     body = scan.run()
-    outline = Outline(body, [html.unescape(text) for _, text, _ in scan.entries], list(scan.tables),
-                      list(scan.attachments))
-    outline.problems = _placement_problems(scan, context)
-    return outline
+    return Outline(body, [html.unescape(text) for _, text, _ in scan.entries], list(scan.tables),
+                   list(scan.attachments), _placement_problems(scan, context))
 
 
 def _placement_problems(scan: _Pass, context: dict) -> list[Problem]:

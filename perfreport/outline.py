@@ -10,13 +10,12 @@ README and the template's guide are read from here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .wording import WORDING
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A text part: paragraphs, maybe with headings and placed tables."""
 
     name: str
@@ -24,8 +23,7 @@ class Text:
     level: int = 0  # heading level of its top headings (0: it has none)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A numbered table (表N) of the body."""
 
     name: str
@@ -35,8 +33,7 @@ class Table:
     optional_columns: tuple[int, ...] = ()  # columns dropped when empty in every row
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(NamedTuple):
     name: str
     design: str
     source: str

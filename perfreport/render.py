@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined
 from lxml import etree
 
-from . import cache, numbering, template_errors
+from . import cache, numbering
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
@@ -285,7 +285,8 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     except TemplateError:
         raise
     except Exception as exc:  # jinja2 errors, or a name the template asks for and compose does not have
-        raise TemplateError(template_errors.describe(exc, tpl.source)) from None
+        from .template_errors import describe
+        raise TemplateError(describe(exc, tpl.source)) from None
     document = tpl.docx
     table_passes(document.element.body)
     _settings(document)

@@ -10,11 +10,10 @@ report. compose reads this table, the README lists it (a test checks), and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Wording:
+class Wording(NamedTuple):
     """A named piece of generated text."""
 
     name: str

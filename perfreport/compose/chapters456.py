@@ -11,7 +11,7 @@ def sections(d: Draft, name: str) -> list[dict]:
     """Return one heading and its body per 文字 row of section `name`."""
     blocks: list[dict] = []
     for row in d.section(name):
-        blocks += [heading(d.expand(row["标题"], row.where("标题")))] + d.flow(row, "内容", sections=True)
+        blocks += [heading(titled(d, row))] + d.flow(row, "内容", sections=True)
     return blocks
 
 

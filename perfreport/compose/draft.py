@@ -22,10 +22,10 @@ from ..wording import ATTACHMENT_TITLES, BY_NAME, TABLE_NOTES, TABLE_TITLES
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{(?![{%#])([^{}\s]+)\}(?!\})")
 TABLE_LINE = re.compile(r"^\s*[\[［【]\s*表\s*[:：]\s*(.+?)\s*[\]］】]\s*$")
-SECTION_LINE = re.compile(r"^\s*[\[［【]\s*节\s*[:：]\s*(.+?)\s*[\]］】]\s*$")
+SECTION_LINE = r"^\s*[\[［【]\s*节\s*[:：]\s*(.+?)\s*[\]］】]\s*$"  # compiled on first use (re's cache)
 NUMBER = re.compile(r"[\[［【]\s*(表号|附件号)\s*[:：]\s*(.+?)\s*[\]］】]")
-OPTIONAL = re.compile(r"\[\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\]")
-SENTINELS = re.compile(f"[{numbering.SENTINELS}]")
+OPTIONAL = r"\[\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\]"
+NO_SENTINELS = dict.fromkeys(map(ord, numbering.SENTINELS))  # a typed marker character would confuse the numbering
 CLOSING = "。！？；：…"
 CELL_BREAK = "\a"  # docxtpl: a new paragraph inside the same cell
 
@@ -95,9 +95,9 @@ class Draft:
         `names` are the sentence's own names (they hide figures of the same
         name); `known` lists them for the message about an unknown name.
         """
-        text = SENTINELS.sub("", text or "")
+        text = (text or "").translate(NO_SENTINELS)
         if "[[" in text:
-            text = OPTIONAL.sub(lambda m: self._optional(m.group(1), where, names, known), text)
+            text = re.sub(OPTIONAL, lambda m: self._optional(m.group(1), where, names, known), text)
         return self._resolve(text, where, names, known, strict=False)
 
     def _optional(self, text: str, where: str, names, known) -> str:
@@ -142,8 +142,11 @@ class Draft:
 
     # ---- workbook text ----------------------------------------------------
     def flow(self, record: Record, field: str, *, names: dict[str, str] | None = None, known: tuple[str, ...] = (),
-             close: bool = False, sections: bool = False, depth: int = 0) -> list[dict]:
-        """Return the blocks of a multi-line text cell: paragraphs, placed tables and (`sections`) sub-headings."""
+             close: bool = False, sections: bool = False) -> list[dict]:
+        """Return the blocks of a multi-line text cell: paragraphs, placed tables and (`sections`) sub-headings.
+
+        A `[节:标题]` line is a heading one level below the section the cell belongs to.
+        """
         blocks: list[dict] = []
         where = record.where(field)
         for line in paragraphs(record[field]):
@@ -151,13 +154,13 @@ class Draft:
             if table:
                 blocks += self.place(table.group(1), where)
                 continue
-            section = SECTION_LINE.match(line)
+            section = re.match(SECTION_LINE, line) if "节" in line else None
             if section and sections:
-                blocks.append(heading(self.expand(section.group(1), where, names, known), depth + 1))
+                blocks.append(heading(self.expand(section.group(1), where, names, known), 1))
                 continue
             if section:
                 self.problems.append(error("misplaced-section", where, "[节:…] 只能写在分小节的文字中（主要绩效、存在的问题、"
-                                           "相关建议、增加章节、年度工作完成情况、摘要）"))
+                                           "相关建议、增加章节、年度工作完成情况、摘要和实施安排的工作内容）"))
                 continue
             blocks.append(para(self.expand(line, where, names, known)))
         texts = [b for b in blocks if b["kind"] == "p"]
@@ -268,10 +271,8 @@ class Draft:
                                                f"实际为“{row['标题'] or ''}”"))
 
 
-def _empty_columns(rows: Any, optional: tuple[int, ...]) -> str:
+def _empty_columns(rows: list[dict], optional: tuple[int, ...]) -> str:
     """Return the optional columns empty in every row, as the template's `drop:` list (`7` or `6,7`)."""
-    if not optional or not isinstance(rows, list):
-        return ""
     empty = [c for c in optional if all(row.get(f"c{c}") in ("", DASH, None) for row in rows)]
     return ",".join(map(str, empty))
 

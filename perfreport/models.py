@@ -16,6 +16,9 @@ from .errors import Problem, Severity
 from .fmt import Figure
 
 
+_BLANK = object()
+
+
 @dataclass(frozen=True)
 class Record:
     """One row of a table sheet, or all fields of a key-value sheet."""
@@ -31,9 +34,12 @@ class Record:
         A name the contract does not declare for this sheet raises KeyError at
         once: a misspelt field would otherwise read as a blank cell.
         """
-        if name not in FIELDS[self.sheet]:
-            raise KeyError(f"“{self.sheet}”没有字段“{name}”（contract.py 未声明）")
-        return self.values.get(name)
+        value = self.values.get(name, _BLANK)
+        if value is _BLANK:  # a blank cell, or a name that is no field at all
+            if name not in FIELDS[self.sheet]:
+                raise KeyError(f"“{self.sheet}”没有字段“{name}”（contract.py 未声明）")
+            return None
+        return value
 
     def where(self, name: str) -> str:
         """Return `sheet!cell` of field `name`, or the sheet when it has no cell."""

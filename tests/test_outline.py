@@ -259,3 +259,37 @@ def test_a_problems_first_template_with_another_chapter_and_no_survey_attachment
     assert listed[3].startswith("4.") and listed[3].endswith("问题清单")
     captions = _captions(lines)
     assert [n for n, _ in captions] == list(range(1, len(captions) + 1))
+
+
+def _after(paragraph, text: str, style: str = "Normal"):
+    """A new paragraph right after `paragraph`."""
+    new = paragraph.insert_paragraph_before(text, style=style)
+    paragraph._p.addnext(new._p)
+    return new
+
+
+def merged_problems_and_advice(folder: Path) -> Path:
+    """五 and 六 as one chapter 问题和建议, their sections one level down: 文字("…", 3) under two Heading 2."""
+    document = docx.Document(str(template_path()))
+    for element in _chapter(document.element.body, "相关建议"):
+        element.getparent().remove(element)
+    heading = next(p for p in document.paragraphs if p.text == "存在的问题" and p.style.name == "Heading 1")
+    heading.runs[0].text = "问题和建议"
+    tag = _paragraph(document, '{{p 文字("存在的问题") }}')
+    tag.runs[0].text = '{{p 文字("存在的问题", 3) }}'
+    tag.insert_paragraph_before("存在的问题", style="Heading 2")
+    _after(_after(tag, "有关建议", "Heading 2"), '{{p 文字("相关建议", 3) }}')
+    path = folder / "merged_template.docx"
+    document.save(str(path))
+    return path
+
+
+def test_a_text_placed_one_level_down_numbers_its_sections_at_that_level(tmp_path):
+    result, lines = _report(tmp_path, "merged", template=merged_problems_and_advice(tmp_path))
+    assert result.ok, result.errors
+    body = _body(lines)
+    start = body.index("P 五、问题和建议")
+    assert body[start + 1: start + 6] == ["P （一）存在的问题", "P 1.村庄整治进度滞后", "P 一是整治村庄31个，未达目标。",
+                                          "P （二）有关建议", "P 1.加快整治进度"]
+    assert [t for t in _toc(lines) if t.startswith("五")] == ["五、问题和建议"]
+    assert "六、相关建议" not in "\n".join(lines)

@@ -10,6 +10,7 @@ empty or the part it refers to is not in the report.
 from __future__ import annotations
 
 import re
+from collections import ChainMap
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,8 @@ class Draft:
         self.checked, self.scores, self.base = checked, scores, base
         self.wb = checked.workbook
         self.problems: list[Problem] = []
-        self.names: dict[str, str] = {name: figure.prose() for name, figure in scores.figures.items()}
+        self.names: dict[str, str] = {name: figure.prose().translate(NO_SENTINELS)
+                                      for name, figure in scores.figures.items()}
         self.rows = self._rows_by_section()
         self.texts = Catalogue("文字")
         self.tables = Catalogue("表格")
@@ -195,18 +197,28 @@ class Draft:
     def say(self, name: str, **names: Any) -> list[dict]:
         """Return the blocks of named wording: the 文字 rows of that 章节, else the default."""
         wording = BY_NAME[name]
-        values = {k: str(v) for k, v in names.items()}
+        values = {k: str(v).translate(NO_SENTINELS) for k, v in names.items()}
         rows = self.section(name)
         if rows:
             return [b for row in rows for b in self.flow(row, "内容", names=values, known=wording.names)]
-        return [para(self.expand(line, f"句子“{name}”", values)) for line in wording.default.split("\n")]
+        return [para(self._default(name, line, values)) for line in wording.default.split("\n")]
+
+    def _default(self, name: str, line: str, values: dict[str, str]) -> str:
+        """Expand a line of default wording; one without markers or optional parts by str.format_map."""
+        if "[" not in line:
+            try:
+                return line.format_map(ChainMap(values, self.names))
+            except (KeyError, ValueError, IndexError):
+                pass  # an unknown name: the full expansion reports it
+        return self.expand(line, f"句子“{name}”", values)
 
     def say_each(self, name: str, items: list[dict[str, Any]]) -> list[dict]:
         """Return the 文字 rows of that 章节, else the default wording once per item (its names)."""
         if self.section(name):
             return self.say(name)
         default = BY_NAME[name].default
-        return [para(self.expand(default, f"句子“{name}”", {k: str(v) for k, v in item.items()})) for item in items]
+        return [para(self._default(name, default, {k: str(v).translate(NO_SENTINELS) for k, v in item.items()}))
+                for item in items]
 
     def phrase(self, name: str, **names: Any) -> str:
         """Return named wording as one phrase (a row's paragraphs joined)."""

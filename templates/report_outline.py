@@ -226,6 +226,71 @@ def heading(doc, level: int, text: str) -> None:
     para(doc, text, HEADING_STYLES[level])
 
 
+def overview(doc) -> None:
+    para(doc, "{{ unit }}{{ year }}年度部门整体绩效评价总览表", "Title", page_break=True)
+    o = "overview"
+    doc_rows = [
+        [("一、项目预算资金安排和使用情况", "l", 4)],
+        [("项目名称：{{ unit }}{{ year }}年度部门整体绩效评价", "l", 4)],
+        [(f"主管部门：{{{{ {o}.authority }}}}", "l", 2), (f"实施单位：{{{{ {o}.implementer }}}}", "l", 2)],
+        [("预算批复（万元）", "h"), ("预算调整（万元）", "h"), ("预算执行（万元）", "h"), ("执行率", "h")],
+        [f"{{{{ {o}.budget }}}}", f"{{{{ {o}.adjusted }}}}", f"{{{{ {o}.spent }}}}", f"{{{{ {o}.rate }}}}"],
+        ("split", [("@goals", "l", 4)]),
+        ("split", [("@achievements", "l", 4)]),
+        ("split", [("@issues", "l", 4)]),
+        [("五、评价得分和等级", "l", 4)],
+        [("一级指标", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")],
+        loop(f"{o}.scores"), ["{{ r.name }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"], END,
+        [("合计", "h"), (f"{{{{ {o}.total.weight }}}}", "h"), (f"{{{{ {o}.total.score }}}}", "h"),
+         (f"{{{{ {o}.total.rate }}}}", "h")],
+        [("绩效评价得分：{{ f.总分 }}分　　　　　评价结果等级：{{ f.等级 }}", "h", 4)],
+    ]
+    table(doc, [39, 39, 39, 39], doc_rows)
+    cells = {"@goals": _overview_goals, "@achievements": _overview_achievements, "@issues": _overview_issues}
+    tbl = doc.tables[-1]
+    for row in tbl.rows:
+        cell = row.cells[0]
+        if cell.text in cells:
+            first = cell.paragraphs[0]
+            cells[cell.text](cell)
+            first._p.getparent().remove(first._p)
+    # section headings of the 总览表 are bold
+    for row in tbl.rows:
+        cell = row.cells[0]
+        if cell.text[:2] in ("一、", "二、", "三、", "四、", "五、"):
+            cell.paragraphs[0].style = doc.styles["总览小标题"]
+
+
+def _overview_goals(cell) -> None:
+    para(cell, "二、项目绩效目标", "总览小标题")
+    para(cell, "（一）部门战略目标", "总览小标题")
+    each(cell, "overview.strategy", style_name="总览正文")
+    para(cell, "（二）年度整体绩效目标", "总览小标题")
+    each(cell, "overview.goals", style_name="总览正文")
+
+
+def _overview_sections(cell, expr: str, numbered: str) -> None:
+    ctrl(cell, f"{{%p for s in {expr} %}}")
+    para(cell, numbered, "总览小标题")
+    ctrl(cell, "{%p for b in s.body %}")
+    para(cell, "{{ b.text }}", "总览正文")
+    ctrl(cell, "{%p endfor %}")
+    ctrl(cell, "{%p endfor %}")
+
+
+def _overview_achievements(cell) -> None:
+    para(cell, "三、实施成效", "总览小标题")
+    _overview_sections(cell, "overview.achievements", "（{{ s.number }}）{{ s.title }}")
+
+
+def _overview_issues(cell) -> None:
+    para(cell, "四、主要问题及有关建议", "总览小标题")
+    para(cell, "（一）主要问题", "总览小标题")
+    _overview_sections(cell, "overview.issues", "{{ loop.index }}. {{ s.title }}")
+    para(cell, "（二）有关建议", "总览小标题")
+    _overview_sections(cell, "overview.advice", "{{ loop.index }}. {{ s.title }}")
+
+
 def contents(doc) -> None:
     para(doc, "目　　录", "目录标题", page_break=True)
     para(doc, "〔目录〕", "Normal")  # perfreport writes the table of contents here

@@ -3,7 +3,8 @@
 The framework is the standard 30-indicator 部门整体绩效评价 framework of the
 sample workbook's 指标体系 sheet: 一级/二级/三级 names, 分值, 指标解释, 评价标准
 and 评分方式 — never 得分, 评分依据, 分析, 依据来源 or 问题描述, which belong to one
-department's evaluation.
+department's evaluation — and, per 一级指标, the 考察重点 that chapter 二's 评价重点
+prints (FOCUS below; other 一级指标 get the generic wording of perfreport/wording.py).
 
 Two kinds of text are department-specific and are made generic here:
 - the indicators scored by 目标完成率 (the sample's (19)–(26)) are the evaluated

@@ -101,12 +101,22 @@ def _tokens(xml: str, styles: dict[str, tuple[int, bool]]) -> list[tuple[int, in
             end = xml.find(END, at)
             found.append((at, end + 1, kind, xml[at + 1:end]))
             at = xml.find(mark, end)
-    for marker, kind in ((TOC_MARKER, "toc"), (LIST_MARKER, "list")):
-        at = xml.find(marker)
-        while at >= 0:
-            found.append((at, at + len(marker), kind, marker))
-            at = xml.find(marker, at + 1)
-    return sorted(found)
+    return sorted(found + _marker_paragraphs(xml))
+
+
+def _marker_paragraphs(xml: str) -> list[tuple[int, int, str, str]]:
+    """The paragraphs whose whole text is 〔目录〕 or 〔附件列表〕, even when an edit in Word split it into runs."""
+    found, seen, at = [], set(), xml.find("〔")
+    while at >= 0:
+        start, end = _paragraph(xml, at)
+        if start not in seen:
+            seen.add(start)
+            text = "".join(TEXT.findall(xml, start, end)).strip()
+            kind = {TOC_MARKER: "toc", LIST_MARKER: "list"}.get(text)
+            if kind:
+                found.append((start, end, kind, text))
+        at = xml.find("〔", max(end, at + 1))
+    return found
 
 
 def _paragraph(xml: str, at: int) -> tuple[int, int]:
@@ -150,12 +160,11 @@ class _Pass:
             elif kind in ("ref", "attref"):
                 self.reference(start, end, html.unescape(value), self.tables if kind == "ref" else self.attachments,
                                "表{}" if kind == "ref" else "附件{}")
-            elif kind == "toc" and self.toc_at is None:
-                self.toc_at = _paragraph(self.xml, start)
-                self.edits.append((*self.toc_at, self.toc))
+            elif kind == "toc" and self.toc_at is None:  # the marker's paragraph: (start, end)
+                self.toc_at = (start, end)
+                self.edits.append((start, end, self.toc))
             elif kind == "list":
-                span = _paragraph(self.xml, start)
-                self.edits.append((*span, lambda span=span: self.attachment_list(span)))
+                self.edits.append((start, end, lambda span=(start, end): self.attachment_list(span)))
         self.edits.sort(key=lambda edit: edit[0])
         out, cursor = [], 0
         for start, end, value in self.edits:

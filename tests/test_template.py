@@ -209,3 +209,15 @@ def test_headings_are_numbered_by_level_and_a_typed_number_is_replaced():
     assert texts[-7:] == ["一、甲", "（一）乙", "1.丙", "2.丁", "二、戊", "（一）己", ""]
     assert outline.headings == ["摘要", "一、甲", "（一）乙", "二、戊", "（一）己"]
     assert outline.xml.count("<w:bookmarkStart") == 5 and outline.problems == []
+
+
+def test_the_contents_marker_is_found_when_word_split_it_into_runs(workbook, tmp_path):
+    def edit(document):
+        paragraph = _paragraph(document, "〔目录〕")
+        paragraph.runs[0].text = "〔目"
+        paragraph.add_run("录〕")
+
+    result = build(workbook, tmp_path / "out.docx", template=_edited(tmp_path, edit))
+    assert result.ok
+    text = "\n".join(p.text for p in docx.Document(result.output).paragraphs)
+    assert "〔目" not in text and "一、部门基本情况\n（一）部门概况" in text

@@ -368,7 +368,7 @@ BUCKETS = (  # (label, file suffix, function names): cumulative time of the firs
     ("  zip/XML pre-scan (perfreport.xlsx)", "perfreport/xlsx.py", "_scan_sheets|formulas_without_values"),
     ("validate", "perfreport/validate.py", "validate"),
     ("score", "perfreport/score.py", "score"),
-    ("compose", "perfreport/compose.py", "compose"),
+    ("compose", "perfreport/compose/__init__.py", "compose"),
     ("render (perfreport.render.render)", "perfreport/render.py", "render"),
     ("  open the template (docx.Document)", "docxtpl/template.py", "init_docx"),
     ("  docxtpl render", "docxtpl/template.py", "render"),
@@ -377,9 +377,9 @@ BUCKETS = (  # (label, file suffix, function names): cumulative time of the firs
     ("    jinja2 render", "jinja2/environment.py", "render"),
     ("    resolve_listing (line breaks, tabs)", "docxtpl/template.py", "resolve_listing"),
     ("    map_tree", "docxtpl/template.py", "map_tree"),
+    ("    numbering pass (numbers, 目录, 附件 list: perfreport.numbering)", "perfreport/numbering.py", "resolve"),
     ("    strict XML parse (render._Template.fix_tables)", "perfreport/render.py", "fix_tables"),
-    ("  merge_vertically", "perfreport/render.py", "merge_vertically"),
-    ("  write_toc", "perfreport/render.py", "write_toc"),
+    ("  table_passes (merges, empty columns)", "perfreport/render.py", "table_passes"),
     ("  document.save", "docx/document.py", "save"),
     ("  _reproducible (zip rewrite)", "perfreport/render.py", "_reproducible"),
     ("save (pipeline.write_atomically)", "perfreport/pipeline.py", "write_atomically"),
@@ -390,7 +390,8 @@ LEAVES = {  # BUCKETS that contain no other bucket
     "openpyxl.load_workbook", "python-calamine (read the cell values)", "zip/XML pre-scan (perfreport.xlsx)", "validate", "score", "compose",
     "open the template (docx.Document)", "patch_xml (docxtpl's regex pre-pass)",
     "jinja2 compile of the template XML", "jinja2 render", "resolve_listing (line breaks, tabs)", "map_tree",
-    "strict XML parse (render._Template.fix_tables)", "merge_vertically", "write_toc", "document.save",
+    "numbering pass (numbers, 目录, 附件 list: perfreport.numbering)", "strict XML parse (render._Template.fix_tables)",
+    "table_passes (merges, empty columns)", "document.save",
     "_reproducible (zip rewrite)", "save (pipeline.write_atomically)",
 }
 
@@ -739,7 +740,9 @@ def findings(m: dict) -> str:
     current = next((v for k, v in readers.items() if k.startswith("perfreport.load")), None)
     biggest_name = list(m["readers"])[-1]
     biggest = m["readers"][biggest_name]
-    post = sum(share.get(k, 0.0) for k in ("merge_vertically", "write_toc", "document.save",
+    post = sum(share.get(k, 0.0) for k in ("table_passes (merges, empty columns)",
+                                             "numbering pass (numbers, 目录, 附件 list: perfreport.numbering)",
+                                             "document.save",
                                              "_reproducible (zip rewrite)"))
     jinja = share.get("jinja2 compile of the template XML", 0.0)
     top = sorted(((k, v) for k, v in tree.items() if k != "perfreport"), key=lambda kv: -kv[1])[:4]

@@ -334,3 +334,25 @@ def edits(report: Path) -> None:
     for line in lines:
         click.echo(line, err=not ok)
     sys.exit(OK if ok else FAILED)
+
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="替换已有文件，旧文件保存为 NAME.bak.docx")
+def template(path: Path | None, force: bool) -> None:
+    """写出可编辑的报告母版模板（.docx）和它的中文说明（可用的块和名称）。
+
+    PATH 默认为当前文件夹下的“部门整体绩效评价报告.docx”；给出文件夹时写在其中。
+    在 Word 中修改后用 perfreport build 工作簿.xlsx --template PATH 生成报告。
+    """
+    from .guide import write_template
+
+    try:
+        written, notes = write_template(path or Path("."), force=force)
+    except OutputError as exc:
+        click.echo(f"未生成模板：{exc}", err=True)
+        sys.exit(FAILED)
+    click.echo(f"已生成 {written}")
+    click.echo(f"  说明见 {notes}：可移动章节、删除附件、改固定文字和样式；编号、目录和附件列表按文中顺序生成。")
+    click.echo(f"  使用：perfreport build 工作簿.xlsx --template {written}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .outline import TEXT_SECTIONS  # the 文字 sheet's 章节: sections of the report and named wording
 from .rules.presets import RULE_NAMES
 
 
@@ -29,23 +30,6 @@ RULES = RULE_NAMES  # 评分方式: declared once, with their parameters and doc
 YES_NO = ("是", "否")
 DIRECTIONS = ("≥", "≤", "=")
 QUESTION_TYPES = ("基本问题", "满意度问题", "开放问题")
-TEXT_SECTIONS = (
-    "年度工作完成情况",
-    "指标分析小结",
-    "综合评价结论",
-    "主要绩效",
-    "存在的问题",
-    "相关建议",
-    "表注",
-    # standard wording the template carries; a row here replaces it
-    "评价目的",
-    "评价对象",
-    "评价范围",
-    "评价思路",
-    "评价重点",
-    "评价方法",
-    "呈报函正文",
-)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ from .init_rules import open_list, write_guide
 
 DEFAULT_NAME = "部门整体绩效评价工作簿.xlsx"
 GUIDE = "填写说明"
+CHOICES = "选项"  # hidden sheet holding drop-down lists too long for Excel's 255-character list formula
+LIST_LIMIT = 255
 FRAMEWORK_SHEET = "指标体系"
 KEY, VALUE, NOTE = "字段", "值", "说明"
 LAST_ROW = 1048576  # Excel's last row: drop-downs and hints cover the whole column
@@ -144,11 +146,27 @@ def _prompt(field: Field) -> tuple[str, str]:
     return title[:32], "\n".join(lines)[:255]
 
 
-def _validation(field: Field, sqref: str) -> DataValidation:
+def _choices(wb: Workbook, field: Field) -> str:
+    """Return a drop-down's list: written in the formula, or a range of the hidden sheet 选项 when too long.
+
+    Excel refuses a list formula longer than 255 characters (the 文字 sheet's 章节 has more).
+    """
+    inline = '"' + ",".join(field.choices) + '"'
+    if len(inline) <= LIST_LIMIT:
+        return inline
+    ws = wb[CHOICES] if CHOICES in wb.sheetnames else wb.create_sheet(CHOICES)
+    ws.sheet_state = "hidden"
+    column = get_column_letter(1 + sum(1 for c in ws[1] if c.value is not None))
+    for row, choice in enumerate(field.choices, start=1):
+        ws[f"{column}{row}"] = choice
+    return f"'{CHOICES}'!${column}$1:${column}${len(field.choices)}"
+
+
+def _validation(field: Field, sqref: str, wb: Workbook | None = None) -> DataValidation:
     title, prompt = _prompt(field)
     if field.kind is Kind.CHOICE:
         return DataValidation(
-            type="list", formula1='"' + ",".join(field.choices) + '"', allow_blank=True,
+            type="list", formula1=_choices(wb, field), allow_blank=True,
             showInputMessage=True, promptTitle=title, prompt=prompt,
             showErrorMessage=True, errorStyle="stop", errorTitle=f"{field.name}"[:32],
             error=("请从下拉列表中选择：" + "、".join(field.choices))[:225], sqref=sqref)
@@ -230,7 +248,7 @@ def _key_value_sheet(wb: Workbook, sheet: Sheet) -> None:
         note = "；".join(p for p in (("必填" if field.required else ""), kind_words(field), describe(field),
                                      f"示例：{field.example}" if field.example else "") if p)
         _put(ws, row, 3, note)
-        ws.add_data_validation(_validation(field, f"B{row}"))
+        ws.add_data_validation(_validation(field, f"B{row}", wb))
         widths[0] = max(widths[0], _width(field.name))
         widths[2] = max(widths[2], _width(note))
     for column, width in enumerate(widths, start=1):
@@ -247,7 +265,7 @@ def _table_sheet(wb: Workbook, sheet: Sheet) -> None:
         dimension = ws.column_dimensions[letter]
         dimension.number_format = NUMBER_FORMATS[field.kind]  # a column style: new cells take it
         dimension.width = min(max(_width(field.name) + 4, _width(field.example) + 2, 10), 40)
-        ws.add_data_validation(_validation(field, f"{letter}2:{letter}{LAST_ROW}"))
+        ws.add_data_validation(_validation(field, f"{letter}2:{letter}{LAST_ROW}", wb))
     ws.freeze_panes = "A2"
 
 

@@ -16,6 +16,9 @@ from .errors import Problem, Severity
 from .fmt import Figure
 
 
+_BLANK = object()
+
+
 @dataclass(frozen=True)
 class Record:
     """One row of a table sheet, or all fields of a key-value sheet."""
@@ -26,8 +29,17 @@ class Record:
     row: int = 0  # Excel row of a table row; 0 for a key-value sheet
 
     def __getitem__(self, name: str) -> Any:
-        """Return the typed value of `name`, None when the cell is blank."""
-        return self.values.get(name)
+        """Return the typed value of `name`, None when the cell is blank.
+
+        A name the contract does not declare for this sheet raises KeyError at
+        once: a misspelt field would otherwise read as a blank cell.
+        """
+        value = self.values.get(name, _BLANK)
+        if value is _BLANK:  # a blank cell, or a name that is no field at all
+            if name not in FIELDS[self.sheet]:
+                raise KeyError(f"“{self.sheet}”没有字段“{name}”（contract.py 未声明）")
+            return None
+        return value
 
     def where(self, name: str) -> str:
         """Return `sheet!cell` of field `name`, or the sheet when it has no cell."""
@@ -49,6 +61,7 @@ class Workbook:
         return self.records[sheet][name]
 
 
+FIELDS = {s.name: frozenset(f.name for f in s.fields) for s in SHEETS}
 KEY_VALUE_FIELDS = {f.name: s.name for s in SHEETS if s.key_value for f in s.fields}
 INDICATOR_LABEL = re.compile(r"^\s*[(（]\s*(\d+)\s*[)）]\s*(.+?)\s*$")
 

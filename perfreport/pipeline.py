@@ -141,12 +141,15 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
         return result
     try:
         rendered = render(context, template)
+        result.problems += rendered.problems  # parts the template did not place, or placed twice
+        if result.errors:
+            return result
         document = None
         if pdf:
             rendered, document = _with_pdf(rendered, context, template, result)
     except TemplateError as exc:
         result.problems.append(error("template-error", Path(template).name if template else "报告模板",
-                                     f"{str(exc).rstrip('：')}：请检查自定义模板，以及工作簿引用的图片（基本信息“二维码图片”）是否为 PNG/JPEG 图片"))
+                                     str(exc)))
         return result
     data = rendered.data
     if force and not discard_edits and target.exists():

@@ -2,17 +2,19 @@
 
 docxtpl renders the template with autoescape and StrictUndefined, so cell text
 is printed as typed and a missing name fails loudly. The rendered XML is parsed
-strictly (docxtpl's own pass would silently recover from broken XML). Then,
-on the document tree: tables marked `merge:…` are merged vertically by value,
-the table of contents is written from the headings, and document properties
-are set from the workbook. Zip entries get fixed timestamps.
+strictly (docxtpl's own pass would silently recover from broken XML). Before
+that parse, one linear pass over the rendered XML (perfreport.numbering) gives
+headings, tables and attachments their numbers in document order and writes
+the 目录 and the 附件 list. Then, on the document tree: tables marked `merge:…`
+are merged vertically by value, columns marked `drop:…` removed, and document
+properties are set from the workbook. Zip entries get fixed timestamps.
 """
 from __future__ import annotations
 
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
@@ -21,15 +23,13 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-import jinja2
 from jinja2 import Environment, StrictUndefined
 from lxml import etree
 
-from . import cache, docprops, typeset
+from . import cache, docprops, numbering, typeset
+from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
-TOC_MARKER = "〔目录〕"
-TOC_LEVELS = {"Heading1": 1, "Heading2": 2}
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 W = nsdecls("w")
 
@@ -45,9 +45,26 @@ PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
 class _Template(DocxTemplate):
     """docxtpl with a strict parse, its costly passes limited to what needs them, its preparation cached."""
 
-    def __init__(self, path: str, cache_folder: Path | None):
+    def __init__(self, path: str, cache_folder: Path | None, pages: dict[str, int] | None = None):
         super().__init__(path)
         self.cache = cache_folder
+        self.pages = pages
+        self.outline: numbering.Outline | None = None
+        self.source = ""  # the prepared body XML, for locating template errors
+
+    def build_xml(self, context, jinja_env=None) -> str:
+        """The rendered body, numbered in document order (perfreport.numbering)."""
+        xml = super().build_xml(context, jinja_env)
+        self.outline = numbering.resolve(xml, self.heading_styles(), context, self.pages)
+        return self.outline.xml
+
+    def heading_styles(self) -> dict[str, tuple[int, bool]]:
+        """The template's heading styles: style id -> (level, numbered)."""
+        styles = self.docx.styles.element
+        names = {s.get(qn("w:styleId")): s.find(qn("w:name")).get(qn("w:val"))
+                 for s in styles.iterchildren(qn("w:style"))
+                 if s.get(qn("w:type")) == "paragraph" and s.find(qn("w:name")) is not None}
+        return numbering.heading_styles(names)
 
     def fix_tables(self, xml: str):
         """Parse the rendered body strictly, as part of the whole document; return the new root.
@@ -83,14 +100,10 @@ class _Template(DocxTemplate):
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
         """docxtpl 0.20.2's render of one part, the template compiled once and then loaded from the cache."""
         src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        if part is self.docx._part:  # noqa: SLF001
+            self.source = src_xml
         self.current_rendering_part = part
-        try:
-            rendered = jinja_env.get_template(jinja_env.loader.add(src_xml)).render(context)
-        except jinja2.TemplateError as exc:
-            if getattr(exc, "lineno", None) is not None:  # docxtpl's hint: the text around the failing line
-                lines = src_xml.splitlines()[max(exc.lineno - 4, 0): exc.lineno + 3]
-                exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in lines]
-            raise
+        rendered = jinja_env.get_template(jinja_env.loader.add(src_xml)).render(context)  # errors: template_errors
         rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
         for escaped, tag in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
             rendered = rendered.replace(escaped, tag)
@@ -171,75 +184,44 @@ def _empty(tc) -> None:
         paragraphs[0].remove(run)
 
 
-def merge_vertically(body) -> None:
-    """Merge the tables whose Alt-Text (tblDescription) is `merge:0,1,…`."""
+def _drop_column(tbl, column: int) -> None:
+    """Remove grid column `column`; its width goes to the widest remaining column."""
+    grid = tbl.tblGrid.gridCol_lst
+    width = grid[column].w
+    widest = max((i for i in range(len(grid)) if i != column), key=lambda i: grid[i].w)
+    target = widest - (widest > column)
+    grid[column].getparent().remove(grid[column])
+    grid = tbl.tblGrid.gridCol_lst
+    grid[target].w = grid[target].w + width
+    for tr in tbl.iterchildren(qn("w:tr")):
+        position = 0
+        for tc in list(tr.iterchildren(qn("w:tc"))):
+            span = tc.grid_span
+            if position <= column < position + span:
+                if span == 1:
+                    tr.remove(tc)
+                else:
+                    tc.grid_span = span - 1
+                    tc.width = tc.width - width
+            elif position <= target + (target >= column) < position + span:
+                tc.width = tc.width + width
+            position += span
+
+
+def table_passes(body) -> None:
+    """Run the Alt-Text (tblDescription) instructions: `merge:0,1,…` merges by value, `drop:7,…` removes columns."""
     for tbl in body.iter(qn("w:tbl")):
         described = tbl.tblPr.find(qn("w:tblDescription"))
-        if described is not None and described.get(qn("w:val"), "").startswith("merge:"):
-            _merge_table(tbl, [int(c) for c in described.get(qn("w:val"))[6:].split(",")])
-            tbl.tblPr.remove(described)
-
-
-# ---- table of contents -----------------------------------------------------
-def _field(instruction: str, shown: str = "", dirty: bool = False) -> str:
-    flag = ' w:dirty="true"' if dirty else ""
-    return (f'<w:r><w:fldChar w:fldCharType="begin"{flag}/></w:r>'
-            f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
-            f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-            + (f'<w:r><w:t>{shown}</w:t></w:r>' if shown else ""))
-
-
-FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-TOC_FIELD = 'TOC \\o "1-2" \\h \\z \\u'
-
-
-def _headings(marker) -> list:
-    """Return the Heading 1/2 paragraphs after the TOC marker, in document order."""
-    styles = " or ".join(f'@w:val="{style}"' for style in TOC_LEVELS)
-    found = marker.xpath(f"following::w:p[w:pPr/w:pStyle[{styles}]]")
-    return [(TOC_LEVELS[p.pPr.pStyle.val], p) for p in found if _text(p).strip()]
-
-
-def write_toc(body, pages: dict[str, int] | None = None) -> list[tuple[int, str]]:
-    """Replace the 〔目录〕 paragraph with a TOC field whose cached entries list every heading.
-
-    Word refreshes the field when the file opens (it is marked dirty); WPS and
-    LibreOffice show these cached entries. Page numbers are filled from `pages`
-    (heading text -> page) when a rendering gave them. Returns the entries.
-    """
-    marker = next((p for p in body.iter(qn("w:p")) if _text(p) == TOC_MARKER), None)
-    if marker is None:
-        return []
-    ids = [int(b.get(qn("w:id"))) for b in body.iter(qn("w:bookmarkStart"))]
-    next_id = max(ids, default=0) + 1
-    entries = []
-    for n, (level, p) in enumerate(_headings(marker)):
-        name = f"_Toc{next_id + n:09d}"
-        start = parse_xml(f'<w:bookmarkStart {W} w:id="{next_id + n}" w:name="{name}"/>')
-        end = parse_xml(f'<w:bookmarkEnd {W} w:id="{next_id + n}"/>')
-        runs = p.r_lst
-        if runs:
-            runs[0].addprevious(start)
-            runs[-1].addnext(end)
-        entries.append((level, _text(p), name))
-    paragraphs = []
-    for i, (level, text, name) in enumerate(entries):
-        head = _field(TOC_FIELD, dirty=True) if i == 0 else ""
-        tail = FIELD_END if i == len(entries) - 1 else ""
-        page = _field(f"PAGEREF {name} \\h", str((pages or {}).get(text, ""))) + FIELD_END
-        style = "TOC1" if level == 1 else "TOC2"
-        paragraphs.append(
-            f'<w:p {W}><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{head}'
-            f'<w:hyperlink w:anchor="{name}" w:history="1"><w:r><w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
-            f'<w:r><w:tab/></w:r>{page}</w:hyperlink>{tail}</w:p>')
-    for xml in paragraphs:
-        marker.addprevious(parse_xml(xml))
-    marker.getparent().remove(marker)
-    return [(level, text) for level, text, _ in entries]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if described is None:
+            continue
+        words = dict(word.partition(":")[::2] for word in described.get(qn("w:val"), "").split())
+        if "merge" not in words and "drop" not in words:
+            continue
+        if words.get("merge"):
+            _merge_table(tbl, [int(c) for c in words["merge"].split(",")])
+        for column in sorted((int(c) for c in words.get("drop", "").split(",") if c), reverse=True):
+            _drop_column(tbl, column)
+        tbl.tblPr.remove(described)
 
 
 # ---- document --------------------------------------------------------------
@@ -285,11 +267,16 @@ def _reproducible(data: bytes) -> bytes:
 class Rendered:
     data: bytes  # the .docx
     headings: list[str]  # the 目录's entries, in order
+    problems: list[Problem] = field(default_factory=list)  # parts the template did not place, or placed twice
 
 
 def render(context: dict, template: Path | str | None = None, pages: dict[str, int] | None = None) -> Rendered:
-    """Return the report .docx rendered from `context`; `pages` fills the 目录's page numbers."""
-    tpl = _Template(str(template_path(template)), cache.folder())
+    """Return the report .docx rendered from `context`; `pages` fills the 目录's page numbers.
+
+    Raises TemplateError, saying which block of the template broke and where,
+    when the template cannot be rendered.
+    """
+    tpl = _Template(str(template_path(template)), cache.folder(), pages)
     values = dict(context)
     qr = context["letter"]["qr"]
     values["qr_image"] = InlineImage(tpl, qr, width=Mm(30)) if qr else ""
@@ -300,16 +287,16 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
         tpl.render(values, env)
     except TemplateError:
         raise
-    except Exception as exc:  # jinja2 errors from a custom template
-        near = re.sub(r"\s+", " ", "".join(getattr(exc, "docx_context", None) or []))[:200]
-        raise TemplateError(f"模板渲染失败：{exc}" + (f"（附近：{near}）" if near else "")) from None
+    except Exception as exc:  # jinja2 errors, or a name the template asks for and compose does not have
+        from .template_errors import describe
+        raise TemplateError(describe(exc, tpl.source)) from None
     document = tpl.docx
     body = document.element.body
-    merge_vertically(body)
-    headings = write_toc(body, pages)
+    table_passes(body)
     typeset.mark_east_asian(body)
     _settings(document)
     _properties(document, context)
     buffer = io.BytesIO()
     document.save(buffer)
-    return Rendered(_reproducible(buffer.getvalue()), [text for _, text in headings])
+    problems = tpl.outline.problems + numbering.unused_texts(context)
+    return Rendered(_reproducible(buffer.getvalue()), tpl.outline.headings, problems)

@@ -17,7 +17,9 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from .compose import CELL_BREAK, REF, Composer
+from .compose import tables_drafted
+from .compose.draft import CELL_BREAK
+from .numbering import SENTINELS
 from .errors import Severity, WorkbookError
 from .fmt import round2, round_rate
 from .load import load
@@ -166,12 +168,13 @@ def indicator_scores(entries: list[Entry]) -> pd.DataFrame:
 
 def _problems_of(entry: Entry) -> list[dict[str, Any]]:
     """Return the workbook's 问题清单 as its report's 附件5 lists it: by 一级, from 问题描述."""
-    composer = Composer(entry.checked, entry.result.scores, entry.path.parent)
+    draft = tables_drafted(entry.checked, entry.result.scores, entry.path.parent)
+    unmarked = str.maketrans("", "", SENTINELS)  # a [表号:…] reads as the table's name: numbers come with a layout
     rows = []
     for group in entry.result.scores.level1:
         items = [i for sub in group.members for i in sub.members if i.indicator.text("问题描述")]
         for number, item in enumerate(items, 1):
-            text = composer.cell(item.indicator.record, "问题描述").replace(CELL_BREAK, "\n").replace(REF, "")
+            text = draft.cell(item.indicator.record, "问题描述").replace(CELL_BREAK, "\n").translate(unmarked)
             rows.append({"一级指标": group.name, "序号": number, "三级指标": item.indicator.label, "问题描述": text})
     return rows
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from .wording import WORDING
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -64,17 +66,21 @@ def _texts(title: Policy, content: Policy) -> dict[str, Policy]:
     return {"标题": title, "内容": content}
 
 
-# 文字 by 章节: the standard wording stays, each year's own text is written again.
+# 文字 by 章节: the firm's wording (every named sentence a row replaces) stays, each year's own text is
+# written again.
 TEXT_POLICY: dict[str, dict[str, Policy]] = {
+    "摘要": _texts(KEEP, FILL),  # 标题: the heading
     "年度工作完成情况": _texts(KEEP, FILL),  # 标题: the duty, which stays
     "指标分析小结": _texts(KEEP, FILL),  # 标题: the 一级 indicator
     "综合评价结论": _texts(OPTIONAL, FILL),
     "主要绩效": _texts(FILL, FILL),
     "存在的问题": _texts(FILL, FILL),
     "相关建议": _texts(FILL, FILL),
+    "增加章节": _texts(KEEP, FILL),  # 标题: the chapter, which the commissioning authority's outline keeps
+    "表题": _texts(KEEP, KEEP),
     "表注": _texts(KEEP, FILL),  # 标题: the table
-    **{name: _texts(KEEP, KEEP) for name in ("评价目的", "评价对象", "评价范围", "评价思路", "评价重点",
-                                             "评价方法", "呈报函正文")},
+    "附件标题": _texts(KEEP, KEEP),
+    **{wording.name: _texts(KEEP, KEEP) for wording in WORDING},
 }
 
 

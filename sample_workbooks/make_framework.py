@@ -3,7 +3,8 @@
 The framework is the standard 30-indicator 部门整体绩效评价 framework of the
 sample workbook's 指标体系 sheet: 一级/二级/三级 names, 分值, 指标解释, 评价标准
 and 评分方式 — never 得分, 评分依据, 分析, 依据来源 or 问题描述, which belong to one
-department's evaluation.
+department's evaluation — and, per 一级指标, the 考察重点 that chapter 二's 评价重点
+prints (FOCUS below; other 一级指标 get the generic wording of perfreport/wording.py).
 
 Two kinds of text are department-specific and are made generic here:
 - the indicators scored by 目标完成率 (the sample's (19)–(26)) are the evaluated
@@ -42,6 +43,22 @@ GOAL_STANDARD = ("①××（绩效指标，见目标对比表）是否达到××
                  "②××（绩效指标）是否达到××（目标值）；\n"
                  "目标完成率=（实际完成工作数/计划工作数）×100%\n"
                  "得分=目标完成率*权重分")
+
+
+# 评价重点 of chapter 二 for each 一级指标 of the standard framework (what the evaluation looks at);
+# a workbook with other 一级指标 gets the generic wording 考察重点_通用 (perfreport/wording.py)
+FOCUS = {
+    "财政资源配置": "重点考察预算安排与部门职能的匹配度、运行成本及“三公经费”等支出的变动情况，了解部门预算配置是否合理，"
+              "重点项目是否保障到位，各项经费控制是否有力。",
+    "预算管理": "重点对预算执行进度、预决算信息公开、预算管理一体化应用、财会管理、政府采购、资产管理及转移支付资金管理等"
+            "进行评价，了解部门预算执行是否高效，项目库管理是否规范，各项制度是否健全，资金使用和制度执行是否合规，"
+            "政府采购政策是否落实，资产是否有效利用等。",
+    "绩效管理": "重点考察绩效目标管理、绩效主体责任落实及绩效评价结果应用，了解部门绩效管理工作是否达到全覆盖，"
+            "是否形成有效的绩效管理闭环。",
+    "部门履职效能": "重点考察年度整体目标、政策和项目绩效的完成情况，了解部门是否高效履职，各项核心职能和重点工作是否达到"
+              "预期成效。",
+    "社会效应": "重点考察高质量发展综合绩效、服务对象满意度情况，了解政府部门和服务企业对部门履职是否满意。",
+}
 
 
 def _number(value: Decimal) -> int | float:
@@ -83,6 +100,7 @@ def render(rows: list[dict]) -> str:
         "说明": "perfreport init 预填的标准指标体系（30 个三级指标）；由 sample_workbooks/make_framework.py 生成",
         "columns": list(COLUMNS),
         "indicators": rows,
+        "考察重点": FOCUS,
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 

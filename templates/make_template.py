@@ -1,17 +1,20 @@
 """Write templates/部门整体绩效评价报告.docx, the master docxtpl template.
 
-Run `python templates/make_template.py` after changing this file; the .docx is
-committed. A firm that wants its own look may instead edit the .docx in Word:
-styles carry the typography (GB/T 9704 habits), the first pages hold the table
-designs as Jinja macros, and the standard wording sits in the document body.
+Run `python templates/make_template.py` after changing this file or
+templates/report_outline.py (the outline: block tags in order, and the macros
+they call); the .docx is committed. A firm that wants its own look or outline
+edits a copy of the .docx in Word (`perfreport template PATH` writes one, with
+a guide): styles carry the typography (GB/T 9704 habits), the first pages hold
+the table designs and block tags as Jinja macros, the body the outline.
 
 Layout of the generated document:
   section 1  cover, 总览表, 目录                      portrait, no page number
   section 2  report title and chapters 一 to 六       portrait, page numbers from 1
-  section 3  附件1 to 附件5                           landscape, numbering continues
+  section 3  the attachments                         landscape, numbering continues
   section 4  呈报函                                   portrait, no page number
 Tables that the post-render pass merges vertically carry the Alt-Text
-(tblDescription) `merge:0,1,…`, the columns compared from left to right.
+(tblDescription) `merge:0,1,…`, the columns compared from left to right;
+`drop:…` lists columns compose found empty in every row, which are removed.
 """
 from __future__ import annotations
 
@@ -112,6 +115,7 @@ def define_styles(doc) -> None:
     style(doc, "Heading 3", font=FANGSONG, bold=True, indent=2, outline=2, keep_next=True)
     style(doc, "Heading 4", font=FANGSONG, indent=2, outline=3, keep_next=True)
     style(doc, "Heading 5", font=FANGSONG, indent=2, outline=4, keep_next=True)
+    style(doc, "不编号标题", font=HEITI, indent=2, outline=0, keep_next=True)  # a 摘要: in the 目录, no number
     style(doc, "封面标题", font=None, base="Title", size=26, align="center", line=None, after=6)
     style(doc, "封面信息", font=FANGSONG, size=16, align="center", line=36)
     style(doc, "目录标题", font=HEITI, size=22, align="center", line=None, after=18)
@@ -265,109 +269,6 @@ def note_block(doc) -> None:
     ctrl(doc, "{%p endif %}")
 
 
-# ---------------------------------------------------------------- macros
-def score_rows(expr: str, total_label: str) -> list:
-    return [("header", [("指标", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")]),
-            loop(expr), ["{{ r.name }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"], END]
-
-
-def macros(doc) -> None:
-    """The table designs, one Jinja macro each, and `flow` that lays out text blocks."""
-    para(doc, "{#p 表格样式库：以下各表是报告中表格的样式（Jinja 宏），生成报告时不输出。 #}", "表注")
-
-    def macro(name: str, widths, rows, merge: str = "") -> None:
-        ctrl(doc, f"{{%p macro {name}(t) %}}")
-        caption_block(doc, name)
-        table(doc, widths, rows, merge=merge)
-        note_block(doc)
-        ctrl(doc, "{%p endmacro %}")
-
-    macro("固定资产表", [14, 62, 26, 28, 26], [
-        ("header", [("序号", "h"), ("资产名称", "h"), ("原值", "h"), ("累计折旧", "h"), ("净值", "h")]),
-        loop("t.rows"), ["{{ r.c0 }}", ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}"], END,
-        [("合计", "c", 2), "{{ t.total.c2 }}", "{{ t.total.c3 }}", "{{ t.total.c4 }}"]])
-    macro("收入决算表", [16, 26, 22, 24, 22, 24, 22], [
-        ("header", [("年度", "h"), ("一般公共预算财政拨款收入", "h"), ("政府性基金收入", "h"),
-                    ("国有资本经营预算收入", "h"), ("年初结转和结余", "h"), ("合计", "h"), ("环比增长率", "h")]),
-        loop("t.rows"), ["{{ r.year }}", "{{ r.cells[0] }}", "{{ r.cells[1] }}", "{{ r.cells[2] }}",
-                         "{{ r.cells[3] }}", "{{ r.total }}", "{{ r.growth }}"], END])
-    macro("支出决算表", [20, 26, 28, 28, 28, 26], [
-        ("header", [("年度", "h"), ("基本支出", "h"), ("项目支出", "h"), ("年初结转和结余", "h"),
-                    ("合计", "h"), ("环比增长率", "h")]),
-        loop("t.rows"), ["{{ r.year }}", "{{ r.cells[0] }}", "{{ r.cells[1] }}", "{{ r.cells[2] }}",
-                         "{{ r.total }}", "{{ r.growth }}"], END])
-    macro("战略目标表", [12, 44, 64, 36], [
-        ("header", [("序号", "h"), ("指标名称", "h"), ("指标解释", "h"), ("年度指标值", "h")]),
-        loop("t.rows"), ["{{ r.c0 }}", ("{{ r.c1 }}", "l"), ("{{ r.c2 }}", "l"), "{{ r.c3 }}"], END])
-    macro("年度目标表", [12, 22, 32, 36, 34, 20], [
-        ("header", [("职责序号", "h"), ("部门职责", "h", 2), ("职责目标", "h"), ("绩效指标", "h"),
-                    ("年度指标值", "h")]),
-        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l"), ("{{ r.c3 }}", "l"),
-                         ("{{ r.c4 }}", "l"), "{{ r.c5 }}"], END], merge="merge:0,1,2")
-    macro("工作组表", [20, 40, 96], [
-        ("header", [("姓名", "h"), ("职称/职务", "h"), ("任务分工", "h")]),
-        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l")], END])
-    macro("得分情况表", [70, 28, 30, 28], [
-        ("header", [("评价内容", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")]),
-        loop("t.rows"), ["{{ r.name }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"], END,
-        [("综合得分", "h"), ("{{ t.total.weight }}", "h"), ("{{ t.total.score }}", "h"), ("{{ t.total.rate }}", "h")],
-        [("综合绩效级别", "h"), ("{{ t.grade }}", "h", 3)]])
-    macro("二级得分表", [70, 28, 30, 28], score_rows("t.rows", "小计") + [
-        [("小计", "h"), ("{{ t.total.weight }}", "h"), ("{{ t.total.score }}", "h"), ("{{ t.total.rate }}", "h")]])
-    macro("预算执行进度表", [14, 30, 30, 28, 28, 26], [
-        ("header", [("月度", "h"), ("月度累计执行①", "h"), ("全年执行②", "h"), ("执行进度③=①/②*100%", "h"),
-                    ("序时进度④=月份/12*100%", "h"), ("是/否匹配", "h")]),
-        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}"], END])
-    macro("政策梳理表", [10, 44, 34, 44, 24], [
-        ("header", [("序号", "h"), ("{{ t.heads[0] }}", "h"), ("{{ t.heads[1] }}", "h"),
-                    ("{{ t.heads[2] }}", "h"), ("结论", "h")]),
-        loop("t.rows"), ["{{ r.c0 }}", ("{{ r.c1 }}", "l"), ("{{ r.c2 }}", "l"), ("{{ r.c3 }}", "l"),
-                         "{{ r.c4 }}"], END])
-    macro("复评项目表", [10, 34, 18, 18, 16, 14, 14, 32], [
-        ("header", [("序号", "h"), ("项目名称", "h"), ("预算", "h"), ("执行", "h"), ("执行率", "h"),
-                    ("自评得分", "h"), ("复核得分", "h"), ("存在问题", "h")]),
-        loop("t.rows"), ["{{ r.c0 }}", ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}",
-                         "{{ r.c5 }}", "{{ r.c6 }}", ("{{ r.c7 }}", "l")], END,
-        [("合计", "c", 2), "{{ t.total.c2 }}", "{{ t.total.c3 }}", "{{ t.total.c4 }}", "——", "——", "——"]])
-
-    ctrl(doc, "{%p macro table(t) %}")
-    names = {"固定资产": "固定资产表", "收入决算": "收入决算表", "支出决算": "支出决算表", "战略目标": "战略目标表",
-             "年度目标": "年度目标表", "工作组": "工作组表", "得分情况": "得分情况表", "二级得分": "二级得分表",
-             "预算执行进度": "预算执行进度表", "政策梳理": "政策梳理表", "复评项目": "复评项目表"}
-    for i, (key, name) in enumerate(names.items()):
-        ctrl(doc, f"{{%p {'if' if i == 0 else 'elif'} t.name == '{key}' %}}")
-        para(doc, f"{{{{p {name}(t) }}}}")
-    ctrl(doc, "{%p endif %}")
-    ctrl(doc, "{%p endmacro %}")
-
-    ctrl(doc, "{%p macro flow(blocks) %}")
-    ctrl(doc, "{%p for b in blocks %}")
-    ctrl(doc, "{%p if b.kind == 'p' %}")
-    para(doc, "{{ b.text }}")
-    for level in (2, 3, 4, 5):
-        ctrl(doc, f"{{%p elif b.kind == 'h{level}' %}}")
-        para(doc, "{{ b.text }}", f"Heading {level}")
-    ctrl(doc, "{%p elif b.kind == 'table' %}")
-    para(doc, "{{p table(b) }}")
-    ctrl(doc, "{%p endif %}")
-    ctrl(doc, "{%p endfor %}")
-    ctrl(doc, "{%p endmacro %}")
-
-
-def standard(doc, key: str, lines: list[str]) -> None:
-    """Standard wording, replaced by the workbook's 文字 rows of section `key` when given."""
-    ctrl(doc, f"{{%p if texts.{key} %}}")
-    para(doc, f"{{{{p flow(texts.{key}) }}}}")
-    ctrl(doc, "{%p else %}")
-    for line in lines:
-        para(doc, line)
-    ctrl(doc, "{%p endif %}")
-
-
-def blocks(doc, expr: str) -> None:
-    para(doc, f"{{{{p flow({expr}) }}}}")
-
-
 def each(doc, expr: str, text: str = "{{ x }}", style_name: str = "Normal") -> None:
     ctrl(doc, f"{{%p for x in {expr} %}}")
     para(doc, text, style_name)
@@ -385,268 +286,6 @@ def cover(doc) -> None:
     para(doc, '{{ ["第三方机构名称（盖章）：", cover.agency] | balance(27) }}', "封面信息")
     para(doc, "项目主评人：{{ cover.lead }}", "封面信息")
     para(doc, "{{ cover.date }}", "封面信息")
-
-
-def overview(doc) -> None:
-    para(doc, "{{ unit }}{{ year }}年度部门整体绩效评价总览表", "Title", page_break=True)
-    o = "overview"
-    doc_rows = [
-        [("一、项目预算资金安排和使用情况", "l", 4)],
-        [("项目名称：{{ unit }}{{ year }}年度部门整体绩效评价", "l", 4)],
-        [(f"主管部门：{{{{ {o}.authority }}}}", "l", 2), (f"实施单位：{{{{ {o}.implementer }}}}", "l", 2)],
-        [("预算批复（万元）", "h"), ("预算调整（万元）", "h"), ("预算执行（万元）", "h"), ("执行率", "h")],
-        [f"{{{{ {o}.budget }}}}", f"{{{{ {o}.adjusted }}}}", f"{{{{ {o}.spent }}}}", f"{{{{ {o}.rate }}}}"],
-        ("split", [("@goals", "l", 4)]),
-        ("split", [("@achievements", "l", 4)]),
-        ("split", [("@issues", "l", 4)]),
-        [("五、评价得分和等级", "l", 4)],
-        [("一级指标", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")],
-        loop(f"{o}.scores"), ["{{ r.name }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"], END,
-        [("合计", "h"), (f"{{{{ {o}.total.weight }}}}", "h"), (f"{{{{ {o}.total.score }}}}", "h"),
-         (f"{{{{ {o}.total.rate }}}}", "h")],
-        [("绩效评价得分：{{ f.总分 }}分　　　　　评价结果等级：{{ f.等级 }}", "h", 4)],
-    ]
-    table(doc, [39, 39, 39, 39], doc_rows)
-    cells = {"@goals": _overview_goals, "@achievements": _overview_achievements, "@issues": _overview_issues}
-    tbl = doc.tables[-1]
-    for row in tbl.rows:
-        cell = row.cells[0]
-        if cell.text in cells:
-            first = cell.paragraphs[0]
-            cells[cell.text](cell)
-            first._p.getparent().remove(first._p)
-    # section headings of the 总览表 are bold
-    for row in tbl.rows:
-        cell = row.cells[0]
-        if cell.text[:2] in ("一、", "二、", "三、", "四、", "五、"):
-            cell.paragraphs[0].style = doc.styles["总览小标题"]
-
-
-def _overview_goals(cell) -> None:
-    para(cell, "二、项目绩效目标", "总览小标题")
-    para(cell, "（一）部门战略目标", "总览小标题")
-    each(cell, "overview.strategy", style_name="总览正文")
-    para(cell, "（二）年度整体绩效目标", "总览小标题")
-    each(cell, "overview.goals", style_name="总览正文")
-
-
-def _overview_sections(cell, expr: str, numbered: str) -> None:
-    ctrl(cell, f"{{%p for s in {expr} %}}")
-    para(cell, numbered, "总览小标题")
-    ctrl(cell, "{%p for b in s.body %}")
-    para(cell, "{{ b.text }}", "总览正文")
-    ctrl(cell, "{%p endfor %}")
-    ctrl(cell, "{%p endfor %}")
-
-
-def _overview_achievements(cell) -> None:
-    para(cell, "三、实施成效", "总览小标题")
-    _overview_sections(cell, "overview.achievements", "（{{ s.number }}）{{ s.title }}")
-
-
-def _overview_issues(cell) -> None:
-    para(cell, "四、主要问题及有关建议", "总览小标题")
-    para(cell, "（一）主要问题", "总览小标题")
-    _overview_sections(cell, "overview.issues", "{{ loop.index }}. {{ s.title }}")
-    para(cell, "（二）有关建议", "总览小标题")
-    _overview_sections(cell, "overview.advice", "{{ loop.index }}. {{ s.title }}")
-
-
-def contents(doc) -> None:
-    para(doc, "目　　录", "目录标题", page_break=True)
-    para(doc, "〔目录〕", "Normal")  # the renderer writes the TOC field here
-
-
-def chapter1(doc) -> None:
-    para(doc, "{{ title }}", "Title")
-    para(doc, "一、部门基本情况", "Heading 1")
-    para(doc, "（一）部门概况", "Heading 2")
-    para(doc, "1.组织架构及主要职能", "Heading 3")
-    blocks(doc, "ch1.org")
-    para(doc, "2.人员构成", "Heading 3")
-    para(doc, "{{ ch1.staff }}")
-    para(doc, "3.资产情况", "Heading 3")
-    each(doc, "ch1.assets")
-    para(doc, "{{p 固定资产表(ch1.t_assets) }}")
-    para(doc, "4.部门预决算情况", "Heading 3")
-    para(doc, "（1）年度收入预决算", "Heading 4")
-    para(doc, "{{ ch1.income }}")
-    para(doc, "{{p 收入决算表(ch1.t_income) }}")
-    blocks(doc, "ch1.income_text")
-    para(doc, "（2）年度支出预决算", "Heading 4")
-    para(doc, "{{ ch1.spending }}")
-    para(doc, "{{p 支出决算表(ch1.t_spending) }}")
-    blocks(doc, "ch1.spending_text")
-    para(doc, "（二）部门整体绩效目标", "Heading 2")
-    para(doc, "1.部门战略目标", "Heading 3")
-    each(doc, "ch1.strategy")
-    para(doc, "{{p 战略目标表(ch1.t_strategy) }}")
-    para(doc, "2.年度整体绩效目标", "Heading 3")
-    para(doc, "{{ ch1.goals_intro }}")
-    para(doc, "{{p 年度目标表(ch1.t_goals) }}")
-    para(doc, "（三）部门年度主要工作任务完成情况", "Heading 2")
-    blocks(doc, "ch1.work_intro")
-    ctrl(doc, "{%p for item in ch1.work_items %}")
-    para(doc, "{{ item.heading }}", "Heading 3")
-    blocks(doc, "item.body")
-    ctrl(doc, "{%p endfor %}")
-
-
-def chapter2(doc) -> None:
-    para(doc, "二、绩效评价工作开展情况", "Heading 1")
-    para(doc, "（一）评价目的、评价对象和范围", "Heading 2")
-    para(doc, "1.评价目的", "Heading 3")
-    standard(doc, "评价目的", [
-        "通过全面梳理部门职能、管理、履职等信息，分析{{ ch2.level1_list }}等情况，发现资金使用和管理等流程中的"
-        "薄弱环节，总结经验做法，提出改进建议，为后续年度完善政策、改进管理、预算编制提供重要参考，"
-        "推动部门整体绩效工作不断提升。"])
-    para(doc, "2.评价对象", "Heading 3")
-    standard(doc, "评价对象", ["{{ year }}年度{{ short }}部门整体绩效目标落实情况、预算执行以及部门履职效益实现情况。"])
-    para(doc, "3.评价范围", "Heading 3")
-    standard(doc, "评价范围", ["{{ year }}年1月1日至12月31日，预算批复资金{{ f.调整后预算 }}万元。"])
-    para(doc, "（二）评价思路、评价重点、评价指标体系和评价标准", "Heading 2")
-    para(doc, "1.评价思路", "Heading 3")
-    standard(doc, "评价思路", [
-        "本次评价严格遵循“科学规范、绩效相关、激励约束、公开透明”的原则，按照部门职责，从{{ ch2.level1_and }}"
-        "{{ ch2.level1_count_cn }}个维度建立评价指标体系，重点关注部门核心业务取得的成效和存在的问题，"
-        "对部门整体运行进行综合考察。"])
-    para(doc, "2.评价重点", "Heading 3")
-    focus(doc)
-    para(doc, "3.评价指标体系", "Heading 3")
-    para(doc, "依据{{ f.评价依据 }}和年度部门整体绩效目标设定，包括{{ ch2.level1_list }}{{ ch2.level1_count }}个一级指标、"
-              "{{ ch2.level2_count }}个二级指标、{{ ch2.level3_count }}个三级指标。")
-    para(doc, "综合绩效评价总分{{ ch2.total_weight }}分，其中{{ ch2.weights }}。")
-    para(doc, "4.评价标准", "Heading 3")
-    para(doc, "绩效评价结果采取评分和评级相结合的方式确定。总分设置为100分，等级划分为{{ ch2.band_count }}档："
-              "{{ ch2.bands }}。")
-    para(doc, "（三）评价组织实施与评价方法", "Heading 2")
-    para(doc, "1.评价组织实施", "Heading 3")
-    para(doc, "{{ ch2.stages_intro }}")
-    ctrl(doc, "{%p for stage in ch2.stages %}")
-    para(doc, "{{ stage.heading }}", "Heading 4")
-    blocks(doc, "stage.body")
-    ctrl(doc, "{%p endfor %}")
-    para(doc, "2.评价方法", "Heading 3")
-    standard(doc, "评价方法", [
-        "本次绩效评价采用案卷分析法、比较法、因素分析法、公众评判法、现场调研法等方法，通过全面评价与重点评价相结合、"
-        "现场评价与非现场评价相结合的方式进行。"])
-
-
-FOCUS = {
-    "财政资源配置": "重点考察预算安排与部门职能的匹配度、运行成本及“三公经费”等支出的变动情况，了解部门预算配置是否合理，"
-              "重点项目是否保障到位，各项经费控制是否有力。",
-    "预算管理": "重点对预算执行进度、预决算信息公开、预算管理一体化应用、财会管理、政府采购、资产管理及转移支付资金管理等"
-            "进行评价，了解部门预算执行是否高效，项目库管理是否规范，各项制度是否健全，资金使用和制度执行是否合规，"
-            "政府采购政策是否落实，资产是否有效利用等。",
-    "绩效管理": "重点考察绩效目标管理、绩效主体责任落实及绩效评价结果应用，了解部门绩效管理工作是否达到全覆盖，"
-            "是否形成有效的绩效管理闭环。",
-    "部门履职效能": "重点考察年度整体目标、政策和项目绩效的完成情况，了解部门是否高效履职，各项核心职能和重点工作是否达到"
-              "预期成效。",
-    "社会效应": "重点考察高质量发展综合绩效、服务对象满意度情况，了解政府部门和服务企业对部门履职是否满意。",
-}
-
-
-def focus(doc) -> None:
-    """评价重点: one standard paragraph per 一级指标 of the framework."""
-    ctrl(doc, "{%p if texts.评价重点 %}")
-    blocks(doc, "texts.评价重点")
-    ctrl(doc, "{%p else %}")
-    ctrl(doc, "{%p for g in ch2.level1 %}")
-    for i, (name, text) in enumerate(FOCUS.items()):
-        ctrl(doc, f"{{%p {'if' if i == 0 else 'elif'} g.name == '{name}' %}}")
-        para(doc, "（{{ loop.index }}）{{ g.name }}方面，" + text)
-    ctrl(doc, "{%p else %}")
-    para(doc, "（{{ loop.index }}）{{ g.name }}方面，重点考察{{ g.name }}各项指标的完成情况，了解部门相关工作是否达到预期。")
-    ctrl(doc, "{%p endif %}")
-    ctrl(doc, "{%p endfor %}")
-    ctrl(doc, "{%p endif %}")
-
-
-def chapter3(doc) -> None:
-    para(doc, "三、评价结论及分析", "Heading 1")
-    para(doc, "（一）综合评价结论", "Heading 2")
-    para(doc, "{{ ch3.conclusion }}")
-    para(doc, "{{p 得分情况表(ch3.t_scores) }}")
-    blocks(doc, "ch3.extra")
-    para(doc, "（二）指标分析", "Heading 2")
-    blocks(doc, "ch3.analysis")
-
-
-def chapters456(doc) -> None:
-    for key, title in (("ch4", "四、部门整体所实现的主要绩效"), ("ch5", "五、存在的问题"), ("ch6", "六、相关建议")):
-        para(doc, title, "Heading 1")
-        ctrl(doc, f"{{%p for s in {key} %}}")
-        para(doc, "（{{ s.number }}）{{ s.title }}", "Heading 2")
-        blocks(doc, "s.body")
-        ctrl(doc, "{%p endfor %}")
-    para(doc, "附件：", "Normal")
-    each(doc, "attachments", "{{ loop.index }}.{{ x }}")
-
-
-def attachments(doc) -> None:
-    def head(n: int, title: str, first: bool = False) -> None:
-        para(doc, f"附件{n}", "附件编号", page_break=not first)
-        para(doc, title, "附件标题")
-
-    head(1, "{{ attachments[0] }}", first=True)
-    table(doc, [18, 12, 20, 12, 30, 12, 45, 76], [
-        ("header", [("一级指标", "h", 2), ("二级指标", "h", 2), ("三级指标", "h", 2), ("指标解释", "h"), ("评价标准", "h")]),
-        ("header", [("名称", "h"), ("分值", "h"), ("名称", "h"), ("分值", "h"), ("名称", "h"), ("分值", "h"),
-                    ("", "h"), ("", "h")]),
-        loop("att1"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", "{{ r.c3 }}", ("{{ r.c4 }}", "l"), "{{ r.c5 }}",
-                       ("{{ r.c6 }}", "l"), ("{{ r.c7 }}", "l")], END], merge="merge:0,1,2,3", small=True)
-    merge_header_cells(doc.tables[-1], ((3, 6), (4, 7)))
-    head(2, "{{ attachments[1] }}")
-    table(doc, [18, 20, 30, 12, 12, 14, 85, 34], [
-        ("header", [("一级指标", "h"), ("二级指标", "h"), ("三级指标", "h"), ("分值", "h"), ("得分", "h"),
-                    ("得分率", "h"), ("评分依据", "h"), ("依据来源", "h")]),
-        loop("att2.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l"), "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}",
-                            ("{{ r.c6 }}", "l"), ("{{ r.c7 }}", "l")], END,
-        [("合计", "h", 3), ("{{ att2.total.weight }}", "h"), ("{{ att2.total.score }}", "h"),
-         ("{{ att2.total.rate }}", "h"), ("评价等级“{{ att2.grade }}”", "h", 2)]], merge="merge:0,1", small=True)
-    head(3, "{{ attachments[2] }}")
-    table(doc, [11, 18, 26, 28, 28, 20, 22, 44, 28], [
-        ("header", [("职责序号", "h"), ("部门职责", "h", 2), ("职责目标", "h"), ("绩效指标", "h"),
-                    ("{{ year }}年度目标值", "h"), ("实际完成指标值", "h"), ("实际完成情况的数据来源", "h"),
-                    ("存在问题", "h")]),
-        loop("att3"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l"), ("{{ r.c3 }}", "l"), ("{{ r.c4 }}", "l"),
-                       "{{ r.c5 }}", "{{ r.c6 }}", ("{{ r.c7 }}", "l"), ("{{ r.c8 }}", "l")], END],
-        merge="merge:0,1,2", small=True)
-    head(4, "{{ attachments[3] }}")
-    para(doc, "{{ att4.subtitle }}", "Subtitle")
-    table(doc, [60, 60, 22, 22, 26, 35], [
-        ("header", [("问题", "h"), ("选项", "h"), ("答案（人数）", "h"), ("占比", "h"), ("样本量（人数）", "h"),
-                    ("单项满意度", "h")]),
-        ("tr", "{%tr for sec in att4.sections %}"),
-        [("{{ sec.title }}", "h", 6)],
-        ("tr", "{%tr for r in sec.rows %}"),
-        [("{{ r.c0 }}", "l"), ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}"],
-        END, END], merge="merge:0,5", small=True)
-    head(5, "{{ attachments[4] }}")
-    table(doc, [35, 12, 25, 153], [
-        ("header", [("问题分类", "h"), ("序号", "h"), ("责任单位", "h"), ("问题描述", "h")]),
-        loop("att5"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", ("{{ r.c3 }}", "l")], END],
-        merge="merge:0", small=True)
-    para(doc, "备注：无", "表注")
-
-
-def letter(doc) -> None:
-    para(doc, "{{ agency }}", "函头")
-    para(doc, "{{ letter.number }}", "函文号")
-    para(doc, "关于呈报《{{ title }}》的函", "Title")
-    para(doc, "{{ letter.to }}：", "称呼")
-    standard(doc, "呈报函正文", [
-        "按照有关要求，我公司对{{ unit }}开展了{{ year }}年度部门整体绩效评价工作。现将绩效评价报告呈报给贵单位，谨供参考。",
-        "感谢对我公司工作的大力支持！"])
-    ctrl(doc, "{%p if letter.contact %}")
-    para(doc, "（我公司联系人：{{ letter.contact }}　　联系电话：{{ letter.phone }}）")
-    ctrl(doc, "{%p endif %}")
-    ctrl(doc, "{%p if letter.qr %}")
-    para(doc, "{{ qr_image }}", "封面信息")
-    para(doc, "客户服务满意度调查", "封面信息")
-    ctrl(doc, "{%p endif %}")
-    para(doc, "{{ agency }}", "落款")
-    para(doc, "{{ letter.date }}", "落款")
 
 
 # ---------------------------------------------------------------- sections
@@ -810,6 +449,10 @@ def compact_section_breaks(doc) -> None:
 
 
 def main() -> None:
+    sys.modules.setdefault("make_template", sys.modules[__name__])  # report_outline imports the helpers above
+    from report_outline import (attachments, chapter1, chapter2, chapter3, chapters456, contents, letter, macros,
+                                overview)
+
     doc = Document()
     drop_styles_with_effects(doc)
     drop_thumbnail(doc)

@@ -25,7 +25,7 @@ def write(path: Path, framework: list[dict], *, info: dict | None = None, profil
     base._sheet(book, "预决算", [{**base.BUDGET, "收入变动说明": None, **(budget or {})}])
     base._sheet(book, "收入构成", [{"项目": "一般公共预算", "金额": (budget or {}).get("年初预算", base.BUDGET["年初预算"])}])
     base._sheet(book, "收支决算", [{"年度": base.INFO["评价年度"], "收入_一般公共预算": 2000, "支出_基本支出": 600}])
-    base._sheet(book, "预算执行进度", [{"月份": m, "月度累计执行_元": v} for m, v in (months or {12: 23012500}).items()])
+    base._sheet(book, "预算执行进度", [{"月份": m, "月度累计执行_元": v} for m, v in ({12: 23012500} if months is None else months).items()])
     base._sheet(book, "战略目标", [{"序号": "1", "指标名称": "年度重点工作", "年度指标值": "按期完成"}])
     base._sheet(book, "目标对比", goals or [{"职责序号": 1, "部门职责": "日常运转", "绩效指标": "保障运转", "目标值": "正常",
                                       "实际完成值": "正常"}])

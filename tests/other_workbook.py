@@ -66,8 +66,9 @@ TEXTS = [
 ]
 
 
-def _sheet(book: Workbook, name: str, rows: list[dict]) -> None:
+def _sheet(book: Workbook, name: str, rows: list[dict], empty: tuple[str, ...] = ()) -> None:
     sheet = contract.SHEET[name]
+    rows = [] if name in empty else rows
     ws = book.create_sheet(name)
     if sheet.key_value:
         ws.append(["字段", "值"])
@@ -79,16 +80,32 @@ def _sheet(book: Workbook, name: str, rows: list[dict]) -> None:
         ws.append([row.get(f.name) for f in sheet.fields])
 
 
-def write_other_workbook(path: Path, **changes) -> Path:
-    """Write the workbook to `path`; `changes` maps a key-value field to a new value."""
+# the framework without the rules that need 复评项目 or 问卷 rows (scored by hand instead)
+MANUAL = [(a, b, c, w, "手工", w - 2) if rule in ("复评差异", "项目实际绩效", "满意度") else (a, b, c, w, rule, s)
+          for a, b, c, w, rule, s in FRAMEWORK]
+STAGES = [
+    {"阶段": "准备阶段", "起止时间": "2月1日—2月10日", "工作内容": "组建评价组，见[表号:工作组]。\n[表:工作组]"},
+    {"阶段": "实施阶段", "起止时间": "2月11日—3月10日", "工作内容": "现场核查，抽查{复评项目数}个项目。"}]
+
+
+def write_other_workbook(path: Path, *, texts: list[tuple] = (), empty: tuple[str, ...] = (),
+                         framework: list[tuple] | None = None, stages: list[dict] | None = None, **changes) -> Path:
+    """Write the workbook to `path`.
+
+    `changes` maps a key-value field to a new value (or `item_text` to the
+    first item's 文字 内容); `texts` adds 文字 rows (章节, 序号, 标题, 内容);
+    `empty` names table sheets to leave without rows; `framework` replaces the
+    指标体系 rows and `stages` the 实施安排 rows.
+    """
     info = {**INFO, **{k: v for k, v in changes.items() if k in INFO}}
     budget = {**BUDGET, **{k: v for k, v in changes.items() if k in BUDGET}}
+    profile = {**PROFILE, **{k: v for k, v in changes.items() if k in {f.name for f in contract.SHEET["部门概况"].fields}}}
     book = Workbook()
     book.remove(book.active)
     _sheet(book, "基本信息", [info])
-    _sheet(book, "部门概况", [PROFILE])
+    _sheet(book, "部门概况", [profile])
     _sheet(book, "固定资产", [{"序号": "1", "资产名称": "农机具", "原值": 96.2, "累计折旧": 30.1},
-                          {"序号": "2", "资产名称": "办公设备", "原值": 28.3, "累计折旧": 11.6}])
+                          {"序号": "2", "资产名称": "办公设备", "原值": 28.3, "累计折旧": 11.6}], empty)
     _sheet(book, "预决算", [budget])
     _sheet(book, "收入构成", [{"项目": "一般公共预算", "金额": 2418.6}])
     _sheet(book, "收支决算", [
@@ -102,18 +119,16 @@ def write_other_workbook(path: Path, **changes) -> Path:
     _sheet(book, "指标体系", [{"一级指标": a, "二级指标": b, "三级指标": c, "分值": w, "评分方式": rule, "得分": s,
                            "评分依据": f"{c[4:]}的评分依据。", "依据来源": "部门资料",
                            "问题描述": "整治村庄未达目标" if c.startswith("(3)") else None}
-                          for a, b, c, w, rule, s in FRAMEWORK])
+                          for a, b, c, w, rule, s in framework or FRAMEWORK])
     _sheet(book, "复评项目", [dict(zip(("序号", "项目名称", "预算", "执行", "自评得分", "复核得分", "实际绩效等级"), p))
-                          for p in PROJECTS])
+                          for p in PROJECTS], empty)
     _sheet(book, "问卷", [{"题号": n, "题目": t, "类型": k, "选项": o, "人数": c}
-                        for n, t, k, options in QUESTIONS for o, c in options])
-    _sheet(book, "政策梳理", [{"序号": "1", "省级": "省级农业支持政策", "本级": "县级实施细则", "结论": "有效"}])
-    _sheet(book, "评价工作组", [{"姓名": "周一鸣", "职称职务": "高级经济师", "任务分工": "项目负责人"}])
-    _sheet(book, "实施安排", [
-        {"阶段": "准备阶段", "起止时间": "2月1日—2月10日", "工作内容": "组建评价组，见[表号:工作组]。\n[表:工作组]"},
-        {"阶段": "实施阶段", "起止时间": "2月11日—3月10日", "工作内容": "现场核查，抽查{复评项目数}个项目。"}])
-    texts = [dict(zip(("章节", "序号", "标题", "内容"), t)) for t in TEXTS]
-    texts[1]["内容"] = changes.get("item_text", texts[1]["内容"])
-    _sheet(book, "文字", texts)
+                        for n, t, k, options in QUESTIONS for o, c in options], empty)
+    _sheet(book, "政策梳理", [{"序号": "1", "省级": "省级农业支持政策", "本级": "县级实施细则", "结论": "有效"}], empty)
+    _sheet(book, "评价工作组", [{"姓名": "周一鸣", "职称职务": "高级经济师", "任务分工": "项目负责人"}], empty)
+    _sheet(book, "实施安排", STAGES if stages is None else stages)
+    rows = [dict(zip(("章节", "序号", "标题", "内容"), t)) for t in TEXTS + list(texts)]
+    rows[1]["内容"] = changes.get("item_text", rows[1]["内容"])
+    _sheet(book, "文字", rows)
     book.save(path)
     return path

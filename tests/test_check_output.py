@@ -113,7 +113,7 @@ def test_a_suggestion_names_only_tables_that_exist(run_cli, sample, tmp_path):
     path = edited(sample, tmp_path, "table", {"指标体系!J28": lambda text: text.replace("[表号:复评项目]", "[表号:复评]")})
     result = run_cli("check", path)
     j28 = [line for line in problem_lines(result.stdout) if "指标体系!J28" in line]
-    assert len(j28) == 1 and j28[0].startswith("错误 [unknown-table] 指标体系!J28：没有名为“复评”的表：可用 固定资产、")
+    assert len(j28) == 1 and j28[0].startswith("错误 [unknown-table] 指标体系!J28：没有名为“复评”的表格：可用 固定资产、")
     assert "[表:复评]" not in result.stdout
 
 

@@ -262,7 +262,8 @@ def test_full_marks_without_data_are_said_in_the_reports_basis(tmp_path):
     path = write(tmp_path / "w.xlsx", framework, goals=goals, projects=DECISION_PROJECTS,
                  budget={"政府采购预算": None, "政府采购合同金额": None},
                  info={"等级标准": "优秀:90;良好:80;合格:60;不合格"},
-                 questions=[(1, "您对项目实施是否满意？", "", _options(120, 40, 25, 15))])
+                 questions=[(1, "您对项目实施是否满意？", "", _options(120, 40, 25, 15))],
+                 months={})  # no indicator reads the execution table now, so it has no place in the report
     result = build(path, tmp_path / "report.docx")
     assert result.errors == [], result.errors
     scores = {i.indicator.id: i for i in result.scores.indicators}

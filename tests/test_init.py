@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from perfreport import contract
 from perfreport.cli import main
 from perfreport.contract import SHEETS, Kind
-from perfreport.init import DEFAULT_NAME, GUIDE, blank_workbook, framework, write_blank
+from perfreport.init import CHOICES, DEFAULT_NAME, GUIDE, LIST_LIMIT, blank_workbook, framework, write_blank
 from perfreport.load import CellError, convert, load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,8 @@ def test_framework_matches_the_sample_outside_the_department_duties():
 # ---- the blank workbook ---------------------------------------------------
 
 def test_guide_sheet_comes_first_and_explains_every_column(book):
-    assert book.sheetnames == [GUIDE] + [s.name for s in SHEETS]
+    assert book.sheetnames == [GUIDE] + [s.name for s in SHEETS] + [CHOICES]
+    assert book[CHOICES].sheet_state == "hidden"
     ws = book[GUIDE]
     described = {(r[0], r[1]) for r in ws.iter_rows(values_only=True) if r[1]}
     for sheet in SHEETS:
@@ -123,7 +124,14 @@ def test_choice_columns_have_drop_down_lists(book):
             letter = openpyxl.utils.get_column_letter(column)
             dv = _validations(book[sheet.name])[f"{letter}2"]
             assert dv.type == "list"
-            assert dv.formula1 == '"' + ",".join(sheet.field(name).choices) + '"'
+            choices = sheet.field(name).choices
+            if len(",".join(choices)) + 2 <= LIST_LIMIT:
+                assert dv.formula1 == '"' + ",".join(choices) + '"'
+            else:  # too long for the formula: a range of the hidden sheet 选项
+                where, cells = dv.formula1.split("!")
+                assert where == f"'{CHOICES}'"
+                listed = [c.value for row in book[CHOICES][cells.replace("$", "")] for c in row]
+                assert listed == list(choices)
             assert dv.showErrorMessage and dv.allow_blank
             assert str(dv.sqref).endswith("1048576")
 

@@ -149,7 +149,7 @@ def test_another_department_shares_nothing_with_the_sample(tmp_path):
     assert [mark for mark in SAMPLE_MARKS if mark in text] == []
     for expected in ("云岭县农业农村局2025年度部门整体绩效评价报告", "本次绩效评价包括准备、实施两个阶段",
                      "包括投入管理、履职产出、满意程度3个一级指标", "完成播种面积103.85%。",
-                     "近两年变动情况见表2。", "组建评价组，见表6。"):
+                     "近两年变动情况见表3。", "组建评价组，见表7。"):
         assert expected in text
 
 

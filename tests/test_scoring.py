@@ -110,17 +110,17 @@ def test_table_forms_as_the_reference(scored):
     checked, scores, _ = scored
     context, problems = compose(checked, scores, SAMPLE.parent)
     assert problems == []
-    months = [(r["c3"], r["c4"], r["c5"]) for r in context["ch3"]["analysis"]
-              if r["kind"] == "table" and r["name"] == "预算执行进度" for r in r["rows"]]
+    tables = context["tables"]
+    months = [(r["c3"], r["c4"], r["c5"]) for r in tables["预算执行进度"]["rows"]]
     assert months == [("79.96%", "58.33%", "是"), ("85.01%", "66.67%", "是"), ("91.10%", "75.00%", "是"),
                       ("95.10%", "83.33%", "是"), ("97.11%", "91.67%", "是"), ("100.00%", "100.00%", "是")]
-    projects = next(b for b in context["ch3"]["analysis"] if b["kind"] == "table" and b["name"] == "复评项目")
+    projects = tables["复评项目"]
     assert [r["c4"] for r in projects["rows"]] == ["2.95%", "0.00%", "91.50%", "52.55%", "100.00%", "91.68%"]
     assert projects["total"] == {"c2": "6,390.50", "c3": "4,632.37", "c4": "72.49%"}
-    assets = context["ch1"]["t_assets"]
+    assets = tables["固定资产"]
     assert assets["total"] == {"c2": "201.69", "c3": "118.99", "c4": "82.70"}
-    assert [r["total"] for r in context["ch1"]["t_income"]["rows"]] == ["11,234.89", "13,813.06", "10,271.96"]
-    shares = [r["c3"] for s in context["att4"]["sections"] for r in s["rows"]][:4]
+    assert [r["total"] for r in tables["收入决算"]["rows"]] == ["11,234.89", "13,813.06", "10,271.96"]
+    shares = [r["c3"] for s in context["attachments"]["问卷调查"]["rows"] for r in s["rows"]][:4]
     assert shares == ["16.39%", "78.69%", "4.92%", "0.00%"]
 
 

@@ -165,3 +165,8 @@ class Spec:
     options: Options
     text: str  # the parameters in effect, as text (the preset's, or the workbook's, or both)
     typed: str = ""  # what the workbook's 评分参数 cell held
+
+    @property
+    def figures(self) -> frozenset[str]:
+        """The names of the figures its parts are scored on."""
+        return frozenset(part.scorer.expr.figure for part in self.parts if getattr(part.scorer, "expr", None))

@@ -1,0 +1,385 @@
+"""The default outline of the master template: its block tags, in order, and the macros they call.
+
+The template owns the report's outline. Its body is fixed text (headings in
+the styles Heading 1–5, written without numbers) and block tags, each in a
+paragraph of its own:
+  {{p 文字("名称") }}   a text: paragraphs, sub-headings, tables placed in it
+  {{p 表格("名称") }}   a numbered table at its default place
+  {{p 附件("名称") }}   an attachment, with its 附件N heading
+and the paragraphs 〔目录〕 and 〔附件列表〕. perfreport numbers headings,
+tables and attachments from the rendered order (perfreport/numbering.py), so a
+firm may move, delete or add blocks and headings in Word. The names are
+declared in perfreport/outline.py; the first pages of the template hold the
+macros (table designs and the block tags), which render nothing themselves.
+"""
+from __future__ import annotations
+
+from make_template import END, caption_block, ctrl, each, loop, merge_header_cells, note_block, para, table
+
+HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4", 5: "Heading 5"}
+
+
+def block(doc, tag: str) -> None:
+    """A block tag in a paragraph of its own."""
+    para(doc, f"{{{{p {tag} }}}}")
+
+
+def score_rows(expr: str) -> list:
+    return [("header", [("指标", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")]),
+            loop(expr), ["{{ r.name }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"], END]
+
+
+# ---------------------------------------------------------------- table designs
+TABLE_DESIGNS = {  # macro name -> (widths in mm, rows, Alt-Text: merge:columns compared, drop: empty columns)
+    "固定资产表": ([14, 62, 26, 28, 26], [
+        ("header", [("序号", "h"), ("资产名称", "h"), ("原值", "h"), ("累计折旧", "h"), ("净值", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}"], END,
+        [("合计", "c", 2), "{{ t.total.c2 }}", "{{ t.total.c3 }}", "{{ t.total.c4 }}"]], ""),
+    "收入决算表": ([16, 26, 22, 24, 22, 24, 22], [
+        ("header", [("年度", "h"), ("一般公共预算财政拨款收入", "h"), ("政府性基金收入", "h"),
+                    ("国有资本经营预算收入", "h"), ("年初结转和结余", "h"), ("合计", "h"), ("环比增长率", "h")]),
+        loop("t.rows"), ["{{ r.year }}", "{{ r.cells[0] }}", "{{ r.cells[1] }}", "{{ r.cells[2] }}",
+                         "{{ r.cells[3] }}", "{{ r.total }}", "{{ r.growth }}"], END], ""),
+    "支出决算表": ([20, 26, 28, 28, 28, 26], [
+        ("header", [("年度", "h"), ("基本支出", "h"), ("项目支出", "h"), ("年初结转和结余", "h"),
+                    ("合计", "h"), ("环比增长率", "h")]),
+        loop("t.rows"), ["{{ r.year }}", "{{ r.cells[0] }}", "{{ r.cells[1] }}", "{{ r.cells[2] }}",
+                         "{{ r.total }}", "{{ r.growth }}"], END], ""),
+    "战略目标表": ([12, 44, 64, 36], [
+        ("header", [("序号", "h"), ("指标名称", "h"), ("指标解释", "h"), ("年度指标值", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", ("{{ r.c1 }}", "l"), ("{{ r.c2 }}", "l"), "{{ r.c3 }}"], END], "drop"),
+    "年度目标表": ([12, 22, 32, 36, 34, 20], [
+        ("header", [("职责序号", "h"), ("部门职责", "h", 2), ("职责目标", "h"), ("绩效指标", "h"),
+                    ("年度指标值", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l"), ("{{ r.c3 }}", "l"),
+                         ("{{ r.c4 }}", "l"), "{{ r.c5 }}"], END], "merge:0,1,2 drop"),
+    "工作组表": ([20, 40, 96], [
+        ("header", [("姓名", "h"), ("职称/职务", "h"), ("任务分工", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l")], END], "drop"),
+    "得分情况表": ([70, 28, 30, 28], [
+        ("header", [("评价内容", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")]),
+        loop("t.rows"), ["{{ r.name }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"], END,
+        [("综合得分", "h"), ("{{ t.total.weight }}", "h"), ("{{ t.total.score }}", "h"), ("{{ t.total.rate }}", "h")],
+        [("综合绩效级别", "h"), ("{{ t.grade }}", "h", 3)]], ""),
+    "二级得分表": ([70, 28, 30, 28], score_rows("t.rows") + [
+        [("小计", "h"), ("{{ t.total.weight }}", "h"), ("{{ t.total.score }}", "h"), ("{{ t.total.rate }}", "h")]],
+        ""),
+    "预算执行进度表": ([14, 30, 30, 28, 28, 26], [
+        ("header", [("月度", "h"), ("月度累计执行①", "h"), ("全年执行②", "h"), ("执行进度③=①/②*100%", "h"),
+                    ("序时进度④=月份/12*100%", "h"), ("是/否匹配", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}"], END],
+        ""),
+    "政策梳理表": ([10, 44, 34, 44, 24], [
+        ("header", [("序号", "h"), ("{{ t.heads[0] }}", "h"), ("{{ t.heads[1] }}", "h"),
+                    ("{{ t.heads[2] }}", "h"), ("结论", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", ("{{ r.c1 }}", "l"), ("{{ r.c2 }}", "l"), ("{{ r.c3 }}", "l"),
+                         "{{ r.c4 }}"], END], "drop"),
+    "复评项目表": ([10, 34, 18, 18, 16, 14, 14, 32], [
+        ("header", [("序号", "h"), ("项目名称", "h"), ("预算", "h"), ("执行", "h"), ("执行率", "h"),
+                    ("自评得分", "h"), ("复核得分", "h"), ("存在问题", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}",
+                         "{{ r.c5 }}", "{{ r.c6 }}", ("{{ r.c7 }}", "l")], END,
+        [("合计", "c", 2), "{{ t.total.c2 }}", "{{ t.total.c3 }}", "{{ t.total.c4 }}", "——", "——", "——"]], "drop"),
+}
+
+
+def _description(spec: str) -> str:
+    """The table's Alt-Text: `merge:…` as written, `drop` completed with the columns compose found empty."""
+    return spec.replace("drop", "drop:{{ t.drop }}")
+
+
+def _macro(doc, name: str) -> None:
+    ctrl(doc, f"{{%p macro {name}(t) %}}")
+
+
+def table_designs(doc) -> None:
+    """One macro per numbered table's design: caption, unit, table, note."""
+    for name, (widths, rows, spec) in TABLE_DESIGNS.items():
+        _macro(doc, name)
+        caption_block(doc, name)
+        table(doc, widths, rows, merge=_description(spec))
+        note_block(doc)
+        ctrl(doc, "{%p endmacro %}")
+    _macro(doc, "表格内容")
+    for i, name in enumerate(TABLE_DESIGNS):
+        ctrl(doc, f"{{%p {'if' if i == 0 else 'elif'} t.design == '{name}' %}}")
+        para(doc, f"{{{{p {name}(t) }}}}")
+    ctrl(doc, "{%p endif %}")
+    ctrl(doc, "{%p endmacro %}")
+
+
+def attachment_designs(doc) -> None:
+    """One macro per attachment's table."""
+    _macro(doc, "指标体系表")
+    table(doc, [18, 12, 20, 12, 30, 12, 45, 76], [
+        ("header", [("一级指标", "h", 2), ("二级指标", "h", 2), ("三级指标", "h", 2), ("指标解释", "h"), ("评价标准", "h")]),
+        ("header", [("名称", "h"), ("分值", "h"), ("名称", "h"), ("分值", "h"), ("名称", "h"), ("分值", "h"),
+                    ("", "h"), ("", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", "{{ r.c3 }}", ("{{ r.c4 }}", "l"), "{{ r.c5 }}",
+                         ("{{ r.c6 }}", "l"), ("{{ r.c7 }}", "l")], END],
+        merge=_description("merge:0,1,2,3 drop"), small=True)
+    merge_header_cells(doc.tables[-1], ((3, 6), (4, 7)))
+    ctrl(doc, "{%p endmacro %}")
+    _macro(doc, "得分表")
+    table(doc, [18, 20, 30, 12, 12, 14, 85, 34], [
+        ("header", [("一级指标", "h"), ("二级指标", "h"), ("三级指标", "h"), ("分值", "h"), ("得分", "h"),
+                    ("得分率", "h"), ("评分依据", "h"), ("依据来源", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l"), "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}",
+                         ("{{ r.c6 }}", "l"), ("{{ r.c7 }}", "l")], END,
+        [("合计", "h", 3), ("{{ t.total.weight }}", "h"), ("{{ t.total.score }}", "h"),
+         ("{{ t.total.rate }}", "h"), ("评价等级“{{ t.grade }}”", "h", 2)]],
+        merge=_description("merge:0,1 drop"), small=True)
+    ctrl(doc, "{%p endmacro %}")
+    _macro(doc, "目标完成情况表")
+    table(doc, [11, 18, 26, 28, 28, 20, 22, 44, 28], [
+        ("header", [("职责序号", "h"), ("部门职责", "h", 2), ("职责目标", "h"), ("绩效指标", "h"),
+                    ("{{ year }}年度目标值", "h"), ("实际完成指标值", "h"), ("实际完成情况的数据来源", "h"),
+                    ("存在问题", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l"), ("{{ r.c3 }}", "l"), ("{{ r.c4 }}", "l"),
+                         "{{ r.c5 }}", "{{ r.c6 }}", ("{{ r.c7 }}", "l"), ("{{ r.c8 }}", "l")], END],
+        merge=_description("merge:0,1,2 drop"), small=True)
+    ctrl(doc, "{%p endmacro %}")
+    _macro(doc, "问卷调查表")
+    ctrl(doc, "{%p if t.subtitle %}")
+    para(doc, "{{ t.subtitle }}", "Subtitle")
+    ctrl(doc, "{%p endif %}")
+    table(doc, [60, 60, 22, 22, 26, 35], [
+        ("header", [("问题", "h"), ("选项", "h"), ("答案（人数）", "h"), ("占比", "h"), ("样本量（人数）", "h"),
+                    ("单项满意度", "h")]),
+        ("tr", "{%tr for sec in t.rows %}"),
+        [("{{ sec.title }}", "h", 6)],
+        ("tr", "{%tr for r in sec.rows %}"),
+        [("{{ r.c0 }}", "l"), ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}"],
+        END, END], merge="merge:0,5", small=True)
+    ctrl(doc, "{%p endmacro %}")
+    _macro(doc, "问题清单表")
+    table(doc, [35, 12, 25, 153], [
+        ("header", [("问题分类", "h"), ("序号", "h"), ("责任单位", "h"), ("问题描述", "h")]),
+        loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", ("{{ r.c3 }}", "l")], END],
+        merge="merge:0", small=True)
+    para(doc, "备注：无", "表注")
+    ctrl(doc, "{%p endmacro %}")
+
+
+def block_tags(doc) -> None:
+    """The macros the body calls: 文字, 表格, 附件 (and 放置, which both text and 表格 use)."""
+    # a table; at its default place only when no [表:…] line moved it, after its lead sentence
+    ctrl(doc, "{%p macro 放置(t, default) %}")
+    ctrl(doc, "{%p if not (default and t.moved) %}")
+    ctrl(doc, "{%p if default %}")
+    each(doc, "t.lead")
+    ctrl(doc, "{%p endif %}")
+    para(doc, "{{p 表格内容(t) }}")
+    ctrl(doc, "{%p endif %}")
+    ctrl(doc, "{%p endmacro %}")
+
+    ctrl(doc, "{%p macro 表格(name) %}")
+    ctrl(doc, "{%p set t = tables(name) %}")
+    ctrl(doc, "{%p if t %}")
+    para(doc, "{{p 放置(t, True) }}")
+    ctrl(doc, "{%p endif %}")
+    ctrl(doc, "{%p endmacro %}")
+
+    ctrl(doc, "{%p macro 文字(name, level=0) %}")
+    ctrl(doc, "{%p set part = texts(name) %}")
+    ctrl(doc, "{%p for b in part.blocks %}")
+    ctrl(doc, "{%p if b.kind == 'p' %}")
+    para(doc, "{{ b.text }}")
+    ctrl(doc, "{%p elif b.kind == 'h' %}")
+    ctrl(doc, "{%p set n = (level or part.level) + b.depth %}")
+    for level, style_name in HEADING_STYLES.items():
+        test = "n <= 1" if level == 1 else ("n >= 5" if level == 5 else f"n == {level}")
+        ctrl(doc, f"{{%p {'if' if level == 1 else 'elif'} {test} %}}")
+        para(doc, "{{ b.text }}", style_name)
+    ctrl(doc, "{%p endif %}")
+    ctrl(doc, "{%p elif b.kind == 'u' %}")
+    para(doc, "{{ b.text }}", "不编号标题")
+    ctrl(doc, "{%p elif b.kind == 'table' %}")
+    para(doc, "{{p 放置(b.table, b.default) }}")
+    ctrl(doc, "{%p endif %}")
+    ctrl(doc, "{%p endfor %}")
+    ctrl(doc, "{%p endmacro %}")
+
+    ctrl(doc, "{%p macro 附件(name) %}")
+    ctrl(doc, "{%p set t = attachments(name) %}")
+    ctrl(doc, "{%p if t %}")
+    para(doc, "附件{{ t.number }}", "附件编号", page_break=True)
+    para(doc, "{{ t.title }}", "附件标题")
+    for i, name in enumerate(("指标体系表", "得分表", "目标完成情况表", "问卷调查表", "问题清单表")):
+        ctrl(doc, f"{{%p {'if' if i == 0 else 'elif'} t.design == '{name}' %}}")
+        para(doc, f"{{{{p {name}(t) }}}}")
+    ctrl(doc, "{%p endif %}")
+    ctrl(doc, "{%p endif %}")
+    ctrl(doc, "{%p endmacro %}")
+
+
+def macros(doc) -> None:
+    """The macro library at the top of the template: it renders nothing itself."""
+    para(doc, "{#p 模板说明：见 perfreport template 写出的说明文件。以下为表格样式和块标记的宏，生成报告时不输出。 #}", "表注")
+    table_designs(doc)
+    attachment_designs(doc)
+    block_tags(doc)
+
+
+# ---------------------------------------------------------------- the outline
+def heading(doc, level: int, text: str) -> None:
+    para(doc, text, HEADING_STYLES[level])
+
+
+def overview(doc) -> None:
+    para(doc, "{{ unit }}{{ year }}年度部门整体绩效评价总览表", "Title", page_break=True)
+    o = "overview"
+    doc_rows = [
+        [("一、项目预算资金安排和使用情况", "l", 4)],
+        [("项目名称：{{ unit }}{{ year }}年度部门整体绩效评价", "l", 4)],
+        [(f"主管部门：{{{{ {o}.authority }}}}", "l", 2), (f"实施单位：{{{{ {o}.implementer }}}}", "l", 2)],
+        [("预算批复（万元）", "h"), ("预算调整（万元）", "h"), ("预算执行（万元）", "h"), ("执行率", "h")],
+        [f"{{{{ {o}.budget }}}}", f"{{{{ {o}.adjusted }}}}", f"{{{{ {o}.spent }}}}", f"{{{{ {o}.rate }}}}"],
+        ("split", [("@goals", "l", 4)]),
+        ("split", [("@achievements", "l", 4)]),
+        ("split", [("@issues", "l", 4)]),
+        [("五、评价得分和等级", "l", 4)],
+        [("一级指标", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")],
+        loop(f"{o}.scores"), ["{{ r.name }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"], END,
+        [("合计", "h"), (f"{{{{ {o}.total.weight }}}}", "h"), (f"{{{{ {o}.total.score }}}}", "h"),
+         (f"{{{{ {o}.total.rate }}}}", "h")],
+        [("绩效评价得分：{{ f.总分 }}分　　　　　评价结果等级：{{ f.等级 }}", "h", 4)],
+    ]
+    table(doc, [39, 39, 39, 39], doc_rows)
+    cells = {"@goals": _overview_goals, "@achievements": _overview_achievements, "@issues": _overview_issues}
+    tbl = doc.tables[-1]
+    for row in tbl.rows:
+        cell = row.cells[0]
+        if cell.text in cells:
+            first = cell.paragraphs[0]
+            cells[cell.text](cell)
+            first._p.getparent().remove(first._p)
+    # section headings of the 总览表 are bold
+    for row in tbl.rows:
+        cell = row.cells[0]
+        if cell.text[:2] in ("一、", "二、", "三、", "四、", "五、"):
+            cell.paragraphs[0].style = doc.styles["总览小标题"]
+
+
+def _overview_goals(cell) -> None:
+    para(cell, "二、项目绩效目标", "总览小标题")
+    para(cell, "（一）部门战略目标", "总览小标题")
+    each(cell, "overview.strategy", style_name="总览正文")
+    para(cell, "（二）年度整体绩效目标", "总览小标题")
+    each(cell, "overview.goals", style_name="总览正文")
+
+
+def _overview_sections(cell, expr: str, numbered: str) -> None:
+    ctrl(cell, f"{{%p for s in {expr} %}}")
+    para(cell, numbered, "总览小标题")
+    ctrl(cell, "{%p for b in s.body %}")
+    para(cell, "{{ b.text }}", "总览正文")
+    ctrl(cell, "{%p endfor %}")
+    ctrl(cell, "{%p endfor %}")
+
+
+def _overview_achievements(cell) -> None:
+    para(cell, "三、实施成效", "总览小标题")
+    _overview_sections(cell, "overview.achievements", "（{{ s.number }}）{{ s.title }}")
+
+
+def _overview_issues(cell) -> None:
+    para(cell, "四、主要问题及有关建议", "总览小标题")
+    para(cell, "（一）主要问题", "总览小标题")
+    _overview_sections(cell, "overview.issues", "{{ loop.index }}. {{ s.title }}")
+    para(cell, "（二）有关建议", "总览小标题")
+    _overview_sections(cell, "overview.advice", "{{ loop.index }}. {{ s.title }}")
+
+
+def contents(doc) -> None:
+    para(doc, "目　　录", "目录标题", page_break=True)
+    para(doc, "〔目录〕", "Normal")  # perfreport writes the table of contents here
+
+
+def chapter1(doc) -> None:
+    para(doc, "{{ title }}", "Title")
+    block(doc, '文字("摘要")')
+    heading(doc, 1, "部门基本情况")
+    heading(doc, 2, "部门概况")
+    heading(doc, 3, "组织架构及主要职能")
+    block(doc, '文字("组织架构及主要职能")')
+    block(doc, '表格("政策梳理")')
+    heading(doc, 3, "人员构成")
+    block(doc, '文字("人员构成")')
+    heading(doc, 3, "资产情况")
+    block(doc, '文字("资产情况")')
+    block(doc, '表格("固定资产")')
+    heading(doc, 3, "部门预决算情况")
+    for side in ("收入", "支出"):
+        heading(doc, 4, f"年度{side}预决算")
+        block(doc, f'文字("{side}预决算")')
+        block(doc, f'表格("{side}决算")')
+        block(doc, f'文字("{side}变动说明")')
+    heading(doc, 2, "部门整体绩效目标")
+    heading(doc, 3, "部门战略目标")
+    block(doc, '文字("部门战略目标")')
+    block(doc, '表格("战略目标")')
+    heading(doc, 3, "年度整体绩效目标")
+    block(doc, '文字("年度目标引言")')
+    block(doc, '表格("年度目标")')
+    heading(doc, 2, "部门年度主要工作任务完成情况")
+    block(doc, '文字("年度工作完成情况")')
+
+
+def chapter2(doc) -> None:
+    heading(doc, 1, "绩效评价工作开展情况")
+    heading(doc, 2, "评价目的、评价对象和范围")
+    for name in ("评价目的", "评价对象", "评价范围"):
+        heading(doc, 3, name)
+        block(doc, f'文字("{name}")')
+    heading(doc, 2, "评价思路、评价重点、评价指标体系和评价标准")
+    for name in ("评价思路", "评价重点", "评价指标体系", "评价标准"):
+        heading(doc, 3, name)
+        block(doc, f'文字("{name}")')
+    heading(doc, 2, "评价组织实施与评价方法")
+    heading(doc, 3, "评价组织实施")
+    block(doc, '文字("实施安排引言")')
+    block(doc, '表格("工作组")')
+    block(doc, '文字("实施安排")')
+    heading(doc, 3, "评价方法")
+    block(doc, '文字("评价方法")')
+
+
+def chapter3(doc) -> None:
+    heading(doc, 1, "评价结论及分析")
+    heading(doc, 2, "综合评价结论")
+    block(doc, '文字("综合评价得分")')
+    block(doc, '表格("得分情况")')
+    block(doc, '文字("综合评价结论")')
+    heading(doc, 2, "指标分析")
+    block(doc, '文字("指标分析")')
+
+
+def chapters456(doc) -> None:
+    for name, title in (("主要绩效", "部门整体所实现的主要绩效"), ("存在的问题", "存在的问题"), ("相关建议", "相关建议")):
+        heading(doc, 1, title)
+        block(doc, f'文字("{name}")')
+    block(doc, '文字("增加章节")')
+    para(doc, "〔附件列表〕", "Normal")  # perfreport writes 附件： and the attachments here, in order
+
+
+def attachments(doc) -> None:
+    for name in ("指标体系", "得分表", "目标完成情况", "问卷调查", "问题清单"):
+        block(doc, f'附件("{name}")')
+
+
+def letter(doc) -> None:
+    para(doc, "{{ agency }}", "函头")
+    para(doc, "{{ letter.number }}", "函文号")
+    para(doc, "关于呈报《{{ title }}》的函", "Title")
+    para(doc, "{{ letter.to }}：", "称呼")
+    block(doc, '文字("呈报函正文")')
+    ctrl(doc, "{%p if letter.contact %}")
+    para(doc, "（我公司联系人：{{ letter.contact }}　　联系电话：{{ letter.phone }}）")
+    ctrl(doc, "{%p endif %}")
+    ctrl(doc, "{%p if letter.qr %}")
+    para(doc, "{{ qr_image }}", "封面信息")
+    para(doc, "客户服务满意度调查", "封面信息")
+    ctrl(doc, "{%p endif %}")
+    para(doc, "{{ agency }}", "落款")
+    para(doc, "{{ letter.date }}", "落款")

@@ -16,9 +16,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from bad_workbooks.generate import by_name, make
+from bad_workbooks.generate import _sample_parts, _write_parts, by_name, make
 
-from perfreport import pipeline, xlsx
+from perfreport import pipeline
 
 MAX_SECONDS = 2.0
 MAX_WALL_SECONDS = 10.0  # a hang, not a slow machine
@@ -85,11 +85,16 @@ def test_the_zip_bomb_is_real_and_never_unpacked(files, monkeypatch):
     assert opened == []  # sizes come from the zip directory, nothing is inflated
 
 
-def test_the_entity_bomb_is_refused_by_defusedxml_too(files, monkeypatch):
-    """Without the DOCTYPE check, the reader fails on it and defusedxml names it while locating the damage."""
-    path, _ = files["xml_entity_bomb"]
-    monkeypatch.setattr(xlsx, "_check_xml", lambda path, archive: None)
-    assert [p.code for p in pipeline.check(path).errors] == ["xml-bomb"]
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+                                  "xl/worksheets/sheet1.xml"])
+def test_a_doctype_in_any_part_read_stops_the_parser(tmp_path, part):
+    """The reader's parser refuses a DOCTYPE in whichever part it reads, before any entity is defined."""
+    parts = _sample_parts()
+    parts[part] = b'<!DOCTYPE x [<!ENTITY a "b">]>' + parts[part].split(b"?>", 1)[-1]
+    bomb = tmp_path / "bomb.xlsx"
+    _write_parts(bomb, parts)
+    assert [(p.code, p.location) for p in pipeline.check(bomb).errors] == [("xml-bomb", "bomb.xlsx")]
+    assert f"{part} 含有 XML 实体定义（DOCTYPE）" in pipeline.check(bomb).errors[0].message
 
 
 def test_the_entity_bomb_is_a_real_one(files):

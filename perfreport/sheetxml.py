@@ -61,7 +61,8 @@ class Budget:
             raise TooLarge("elements")
 
 
-def _local(name: str) -> str:
+def local(name: str) -> str:
+    """Return an element or attribute name without its namespace."""
     return name[name.rfind("}") + 1:]
 
 
@@ -71,18 +72,19 @@ def _refuse_doctype(*_args) -> None:
 
 def parse(part: IO[bytes], start: Callable[[str, dict], None], end: Callable[[str], None] | None = None,
           text: Callable[[str], None] | None = None) -> None:
-    """Stream `part` through expat, calling start(local name, attributes), end(local name), text(data).
+    """Stream `part` through expat, calling start(name, attributes), end(name), text(data).
 
-    Attribute names keep their namespace as `uri}name`. Raises Doctype,
+    Names of elements and attributes carry their namespace as `uri}name`
+    (`local` cuts it off). Raises Doctype,
     Damaged (with where expat stopped), or whatever a callback raises.
     """
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
-    parser.StartElementHandler = lambda name, attributes: start(_local(name), attributes)
+    parser.StartElementHandler = start
     if end is not None:
-        parser.EndElementHandler = lambda name: end(_local(name))
+        parser.EndElementHandler = end
     if text is not None:
         parser.CharacterDataHandler = text
     try:
@@ -115,14 +117,25 @@ def column_number(letters: str) -> int:
     return number
 
 
+_COLUMNS: dict[str, int] = {}  # letters -> column number, filled as met
+
+
 def position(ref: str) -> tuple[int, int]:
     """Return (row, column) of a cell reference like `E7`, or raise Damaged."""
-    match = REFERENCE.match(ref)
-    if not match:
-        raise Damaged(f"单元格地址“{ref[:20]}”无效")
-    row, column = int(match.group(2)), column_number(match.group(1))
+    letters = ref.rstrip("0123456789")
+    column = _COLUMNS.get(letters)
+    if column is None:
+        match = REFERENCE.match(ref)
+        if not match:
+            raise Damaged(f"单元格地址“{ref[:20]}”无效")
+        letters = match.group(1)
+        column = column_number(letters)
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = column
+    digits = ref[len(letters):]
+    row = int(digits) if digits.isdigit() and digits.isascii() else 0
     if not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
-        raise Damaged(f"单元格地址“{ref[:20]}”超出 Excel 的范围")
+        raise Damaged(f"单元格地址“{ref[:20]}”无效或超出 Excel 的范围")
     return row, column
 
 
@@ -173,6 +186,7 @@ def relationships(part: IO[bytes], budget: Budget) -> list[dict]:
 
     def start(name: str, attributes: dict) -> None:
         budget.spend()
+        name = local(name)
         if name == "Relationship":
             found.append(attributes)
     parse(part, start)
@@ -192,9 +206,10 @@ def book(part: IO[bytes], budget: Budget) -> BookInfo:
 
     def start(name: str, attributes: dict) -> None:
         budget.spend()
+        name = local(name)
         info.root = info.root or name
         if name == "sheet":
-            rid = next((v for k, v in attributes.items() if _local(k) == "id" and "}" in k), "")
+            rid = next((v for k, v in attributes.items() if local(k) == "id" and "}" in k), "")
             info.sheets.append((attributes.get("name", ""), rid))
         elif name == "workbookPr":
             info.date1904 = attributes.get("date1904", "0").lower() in ("1", "true")
@@ -215,6 +230,7 @@ def styles(part: IO[bytes], budget: Budget) -> list[str]:
 
     def start(name: str, attributes: dict) -> None:
         budget.spend()
+        name = local(name)
         where.append(name)
         if name == "numFmt":
             codes[attributes.get("numFmtId", "")] = attributes.get("formatCode", "")
@@ -222,6 +238,7 @@ def styles(part: IO[bytes], budget: Budget) -> list[str]:
             formats.append(attributes.get("numFmtId", "0"))
 
     def end(name: str) -> None:
+        name = local(name)
         where.pop()
     parse(part, start, end)
     kinds = []
@@ -245,12 +262,14 @@ def shared_strings(part: IO[bytes], budget: Budget) -> list[str]:
 
     def start(name: str, attributes: dict) -> None:
         budget.spend()
+        name = local(name)
         if name == "t":
             state["in_t"] = not state["phonetic"]
         elif name == "rPh":
             state["phonetic"] += 1
 
     def end(name: str) -> None:
+        name = local(name)
         if name == "t":
             state["in_t"] = False
         elif name == "rPh":
@@ -269,7 +288,12 @@ def shared_strings(part: IO[bytes], budget: Budget) -> list[str]:
 # ---- worksheets ---------------------------------------------------------------
 
 class _SheetReader:
-    """The expat callbacks for one worksheet: cells into a Grid, within the cell and area limits."""
+    """The expat callbacks for one worksheet: cells into a Grid, within the cell and area limits.
+
+    Written for speed (this runs once per element of the largest parts):
+    element names are compared with their namespace cut off in place, and the
+    cell being read lives in plain attributes.
+    """
 
     def __init__(self, grid: Grid, strings: list[str], kinds: list[str], date1904: bool,
                  cells: list[int], max_cells: int, max_area: int, budget: Budget):
@@ -278,88 +302,115 @@ class _SheetReader:
         self.cells, self.max_cells, self.max_area = cells, max_cells, max_area
         self.row = 0
         self.column = 0
-        self.last = (0, 0)  # the bottom-right corner of the cells with content
-        self.cell: dict | None = None  # the cell being read: its attributes, value and formula
+        self.last_row = self.last_column = 0  # the bottom-right corner of the cells with content
+        self.in_cell = False
+        self.ref = self.type = self.style = ""
+        self.value: list[str] | None = None
+        self.formula: list[str] | None = None
+        self.inline: list[str] | None = None
         self.collect: list[str] | None = None
+        self.phonetic = False
 
     def start(self, name: str, attributes: dict) -> None:
-        self.budget.spend()
-        if name == "row":
-            number = attributes.get("r")
-            self.row = int(number) if number and number.isdigit() else self.row + 1
-            if not 1 <= self.row <= MAX_ROW:
-                raise Damaged(f"行号 {number} 超出 Excel 的范围")
-            self.column = 0
-        elif name == "c":
-            if self.cell is not None:
-                raise Damaged("单元格中又嵌套了单元格")
-            ref = attributes.get("r")
-            if ref:
-                row, self.column = position(ref)
-                if row != self.row and self.row:
-                    self.row = row
-            else:
-                self.column += 1
-                if self.column > MAX_COLUMN or not self.row:
-                    raise Damaged("单元格超出 Excel 的范围")
-            self.cell = {"t": attributes.get("t", "n"), "s": attributes.get("s"), "v": None, "f": None, "is": None}
-        elif self.cell is not None:
-            if name in ("v", "f"):
-                self.collect = []
-                self.cell[name] = self.collect
-            elif name == "is":
-                self.cell["is"] = []
-            elif name == "t" and self.cell["is"] is not None:
-                self.collect = self.cell["is"]
-            elif name == "rPh":
-                self.cell["phonetic"] = True
-        elif name == "mergeCell":
-            self.grid.merged.append(Area.parse(attributes.get("ref", "")))
+        budget = self.budget
+        budget.left -= 1
+        if budget.left < 0:
+            raise TooLarge("elements")
+        name = name[name.rfind("}") + 1:]
+        if name == "c":
+            self._open_cell(attributes)
+        elif not self.in_cell:
+            if name == "row":
+                number = attributes.get("r")
+                self.row = int(number) if number and number.isdigit() else self.row + 1
+                if not 1 <= self.row <= MAX_ROW:
+                    raise Damaged(f"行号 {number} 超出 Excel 的范围")
+                self.column = 0
+            elif name == "mergeCell":
+                self.grid.merged.append(Area.parse(attributes.get("ref", "")))
+        elif name == "v":
+            self.collect = self.value = []
+        elif name == "f":
+            self.collect = self.formula = []
+        elif name == "is":
+            self.inline = []
+        elif name == "t" and self.inline is not None:
+            self.collect = self.inline
+        elif name == "rPh":
+            self.phonetic = True
+
+    def _open_cell(self, attributes: dict) -> None:
+        if self.in_cell:
+            raise Damaged("单元格中又嵌套了单元格")
+        ref = attributes.get("r")
+        if ref:
+            self.row, self.column = position(ref)
+            self.ref = ref if ref[0] != "$" and ref.isupper() else f"{column_letter(self.column)}{self.row}"
+        else:
+            self.column += 1
+            if self.column > MAX_COLUMN or not self.row:
+                raise Damaged("单元格超出 Excel 的范围")
+            self.ref = f"{column_letter(self.column)}{self.row}"
+        self.in_cell = True
+        self.type, self.style = attributes.get("t", "n"), attributes.get("s")
+        self.value = self.formula = self.inline = None
 
     def text(self, data: str) -> None:
-        if self.collect is not None and not (self.cell and self.cell.get("phonetic")):
+        if self.collect is not None and not self.phonetic:
             self.collect.append(data)
 
     def end(self, name: str) -> None:
-        if name in ("v", "f", "t"):
+        if self.collect is not None:
             self.collect = None
-        elif name == "rPh" and self.cell:
-            self.cell["phonetic"] = False
-        elif name == "c" and self.cell is not None:
-            self._finish(self.cell)
-            self.cell = None
+        name = name[name.rfind("}") + 1:]
+        if name == "c":
+            self.in_cell = False
+            self._finish()
+        elif name == "rPh":
+            self.phonetic = False
 
-    def _finish(self, cell: dict) -> None:
-        ref = f"{column_letter(self.column)}{self.row}"
-        kind = self.kinds[int(cell["s"])] if cell["s"] and cell["s"].isdigit() and int(cell["s"]) < len(
-            self.kinds) else ""
-        raw = "".join(cell["v"]) if cell["v"] is not None else None
-        error = cell["t"] == "e"
+    def _finish(self) -> None:
+        row, column, ref = self.row, self.column, self.ref
+        style = self.style
+        kind = ""
+        if style and self.kinds:
+            index = int(style) if style.isdigit() else -1
+            kind = self.kinds[index] if 0 <= index < len(self.kinds) else ""
         try:
-            value = self._value(cell, raw, kind)
+            value = self._typed(kind)
         except (ValueError, IndexError):
             raise Damaged(f"单元格 {ref} 的内容无效", ref) from None
         if value is None or value == "":
-            if cell["f"] is not None:
-                self.grid.uncached[ref] = unescape("".join(cell["f"]))
+            if self.formula is not None:
+                self.grid.uncached[ref] = unescape("".join(self.formula))
             return
         self.cells[0] += 1
         if self.cells[0] > self.max_cells:
             raise TooLarge("cells")
-        last = (max(self.last[0], self.row), max(self.last[1], self.column))
-        if last[0] * last[1] > self.max_area:
-            raise TooLarge("area", ref)
-        self.last = last
-        self.grid.rows.setdefault(self.row, {})[self.column] = Cell(
-            value, ref, "0%" if kind == "percent" else "General", error)
+        if row > self.last_row or column > self.last_column:
+            last_row, last_column = max(self.last_row, row), max(self.last_column, column)
+            if last_row * last_column > self.max_area:
+                raise TooLarge("area", ref)
+            self.last_row, self.last_column = last_row, last_column
+        cells = self.grid.rows.get(row)
+        if cells is None:
+            cells = self.grid.rows[row] = {}
+        cells[column] = Cell(value, ref, "0%" if kind == "percent" else "General",
+                             self.type == "e")
 
-    def _value(self, cell: dict, raw: str | None, kind: str) -> Any:
+    def _typed(self, kind: str) -> Any:
         """Return the cell's typed value (None when it has none); raise ValueError or IndexError if invalid."""
-        t = cell["t"]
+        t = self.type
         if t == "inlineStr":
-            return unescape("".join(cell["is"] or []))
-        if raw is None or raw == "":
+            return unescape("".join(self.inline or ()))
+        raw = "".join(self.value) if self.value is not None else None
+        if not raw:
             return None
+        if t == "n":
+            number = float(raw)
+            if kind == "date" and 0 <= number < 2958466:  # up to 9999-12-31
+                return self._date(number)
+            return number
         if t == "s":
             return self.strings[int(raw)]
         if t in ("str", "e"):
@@ -368,10 +419,7 @@ class _SheetReader:
             return raw.strip() in ("1", "true")
         if t == "d":
             return datetime.fromisoformat(raw.strip())
-        number = float(raw)
-        if kind == "date" and 0 <= number < 2958466:  # up to 9999-12-31
-            return self._date(number)
-        return number
+        raise ValueError(t)
 
     def _date(self, serial: float) -> date | datetime:
         if self.epoch is EPOCH_1900 and serial < 61:  # Excel's 1900 counts a 29 February that never was

@@ -1,11 +1,13 @@
 """Command line: parse options, call the library, map outcomes to exit codes.
 
 Exit status: 0 success (warnings allowed), 1 a workbook has errors or a report
-could not be written, 2 usage error (click's own).
+could not be written, 2 usage error (click's own), 130 interrupted (Ctrl-C or
+SIGTERM: one Chinese line, nothing half-written left behind).
 """
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -18,7 +20,9 @@ from .models import Result
 from .pipeline import build as build_report
 from .pipeline import check as check_workbook
 
-OK, FAILED = 0, 1
+OK, FAILED, INTERRUPTED = 0, 1, 130
+INTERRUPTED_LINE = "已中断：未完成的报告没有写入，也没有留下临时文件"
+SHOWN_PER_CODE = 50  # problems of one kind printed per sheet; --json lists them all
 WORKBOOK_GROUP = "工作簿"  # problems about the file itself (a missing sheet, an unreadable file)
 
 
@@ -48,11 +52,44 @@ def _echo_by_sheet(result: Result) -> None:
         errors = sum(p.severity is Severity.ERROR for p in problems)
         counts = "，".join(f"{n} 个{word}" for n, word in ((errors, "错误"), (len(problems) - errors, "警告")) if n)
         click.echo(f"  【{sheet}】{counts}", err=bool(errors))
+        shown: dict[str, int] = {}
         for problem in problems:
-            click.echo(f"    {problem}", err=problem.severity is Severity.ERROR)
+            shown[problem.code] = shown.get(problem.code, 0) + 1
+            if shown[problem.code] <= SHOWN_PER_CODE:
+                click.echo(f"    {problem}", err=problem.severity is Severity.ERROR)
+        for code, count in shown.items():
+            if count > SHOWN_PER_CODE:
+                click.echo(f"    ……另有 {count - SHOWN_PER_CODE} 个同类问题 [{code}]（check --json 列出全部）", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: temporary files are removed on the way out
+
+
+class _Commands(click.Group):
+    """click's group, where an interruption (Ctrl-C, SIGTERM) is one Chinese line and exit 130, not "Aborted!"."""
+
+    def main(self, *args, **kwargs):
+        previous = signal.signal(signal.SIGTERM, _terminated)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED_LINE, err=True)
+            ctx.exit(INTERRUPTED)
+
+
+IMAGE_DIR = click.option(
+    "--image-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="工作簿引用的图片（二维码图片）所在的文件夹；默认为工作簿所在文件夹，图片须在其中")
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="perfreport")
 def main() -> None:
     """perfreport：由评价工作簿生成部门整体绩效评价报告（.docx）。"""
@@ -61,9 +98,10 @@ def main() -> None:
 @main.command()
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="每个工作簿输出一行 JSON")
-def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
+@IMAGE_DIR
+def check(workbooks: tuple[Path, ...], as_json: bool, image_dir: Path | None) -> None:
     """校验并计算得分，不生成报告；按工作表列出全部错误和警告。"""
-    results = [check_workbook(path) for path in workbooks]
+    results = [check_workbook(path, images=image_dir) for path in workbooks]
     for result in results:
         if as_json:
             click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
@@ -99,19 +137,25 @@ def init(path: Path | None, force: bool) -> None:
 
 
 def _outputs(workbooks: tuple[Path, ...], output: Path | None) -> list[Path | None]:
+    """Return each workbook's report path: with one workbook -o names the file, with several a folder."""
     if output is None:
         return [None] * len(workbooks)
-    if len(workbooks) == 1 and output.suffix.lower() == ".docx":
+    if len(workbooks) == 1:
+        if output.suffix.lower() != ".docx":
+            raise click.UsageError(f"-o {output}：报告应保存为 .docx 文件（一个工作簿时 -o 是报告的文件名）")
         return [output]
-    if (output.exists() and not output.is_dir()) or (not output.exists() and output.suffix.lower() == ".docx"):
+    if output.exists() and not output.is_dir():
+        raise click.UsageError(f"多个工作簿时 -o 应为文件夹，{output} 是一个文件")
+    if not output.exists() and output.suffix.lower() == ".docx":
         raise click.UsageError("多个工作簿时 -o 应为文件夹")
     return [output / path.with_suffix(".docx").name for path in workbooks]
 
 
-def _build_single(path: Path, target: Path | None, force: bool, template: Path | None, pdf: bool) -> None:
+def _build_single(path: Path, target: Path | None, force: bool, template: Path | None, pdf: bool,
+                  images: Path | None) -> None:
     """One workbook without --jobs: the plain output, as it has always been."""
     try:
-        result = build_report(path, target, force=force, template=template, pdf=pdf)
+        result = build_report(path, target, force=force, template=template, pdf=pdf, images=images)
     except OutputError as exc:
         click.echo(f"{path.name}：未生成报告：{exc}", err=True)
         sys.exit(FAILED)
@@ -141,13 +185,14 @@ def _finished_line(done: int, total: int, outcome) -> str:
 
 
 def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force: bool,
-                 template: Path | None, pdf: bool) -> None:
+                 template: Path | None, pdf: bool, images: Path | None) -> None:
     """Several workbooks (or --jobs): parallel builds, progress, then a summary."""
     from .batch import build_many, workers
 
     total = len(items)
     outcomes = []
-    stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, pdf=pdf)
+    stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, pdf=pdf,
+                        images=images)
     if _interactive():
         with click.progressbar(length=total, label="生成报告", show_pos=True, show_eta=True,
                                item_show_func=lambda o: Path(o.source).name if o else "") as bar:
@@ -180,12 +225,13 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="并行生成的进程数（默认 1；0 表示每个 CPU 核一个）；显示进度并在最后汇总")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，并填入目录页码（未安装时跳过并提示）")
+@IMAGE_DIR
 def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, template: Path | None,
-          jobs: int | None, pdf: bool) -> None:
+          jobs: int | None, pdf: bool, image_dir: Path | None) -> None:
     """校验、计算并生成报告；多个工作簿时逐个汇报进度，某个失败不影响其他。"""
     targets = _outputs(workbooks, output)
     if len(workbooks) == 1 and jobs is None:
-        _build_single(workbooks[0], targets[0], force, template, pdf)
+        _build_single(workbooks[0], targets[0], force, template, pdf, image_dir)
     seen: dict[Path, Path] = {}
     for path, target in zip(workbooks, targets):
         final = (target or path.with_suffix(".docx")).resolve()
@@ -197,4 +243,4 @@ def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, templat
             output.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise click.UsageError(f"无法创建输出文件夹 {output}：{exc.strerror or exc}") from None
-    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf)
+    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf, image_dir)

@@ -26,7 +26,6 @@ CLOSING = "。！？；：…"
 CELL_BREAK = "\a"  # docxtpl: a new paragraph inside the same cell
 PLACEABLE = {"工作组": "评价工作组", "预算执行进度": "预算执行进度", "政策梳理": "政策梳理", "复评项目": "复评项目"}  # -> sheet
 STANDARD_SECTIONS = ("评价目的", "评价对象", "评价范围", "评价思路", "评价重点", "评价方法", "呈报函正文")
-IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
 OPEN_SECTION = {"基本问题": "基本问题", "满意度问题": "满意度问题", "开放问题": "相关建议"}
 
 
@@ -507,18 +506,7 @@ class Composer:
 
     def letter(self) -> dict:
         info = self.wb.records["基本信息"]
-        qr = info["二维码图片"]
-        path = None
-        if qr:
-            path = (self.base / qr) if not Path(qr).is_absolute() else Path(qr)
-            if not path.is_file():
-                self.problems.append(error("missing-image", info.where("二维码图片"),
-                                           f"找不到二维码图片“{qr}”：路径相对于工作簿所在文件夹"))
-                path = None
-            elif not path.read_bytes()[:8].startswith(IMAGE_SIGNATURES):
-                self.problems.append(error("not-an-image", info.where("二维码图片"),
-                                           f"“{qr}”不是 PNG、JPEG、GIF 或 BMP 图片：请换成图片文件"))
-                path = None
+        path = self.checked.qr_image  # validate checked it: inside the allowed folder, small, decodable
         return {
             "number": info["呈报文号"] or "", "to": info["呈报对象"] or info["委托单位简称"] or info["委托单位"],
             "contact": info["联系人"] or "", "phone": info["联系电话"] or "",

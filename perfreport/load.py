@@ -17,8 +17,12 @@ from typing import Any
 from . import contract
 from .contract import Field, Kind, Sheet
 from .errors import Problem, error, warning
-from .fmt import ReportDate, percent
+from .fmt import ReportDate, percent, rate
 from .models import Record, Workbook
+from .names import key as _key
+from .names import loose as _loose
+from .names import match_sheets
+from .names import visible as _visible
 from .sheetxml import Cell, Grid, column_letter
 from .xlsx import open_workbook
 
@@ -28,7 +32,6 @@ MAX_NUMBER = Decimal(10) ** 12  # a trillion: no department's figure comes near,
 QUANTUM = Decimal("1e-10")  # finer than any figure a workbook holds; float noise (5.55E-17) reads as 0
 KEY, VALUE = "字段", "值"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")  # not allowed in .docx XML
-UNIT_SUFFIX = re.compile(r"[(（][^)）]*[)）]$")
 CHOICE_ALIASES = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "＝": "="}
 DASHES = re.compile(r"^[-—–－―/／]+$")  # "——" typed for "not applicable" in a number cell
 YEAR_SUFFIX = re.compile(r"\s*年度?$")
@@ -173,7 +176,7 @@ def _within(number: Decimal, column: Field) -> Decimal:
     low, high = column.bounds
     if column.kind is Kind.PERCENT:
         if not low <= number * 100 <= high:
-            raise CellError(f"应在 {low}% 到 {high}% 之间（读作 {percent(number)}%）", "out-of-range")
+            raise CellError(f"应在 {low}% 到 {high}% 之间（读作 {rate(number)}）", "out-of-range")
     elif not low <= number <= high:
         raise CellError(f"应在 {low} 到 {high} 之间", "out-of-range")
     return number
@@ -189,59 +192,9 @@ def _not_applicable(value: Any, column: Field) -> bool:
         DASHES.match(_number_text(clean_text(value))))
 
 
-def _header(text: Any) -> str:
-    name = re.sub(r"\s", "", str(text or ""))
-    return UNIT_SUFFIX.sub("", name)
-
-
-def _invisible(character: str) -> bool:
-    return unicodedata.category(character) == "Cf"  # zero-width space and joiners, BOM, soft hyphen, marks
-
-
-def _loose(text: Any) -> str:
-    """Return a header or tab name as it looks: also without invisible characters, full-width letters narrowed."""
-    return _header("".join(c for c in unicodedata.normalize("NFKC", str(text or "")) if not _invisible(c)))
-
-
-def _visible(text: str) -> str:
-    """Return `text` with its invisible characters spelt out (`复评项目\\u200b`), so that a message shows them."""
-    return "".join(f"\\u{ord(c):04x}" if _invisible(c) else c for c in text)
-
-
 def _shown(value: Any) -> str:
     text = _visible(clean_text(str(value)).replace("\n", " "))
     return text if len(text) <= 30 else text[:30] + "…"
-
-
-def _same_names(found: list[str], what: str) -> str:
-    return "、".join(f"“{_visible(name)}”" for name in found) + f"的{what}只差空格或不可见字符"
-
-
-def match_sheets(tabs: list[str], source: str) -> tuple[dict[str, str], list[Problem]]:
-    """Return contract sheet -> the tab that holds it, and the problems of tabs that cannot be told apart.
-
-    A tab matches its sheet with spaces ignored. Two tabs that match one
-    sheet, or that differ from it only by invisible characters, are an error
-    naming both; a tab that differs only by invisible characters is named in
-    the missing-sheet message rather than taken silently.
-    """
-    chosen: dict[str, str] = {}
-    problems: list[Problem] = []
-    for sheet in contract.SHEETS:
-        exact = [t for t in tabs if _header(t) == sheet.name]
-        similar = [t for t in tabs if _loose(t) == sheet.name]
-        if len(similar) > 1:
-            problems.append(error("duplicate-sheet", source,
-                                  f"{_same_names(similar, '工作表名称')}，都像是“{sheet.name}”，无法确定该读哪一个："
-                                  "请删除或改名多余的工作表"))
-        elif exact:
-            chosen[sheet.name] = exact[0]
-            continue
-        else:
-            guess = f"（是否是“{_visible(similar[0])}”？该名称含有不可见字符，请重新输入工作表名称）" if similar else ""
-            problems.append(error("missing-sheet", source,
-                                  f"缺少工作表“{sheet.name}”（{sheet.hint}）{guess}：请从标准模板复制该工作表"))
-    return chosen, problems
 
 
 def _rows(grid: Grid, columns: int) -> list[tuple[int, dict[int, Any]]]:
@@ -266,6 +219,7 @@ class _SheetReader:
 
     def __init__(self, sheet: Sheet, grid: Grid, problems: list[Problem]):
         self.sheet, self.grid, self.uncached, self.problems = sheet, grid, grid.uncached, problems
+        self.places: set[str] = set()  # where a problem was reported, so that a cell gets one
 
     def columns(self, wanted: list[Field | str]) -> dict[str, int]:
         """Return field name -> column number from row 1; missing and doubled columns are errors."""
@@ -273,7 +227,7 @@ class _SheetReader:
         names = {item if isinstance(item, str) else item.name for item in wanted}
         found: dict[str, int] = {}
         for name in names:
-            exact = [n for n in sorted(header) if _header(header[n].value) == name]
+            exact = [n for n in sorted(header) if _key(header[n].value) == name]
             similar = [n for n in sorted(header) if _loose(header[n].value) == name]
             if len(similar) > 1:
                 cells = "、".join(header[n].coordinate for n in similar)
@@ -283,7 +237,7 @@ class _SheetReader:
             if exact:
                 found[name] = exact[0]
         unknown = "、".join(f"{header[n].coordinate}“{_shown(header[n].value)}”"
-                           for n in sorted(header) if _header(header[n].value) not in names | {"", "说明"})
+                           for n in sorted(header) if _key(header[n].value) not in names | {"", "说明"})
         for item in wanted:
             name, required = (item, True) if isinstance(item, str) else (item.name, item.required)
             if name not in found and required:
@@ -298,17 +252,17 @@ class _SheetReader:
         record_cells[column.name] = ref
         place = f"{self.sheet.name}!{ref}"
         if cell is not None and cell.error:
-            self.problems.append(error("formula-error", place,
-                                       f"公式结果为 {cell.value}：请在 Excel 中更正公式，或直接填写{column.name}"))
+            self.report(error("formula-error", place,
+                              f"公式结果为 {cell.value}：请在 Excel 中更正公式，或直接填写{column.name}"))
             return
         if cell is None or _blank(cell.value) or _not_applicable(cell.value, column):
             if ref in self.uncached:
-                self.problems.append(_uncached(place, self.uncached[ref], column))
+                self.report(_uncached(place, self.uncached[ref], column))
             return
         try:
             values[column.name] = convert(cell.value, column, cell.number_format or "General")
         except CellError as exc:
-            self.problems.append(error(exc.code, place, f"{exc}，实际为“{_shown(cell.value)}”"))
+            self.report(error(exc.code, place, f"{exc}，实际为“{_shown(cell.value)}”"))
 
     def key_values(self) -> Record:
         """Return the fields of a key-value sheet as one record."""
@@ -320,7 +274,7 @@ class _SheetReader:
         fields = {f.name: f for f in self.sheet.fields}
         rows: dict[str, int] = {}
         for row, by_column in _rows(self.grid, max(cols[KEY], cols[VALUE])):
-            key = _header(by_column[cols[KEY]].value) if cols[KEY] in by_column else ""
+            key = _key(by_column[cols[KEY]].value) if cols[KEY] in by_column else ""
             if key not in fields:
                 continue
             if key in rows:
@@ -341,8 +295,11 @@ class _SheetReader:
         return Record(self.sheet.name, MappingProxyType(values), MappingProxyType(cells))
 
     def _reported(self, name: str, cells: dict) -> bool:
-        place = f"{self.sheet.name}!{cells.get(name)}"
-        return any(p.location == place for p in self.problems)
+        return f"{self.sheet.name}!{cells.get(name)}" in self.places
+
+    def report(self, problem: Problem) -> None:
+        self.places.add(problem.location)
+        self.problems.append(problem)
 
     def table(self) -> tuple[Record, ...]:
         """Return the data rows of a table sheet, blank rows skipped, fill-down applied."""

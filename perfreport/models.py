@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Mapping
 
 from .contract import SHEETS
@@ -117,6 +118,7 @@ class Checked:
     goals: tuple[Goal, ...]
     questions: tuple[Question, ...]
     bands: tuple[tuple[str, Decimal], ...]
+    qr_image: Path | None = None  # 基本信息 二维码图片, checked and resolved
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from .score import score
 from .validate import validate
 
 
-def _analyse(path: Path) -> tuple[Result, dict | None]:
+def _analyse(path: Path, images: Path | None) -> tuple[Result, dict | None]:
     result = Result(path.name)
     try:
-        return result, _stages(path, result)
+        return result, _stages(path, result, images or path.parent)
     except WorkbookError as exc:
         result.problems.append(exc.problem)
     except Exception as exc:  # noqa: BLE001 - a bug must reach the user as a message, not a traceback
@@ -31,13 +31,13 @@ def _analyse(path: Path) -> tuple[Result, dict | None]:
     return result, None
 
 
-def _stages(path: Path, result: Result) -> dict | None:
+def _stages(path: Path, result: Result, images: Path) -> dict | None:
     """Run the stages into `result`; return the render context, or None when a stage found errors."""
     workbook, problems = load(path)
     result.problems += problems
     if result.errors:
         return None
-    checked, problems = validate(workbook)
+    checked, problems = validate(workbook, images)  # pictures the workbook names: in its folder by default
     result.problems += problems
     if result.errors:
         return None
@@ -45,18 +45,21 @@ def _stages(path: Path, result: Result) -> dict | None:
     result.problems += problems
     if result.errors:
         return None
-    context, problems = compose(checked, result.scores, path.parent)  # image paths are relative to the workbook
+    context, problems = compose(checked, result.scores, path.parent)
     result.problems += problems
     return None if result.errors else context
 
 
-def check(path: Path | str) -> Result:
-    """Return every problem of the workbook at `path`, and its scores when it has no errors."""
-    return _analyse(Path(path))[0]
+def check(path: Path | str, *, images: Path | str | None = None) -> Result:
+    """Return every problem of the workbook at `path`, and its scores when it has no errors.
+
+    `images` is the folder the workbook's pictures must lie in (default: the workbook's folder).
+    """
+    return _analyse(Path(path), Path(images) if images else None)[0]
 
 
 def build(path: Path | str, output: Path | str | None = None, *, force: bool = False,
-          template: Path | str | None = None, pdf: bool = False) -> Result:
+          template: Path | str | None = None, pdf: bool = False, images: Path | str | None = None) -> Result:
     """Check the workbook and, when it has no errors, write its report.
 
     With `pdf`, LibreOffice also writes NAME.pdf and the 目录's page numbers
@@ -73,7 +76,7 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
     check_target(target, force)
     if pdf:
         check_target(target.with_suffix(".pdf"), force)
-    result, context = _analyse(path)
+    result, context = _analyse(path, Path(images) if images else None)
     if context is None:
         return result
     try:
@@ -83,7 +86,7 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
             rendered, document = _with_pdf(rendered, context, template, result)
     except TemplateError as exc:
         result.problems.append(error("template-error", Path(template).name if template else "报告模板",
-                                     f"{str(exc).rstrip('：')}：请检查自定义模板，以及工作簿引用的图片（基本信息“二维码图片”）是否为 PNG/JPEG 图片"))
+                                     f"{str(exc).rstrip('：')}：请检查自定义模板"))
         return result
     write_atomically(rendered.data, target, force)
     result.output = str(target)

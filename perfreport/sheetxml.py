@@ -1,4 +1,4 @@
-"""Read the parts of an .xlsx in one streaming pass each: linear time, memory for the cells kept only.
+"""Stream the XML parts of an .xlsx through expat, and read a worksheet's cells: linear time, bounded memory.
 
 Every XML part perfreport reads goes through `parse`, expat driven in chunks:
 no tree is built, a DOCTYPE (which Excel never writes; entity bombs need one)
@@ -14,18 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, NamedTuple
 from xml.parsers import expat
 
 CHUNK = 64 * 2**10
-MAX_CELLS = 300_000  # cells with a value in the sheets read (the sample has 1,500; 100 times it 74,000)
+MAX_CELLS = 100_000  # cells with a value in the sheets read (the sample has 1,500; 100 times it 74,000)
 MAX_AREA = 5_000_000  # the rectangle from A1 to the last value
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's grid
 REFERENCE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # Excel's escape of a character XML cannot hold
-PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
-DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))  # built-in, incl. CJK
-FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [Red], padding
 EPOCH_1900, EPOCH_1904 = datetime(1899, 12, 30), datetime(1904, 1, 1)
 
 
@@ -71,14 +68,15 @@ def _refuse_doctype(*_args) -> None:
 
 
 def parse(part: IO[bytes], start: Callable[[str, dict], None], end: Callable[[str], None] | None = None,
-          text: Callable[[str], None] | None = None) -> None:
+          text: Callable[[str], None] | None = None, namespaces: bool = True) -> None:
     """Stream `part` through expat, calling start(name, attributes), end(name), text(data).
 
     Names of elements and attributes carry their namespace as `uri}name`
-    (`local` cuts it off). Raises Doctype,
+    (`local` cuts it off), or without `namespaces` their prefix as written
+    (`x:c`, mostly `c`). Raises Doctype,
     Damaged (with where expat stopped), or whatever a callback raises.
     """
-    parser = expat.ParserCreate(namespace_separator="}")
+    parser = expat.ParserCreate(namespace_separator="}") if namespaces else expat.ParserCreate()
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
@@ -160,8 +158,9 @@ class Area:
         return (self.max_row - self.min_row + 1) * (self.max_col - self.min_col + 1)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One cell with content (a tuple: cheap to make by the hundred thousand)."""
+
     value: Any  # float, str, bool, date or datetime; for an error value its text (`#N/A`)
     coordinate: str  # "E7"
     number_format: str  # "0%" for a cell formatted as a percentage, else "General"
@@ -178,121 +177,13 @@ class Grid:
     uncached: dict[str, str] = field(default_factory=dict)  # cell -> formula Excel never calculated
 
 
-# ---- small parts ------------------------------------------------------------
-
-def relationships(part: IO[bytes], budget: Budget) -> list[dict]:
-    """Return the Relationship elements of a .rels part as attribute dicts."""
-    found: list[dict] = []
-
-    def start(name: str, attributes: dict) -> None:
-        budget.spend()
-        name = local(name)
-        if name == "Relationship":
-            found.append(attributes)
-    parse(part, start)
-    return found
-
-
-@dataclass
-class BookInfo:
-    root: str = ""  # the root element: "workbook"
-    sheets: list[tuple[str, str]] = field(default_factory=list)  # (tab name, relationship id)
-    date1904: bool = False
-
-
-def book(part: IO[bytes], budget: Budget) -> BookInfo:
-    """Return the tabs of xl/workbook.xml in order, with their relationship ids, and the date system."""
-    info = BookInfo()
-
-    def start(name: str, attributes: dict) -> None:
-        budget.spend()
-        name = local(name)
-        info.root = info.root or name
-        if name == "sheet":
-            rid = next((v for k, v in attributes.items() if local(k) == "id" and "}" in k), "")
-            info.sheets.append((attributes.get("name", ""), rid))
-        elif name == "workbookPr":
-            info.date1904 = attributes.get("date1904", "0").lower() in ("1", "true")
-    parse(part, start)
-    return info
-
-
-def _is_date_code(code: str) -> bool:
-    code = FORMAT_LITERALS.sub("", code).lower()
-    return bool(re.search(r"[yd]", code) or ("m" in code and not re.search(r"[hs]", code)))
-
-
-def styles(part: IO[bytes], budget: Budget) -> list[str]:
-    """Return, per cell style index (a cell's `s`), "percent", "date" or "" from its number format."""
-    codes: dict[str, str] = {}
-    formats: list[str] = []
-    where: list[str] = []
-
-    def start(name: str, attributes: dict) -> None:
-        budget.spend()
-        name = local(name)
-        where.append(name)
-        if name == "numFmt":
-            codes[attributes.get("numFmtId", "")] = attributes.get("formatCode", "")
-        elif name == "xf" and len(where) >= 2 and where[-2] == "cellXfs":
-            formats.append(attributes.get("numFmtId", "0"))
-
-    def end(name: str) -> None:
-        name = local(name)
-        where.pop()
-    parse(part, start, end)
-    kinds = []
-    for number in formats:
-        code = FORMAT_LITERALS.sub("", codes.get(number, ""))
-        builtin = int(number) if number.isdigit() else -1
-        if builtin in PERCENT_FORMATS or "%" in code:
-            kinds.append("percent")
-        elif builtin in DATE_FORMATS or (number in codes and _is_date_code(codes[number])):
-            kinds.append("date")
-        else:
-            kinds.append("")
-    return kinds
-
-
-def shared_strings(part: IO[bytes], budget: Budget) -> list[str]:
-    """Return the shared strings in order, rich-text runs joined, phonetic runs (rPh) left out."""
-    strings: list[str] = []
-    pieces: list[str] = []
-    state = {"in_t": False, "phonetic": 0}
-
-    def start(name: str, attributes: dict) -> None:
-        budget.spend()
-        name = local(name)
-        if name == "t":
-            state["in_t"] = not state["phonetic"]
-        elif name == "rPh":
-            state["phonetic"] += 1
-
-    def end(name: str) -> None:
-        name = local(name)
-        if name == "t":
-            state["in_t"] = False
-        elif name == "rPh":
-            state["phonetic"] -= 1
-        elif name == "si":
-            strings.append(unescape("".join(pieces)))
-            pieces.clear()
-
-    def text(data: str) -> None:
-        if state["in_t"]:
-            pieces.append(data)
-    parse(part, start, end, text)
-    return strings
-
-
-# ---- worksheets ---------------------------------------------------------------
-
 class _SheetReader:
-    """The expat callbacks for one worksheet: cells into a Grid, within the cell and area limits.
+    """Reads one worksheet's cells into a Grid, within the cell and area limits.
 
-    Written for speed (this runs once per element of the largest parts):
-    element names are compared with their namespace cut off in place, and the
-    cell being read lives in plain attributes.
+    This runs once per element of the largest parts, so the expat callbacks
+    are closures over local state, names are compared as written (the prefix
+    of the root element, mostly none, is taken for all), and the cell being
+    read is a few variables.
     """
 
     def __init__(self, grid: Grid, strings: list[str], kinds: list[str], date1904: bool,
@@ -300,110 +191,108 @@ class _SheetReader:
         self.grid, self.strings, self.kinds, self.budget = grid, strings, kinds, budget
         self.epoch = EPOCH_1904 if date1904 else EPOCH_1900
         self.cells, self.max_cells, self.max_area = cells, max_cells, max_area
-        self.row = 0
-        self.column = 0
-        self.last_row = self.last_column = 0  # the bottom-right corner of the cells with content
-        self.in_cell = False
-        self.ref = self.type = self.style = ""
-        self.value: list[str] | None = None
-        self.formula: list[str] | None = None
-        self.inline: list[str] | None = None
-        self.collect: list[str] | None = None
-        self.phonetic = False
 
-    def start(self, name: str, attributes: dict) -> None:
-        budget = self.budget
-        budget.left -= 1
-        if budget.left < 0:
-            raise TooLarge("elements")
-        name = name[name.rfind("}") + 1:]
-        if name == "c":
-            self._open_cell(attributes)
-        elif not self.in_cell:
-            if name == "row":
-                number = attributes.get("r")
-                self.row = int(number) if number and number.isdigit() else self.row + 1
-                if not 1 <= self.row <= MAX_ROW:
-                    raise Damaged(f"行号 {number} 超出 Excel 的范围")
-                self.column = 0
-            elif name == "mergeCell":
-                self.grid.merged.append(Area.parse(attributes.get("ref", "")))
-        elif name == "v":
-            self.collect = self.value = []
-        elif name == "f":
-            self.collect = self.formula = []
-        elif name == "is":
-            self.inline = []
-        elif name == "t" and self.inline is not None:
-            self.collect = self.inline
-        elif name == "rPh":
-            self.phonetic = True
+    def handlers(self) -> tuple[Callable, Callable, Callable]:
+        """Return the start, end and text callbacks."""
+        budget, grid, rows, uncached = self.budget, self.grid, self.grid.rows, self.grid.uncached
+        state = {"row": 0, "column": 0, "last_row": 0, "last_column": 0, "in_cell": False, "phonetic": False,
+                 "ref": "", "type": "n", "style": None, "value": None, "formula": None, "inline": None}
+        collect: list = [None]  # the list the current text goes to
+        names = {"c": "c", "row": "row", "v": "v", "f": "f", "is": "is", "t": "t", "rPh": "rPh",
+                 "mergeCell": "mergeCell"}
 
-    def _open_cell(self, attributes: dict) -> None:
-        if self.in_cell:
-            raise Damaged("单元格中又嵌套了单元格")
-        ref = attributes.get("r")
-        if ref:
-            self.row, self.column = position(ref)
-            self.ref = ref if ref[0] != "$" and ref.isupper() else f"{column_letter(self.column)}{self.row}"
-        else:
-            self.column += 1
-            if self.column > MAX_COLUMN or not self.row:
-                raise Damaged("单元格超出 Excel 的范围")
-            self.ref = f"{column_letter(self.column)}{self.row}"
-        self.in_cell = True
-        self.type, self.style = attributes.get("t", "n"), attributes.get("s")
-        self.value = self.formula = self.inline = None
+        def start(name: str, attributes: dict) -> None:
+            budget.left -= 1
+            if budget.left < 0:
+                raise TooLarge("elements")
+            if name == names["c"]:
+                open_cell(attributes)
+            elif not state["in_cell"]:
+                if name == names["row"]:
+                    number = attributes.get("r")
+                    state["row"] = int(number) if number and number.isdigit() else state["row"] + 1
+                    if not 1 <= state["row"] <= MAX_ROW:
+                        raise Damaged(f"行号 {number} 超出 Excel 的范围")
+                    state["column"] = 0
+                elif name == names["mergeCell"]:
+                    grid.merged.append(Area.parse(attributes.get("ref", "")))
+                elif ":" in name and not rows and names["c"] == "c":  # the root names the prefix, say x:
+                    prefix = name.split(":", 1)[0] + ":"
+                    names.update({key: prefix + key for key in names})
+            elif name == names["v"]:
+                collect[0] = state["value"] = []
+            elif name == names["f"]:
+                collect[0] = state["formula"] = []
+            elif name == names["is"]:
+                state["inline"] = []
+            elif name == names["t"] and state["inline"] is not None:
+                collect[0] = state["inline"]
+            elif name == names["rPh"]:
+                state["phonetic"] = True
 
-    def text(self, data: str) -> None:
-        if self.collect is not None and not self.phonetic:
-            self.collect.append(data)
+        def open_cell(attributes: dict) -> None:
+            if state["in_cell"]:
+                raise Damaged("单元格中又嵌套了单元格")
+            ref = attributes.get("r")
+            if ref:
+                state["row"], state["column"] = row, column = position(ref)
+                state["ref"] = ref if ref[0] != "$" and ref.isupper() else f"{column_letter(column)}{row}"
+            else:
+                state["column"] += 1
+                if state["column"] > MAX_COLUMN or not state["row"]:
+                    raise Damaged("单元格超出 Excel 的范围")
+                state["ref"] = f"{column_letter(state['column'])}{state['row']}"
+            state["in_cell"] = True
+            state["type"], state["style"] = attributes.get("t", "n"), attributes.get("s")
+            state["value"] = state["formula"] = state["inline"] = None
 
-    def end(self, name: str) -> None:
-        if self.collect is not None:
-            self.collect = None
-        name = name[name.rfind("}") + 1:]
-        if name == "c":
-            self.in_cell = False
-            self._finish()
-        elif name == "rPh":
-            self.phonetic = False
+        def text(data: str) -> None:
+            target = collect[0]
+            if target is not None and not state["phonetic"]:
+                target.append(data)
 
-    def _finish(self) -> None:
-        row, column, ref = self.row, self.column, self.ref
-        style = self.style
-        kind = ""
-        if style and self.kinds:
-            index = int(style) if style.isdigit() else -1
-            kind = self.kinds[index] if 0 <= index < len(self.kinds) else ""
-        try:
-            value = self._typed(kind)
-        except (ValueError, IndexError):
-            raise Damaged(f"单元格 {ref} 的内容无效", ref) from None
-        if value is None or value == "":
-            if self.formula is not None:
-                self.grid.uncached[ref] = unescape("".join(self.formula))
-            return
-        self.cells[0] += 1
-        if self.cells[0] > self.max_cells:
-            raise TooLarge("cells")
-        if row > self.last_row or column > self.last_column:
-            last_row, last_column = max(self.last_row, row), max(self.last_column, column)
-            if last_row * last_column > self.max_area:
-                raise TooLarge("area", ref)
-            self.last_row, self.last_column = last_row, last_column
-        cells = self.grid.rows.get(row)
-        if cells is None:
-            cells = self.grid.rows[row] = {}
-        cells[column] = Cell(value, ref, "0%" if kind == "percent" else "General",
-                             self.type == "e")
+        def end(name: str) -> None:
+            collect[0] = None
+            if name == names["c"]:
+                state["in_cell"] = False
+                finish()
+            elif name == names["rPh"]:
+                state["phonetic"] = False
 
-    def _typed(self, kind: str) -> Any:
-        """Return the cell's typed value (None when it has none); raise ValueError or IndexError if invalid."""
-        t = self.type
+        def finish() -> None:
+            row, column, ref, style = state["row"], state["column"], state["ref"], state["style"]
+            kind = ""
+            if style and self.kinds:
+                index = int(style) if style.isdigit() else -1
+                kind = self.kinds[index] if 0 <= index < len(self.kinds) else ""
+            try:
+                value = self._typed(state["type"], state["value"], state["inline"], kind)
+            except (ValueError, IndexError):
+                raise Damaged(f"单元格 {ref} 的内容无效", ref) from None
+            if value is None or value == "":
+                if state["formula"] is not None:
+                    uncached[ref] = unescape("".join(state["formula"]))
+                return
+            self.cells[0] += 1
+            if self.cells[0] > self.max_cells:
+                raise TooLarge("cells")
+            if row > state["last_row"] or column > state["last_column"]:
+                last_row, last_column = max(state["last_row"], row), max(state["last_column"], column)
+                if last_row * last_column > self.max_area:
+                    raise TooLarge("area", ref)
+                state["last_row"], state["last_column"] = last_row, last_column
+            cells = rows.get(row)
+            if cells is None:
+                cells = rows[row] = {}
+            cells[column] = Cell(value, ref, "0%" if kind == "percent" else "General", state["type"] == "e")
+
+        return start, end, text
+
+    def _typed(self, t: str, value: list[str] | None, inline: list[str] | None, kind: str) -> Any:
+        """Return a cell's typed value (None when it has none); raise ValueError or IndexError if invalid."""
         if t == "inlineStr":
-            return unescape("".join(self.inline or ()))
-        raw = "".join(self.value) if self.value is not None else None
+            return unescape("".join(inline or ()))
+        raw = "".join(value) if value is not None else None
         if not raw:
             return None
         if t == "n":
@@ -435,5 +324,5 @@ def worksheet(part: IO[bytes], grid: Grid, strings: list[str], kinds: list[str],
     `cells` holds the count of cells read so far in the workbook (it is raised here).
     """
     reader = _SheetReader(grid, strings, kinds, date1904, cells, max_cells, max_area, budget)
-    parse(part, reader.start, reader.end, reader.text)
+    parse(part, *reader.handlers(), namespaces=False)
     return grid

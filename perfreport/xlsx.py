@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from . import sheetxml
+from . import bookxml, sheetxml
 from .errors import WorkbookError, error
 from .sheetxml import MAX_AREA, MAX_CELLS, Damaged, Doctype, Grid, TooLarge
 
 MAX_FILE_BYTES = 20 * 2**20
 MAX_UNPACKED_BYTES = 64 * 2**20  # all parts: bounds the text the reader may have to hold
 MAX_RATIO = 100  # a sheet compresses 5-20x; a bomb thousands of times
-MAX_ELEMENTS = 2_000_000  # XML elements in the parts read, however the XML is padded
+MAX_ELEMENTS = 500_000  # XML elements in the parts read, however padded (100,000 cells need ~400,000)
 MAX_MERGED_CELLS = 10_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -83,10 +83,14 @@ def _check_zip(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
         names[key] = info.filename
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if total > MAX_UNPACKED_BYTES or (info.file_size > 2**20 and ratio > MAX_RATIO):
+        if info.file_size > 2**20 and ratio > MAX_RATIO:
             raise _refuse(path, "zip-bomb",
-                          f"工作簿解压后异常庞大（{info.filename} 解压为 {info.file_size / 2**20:,.0f} MB，"
-                          f"全部内容上限 {MAX_UNPACKED_BYTES // 2**20} MB），疑似损坏或恶意文件，已拒绝读取")
+                          f"工作簿解压后异常庞大（{info.filename} 解压为 {info.file_size / 2**20:,.0f} MB），"
+                          "疑似损坏或恶意文件，已拒绝读取")
+        if total > MAX_UNPACKED_BYTES:
+            raise _refuse(path, "unpacked-too-large",
+                          f"工作簿解压后过大（到 {info.filename} 为止已超过 {MAX_UNPACKED_BYTES // 2**20} MB，"
+                          "一份填好的工作簿不到 10 MB）：请删除与模板无关的工作表、图片和大片只设了格式的空白单元格")
     if "xl/vbaproject.bin" in names:
         raise _refuse(path, "macro-workbook", "这是启用宏的工作簿（.xlsm）：请在 Excel 中另存为不含宏的 .xlsx 工作簿")
     return names
@@ -134,7 +138,7 @@ class _Package:
         if rels is None:
             return {}
         found = {}
-        for relation in self.read(rels, sheetxml.relationships):
+        for relation in self.read(rels, bookxml.relationships):
             target = None if relation.get("TargetMode") == "External" else _resolve(folder, relation.get("Target", ""))
             found[relation.get("Id", "")] = (relation.get("Type", ""), target and self.find(target))
         return found
@@ -159,7 +163,7 @@ def _resolve(folder: str, target: str) -> str | None:
 
 def _grids(path: Path, package: _Package, choose: Callable[[list[str]], set[str]]) -> dict[str, Grid | None]:
     main = package.main_part()
-    info = package.read(main, sheetxml.book)
+    info = package.read(main, bookxml.book)
     if info.root != "workbook":  # the main part of a Word document, say
         raise _not_a_workbook(path, package.names)
     related = package.relationships(main)
@@ -175,8 +179,8 @@ def _grids(path: Path, package: _Package, choose: Callable[[list[str]], set[str]
     chosen = [(name, related.get(rid, ("", None))[1]) for name, rid in info.sheets if name in wanted]
     if not chosen:
         return tabs
-    strings = package.read(strings_part, sheetxml.shared_strings) if strings_part else []
-    kinds = package.read(styles_part, sheetxml.styles) if styles_part else []
+    strings = package.read(strings_part, bookxml.shared_strings) if strings_part else []
+    kinds = package.read(styles_part, bookxml.styles) if styles_part else []
     cells = [0]
     for name, part in chosen:
         if part is None:

@@ -66,6 +66,11 @@ def _terminated(signum, frame) -> None:
     raise KeyboardInterrupt  # unwinds like Ctrl-C: temporary files are removed on the way out
 
 
+def _interrupted() -> None:
+    click.echo(INTERRUPTED_LINE, err=True)
+    sys.exit(INTERRUPTED)  # SystemExit passes click's own handling, which would print "Aborted!"
+
+
 class _Commands(click.Group):
     """click's group, where an interruption (Ctrl-C, SIGTERM) is one Chinese line and exit 130, not "Aborted!"."""
 
@@ -76,12 +81,17 @@ class _Commands(click.Group):
         finally:
             signal.signal(signal.SIGTERM, previous)
 
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            _interrupted()
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.echo(INTERRUPTED_LINE, err=True)
-            ctx.exit(INTERRUPTED)
+            _interrupted()
 
 
 IMAGE_DIR = click.option(

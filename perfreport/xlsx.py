@@ -239,7 +239,9 @@ def open_workbook(path: Path, choose: Callable[[list[str]], set[str]] = set) -> 
                 raise _too_large(path, "", exc) from None
     except WorkbookError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+    except RuntimeError:  # zipfile: an entry encrypted with a zip password
+        raise _refuse(path, "encrypted", "工作簿的压缩包设置了密码：请在 Excel 中另存为不加密的 .xlsx") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError):
         raise _refuse(path, "damaged-file", f"工作簿已损坏，无法解压：{REPAIR}") from None
     except OSError as exc:
         raise _refuse(path, "file-unreadable",

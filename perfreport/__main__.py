@@ -1,3 +1,22 @@
-from .cli import main
+"""`python -m perfreport` and the `perfreport` command: the CLI, with an interruption during start-up handled too.
 
-main()
+Importing the CLI takes a tenth of a second; a Ctrl-C in that time would
+otherwise print Python's KeyboardInterrupt traceback.
+"""
+import sys
+
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+def run() -> None:
+    """Run the command line; an interruption anywhere prints one Chinese line and exits 130."""
+    try:
+        from .cli import main
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断：没有写入任何文件\n")
+        sys.exit(INTERRUPTED)
+    main()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,16 +1,20 @@
 """Build many workbooks, in parallel processes, one outcome per workbook.
 
 A workbook that has errors, cannot be written or makes the pipeline raise is
-one failed outcome; the others are built regardless. Outcomes are plain,
-picklable data yielded as each workbook finishes, so the caller can show
-progress; the order is the order of completion.
+one failed outcome; the others are built regardless. Each workbook is built
+in a process of its own (forked where the system can, so the imported
+libraries are shared), at most `jobs` at a time: a workbook that kills its
+process (out of memory, a crash in a library) fails alone, where one broken
+process pool used to fail every workbook not yet finished. Outcomes are
+plain, picklable data yielded as each workbook finishes, so the caller can
+show progress; the order is the order of completion.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Iterator
 
@@ -34,12 +38,14 @@ class Outcome:
 
 
 def build_one(path: Path | str, output: Path | str | None = None, *, force: bool = False,
-              template: Path | str | None = None, pdf: bool = False, discard_edits: bool = False) -> Outcome:
+              template: Path | str | None = None, pdf: bool = False, images: Path | str | None = None,
+              discard_edits: bool = False) -> Outcome:
     """Build one workbook and return its outcome; never raises for a bad workbook or a bug."""
     from .pipeline import build
 
     try:
-        result = build(path, output, force=force, template=template, pdf=pdf, discard_edits=discard_edits)
+        result = build(path, output, force=force, template=template, pdf=pdf, images=images,
+                       discard_edits=discard_edits)
     except OutputError as exc:
         return Outcome(str(path), first_error=f"未生成报告：{exc}", errors=1)
     except Exception as exc:  # a bug or a broken template must not stop the batch
@@ -56,32 +62,64 @@ def workers(jobs: int | None) -> int:
     return jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
 
 
+def _child(send, path: Path, output: Path | None, options: dict) -> None:
+    """Build one workbook in a child process and send its Outcome back."""
+    try:
+        send.send(build_one(path, output, **options))
+    except KeyboardInterrupt:  # the parent stops the batch; the build cleaned up on the way out
+        pass
+    finally:
+        send.close()
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+
+
 def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: bool = False,
-               template: Path | str | None = None, pdf: bool = False, discard_edits: bool = False) -> Iterator[Outcome]:
+               template: Path | str | None = None, pdf: bool = False,
+               images: Path | str | None = None, discard_edits: bool = False) -> Iterator[Outcome]:
     """Build each (workbook, output) and yield its Outcome as it finishes.
 
     With one job the workbooks are built one after another in this process;
-    otherwise in a pool of `jobs` processes. Should a worker process die
-    (killed, out of memory), the workbooks not finished by then fail with a
-    message saying so; nothing is half-written (reports are written atomically).
+    otherwise each in a process of its own, `jobs` at a time. A process that
+    dies without an outcome fails its own workbook only, with a message
+    saying so; nothing is half-written (reports are written atomically).
+    Stopping early (Ctrl-C, or the caller closing the iterator) ends the
+    running builds, which remove their temporary files.
     """
+    options = {"force": force, "template": template, "pdf": pdf, "images": images, "discard_edits": discard_edits}
     if workers(jobs) == 1 or len(items) == 1:
         for path, output in items:
-            yield build_one(path, output, force=force, template=template, pdf=pdf, discard_edits=discard_edits)
+            yield build_one(path, output, **options)
         return
-    from . import render  # noqa: F401  import the docx stack once; forked workers inherit it
+    from . import render  # noqa: F401  import the docx stack once; forked children inherit it
 
-    with ProcessPoolExecutor(max_workers=min(workers(jobs), len(items))) as pool:
-        futures: dict[Future, Path] = {
-            pool.submit(build_one, path, output, force=force, template=template, pdf=pdf,
-                        discard_edits=discard_edits): path
-            for path, output in items}
-        try:
-            for future in as_completed(futures):
+    context = _context()
+    waiting = list(reversed(items))
+    running: dict = {}  # receiving end of the pipe -> (process, workbook)
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers(jobs):
+                path, output = waiting.pop()
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(send, path, output, options), daemon=True)
+                process.start()
+                send.close()
+                running[receive] = (process, path)
+            for receive in wait(list(running)):
+                process, path = running.pop(receive)
                 try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    yield Outcome(str(futures[future]), errors=1,
-                                  first_error="生成进程意外退出（可能内存不足），未生成报告")
-        finally:  # also on Ctrl-C or when the caller stops early: drop what has not started
-            pool.shutdown(wait=True, cancel_futures=True)
+                    outcome = receive.recv()
+                except (EOFError, OSError):  # the process died before it could answer
+                    outcome = None
+                receive.close()
+                process.join()
+                yield outcome or Outcome(str(path), errors=1, first_error=(
+                    f"生成进程意外退出（退出码 {process.exitcode}，可能内存不足或程序库崩溃），未生成报告"))
+    finally:  # Ctrl-C, SIGTERM or an early stop: end what still runs, and wait for it to clean up
+        for process, _ in running.values():
+            process.terminate()
+        for process, _ in running.values():
+            process.join()

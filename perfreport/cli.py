@@ -1,11 +1,13 @@
 """Command line: parse options, call the library, map outcomes to exit codes.
 
 Exit status: 0 success (warnings allowed), 1 a workbook has errors or a report
-could not be written, 2 usage error (click's own).
+could not be written, 2 usage error (click's own), 130 interrupted (Ctrl-C or
+SIGTERM: one Chinese line, nothing half-written left behind).
 """
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -18,7 +20,9 @@ from .models import Result
 from .pipeline import build as build_report
 from .pipeline import check as check_workbook
 
-OK, FAILED = 0, 1
+OK, FAILED, INTERRUPTED = 0, 1, 130
+INTERRUPTED_LINE = "已中断：未完成的报告没有写入，也没有留下临时文件"
+SHOWN_PER_CODE = 50  # problems of one kind printed per sheet; --json lists them all
 WORKBOOK_GROUP = "工作簿"  # problems about the file itself (a missing sheet, an unreadable file)
 
 
@@ -50,17 +54,61 @@ def _echo_by_sheet(result: Result) -> None:
         groups.setdefault(_sheet_of(problem), []).append(problem)
     for sheet in [WORKBOOK_GROUP] + [s.name for s in SHEETS]:
         problems = groups.get(sheet, [])
-        if problems:
-            click.echo(f"  【{sheet}】{_counts(problems)}")
-            for problem in problems:
+        if not problems:
+            continue
+        click.echo(f"  【{sheet}】{_counts(problems)}")
+        shown: dict[str, int] = {}
+        for problem in problems:
+            shown[problem.code] = shown.get(problem.code, 0) + 1
+            if shown[problem.code] <= SHOWN_PER_CODE:
                 click.echo(f"    {problem}")
+        for code, count in shown.items():
+            if count > SHOWN_PER_CODE:
+                click.echo(f"    ……另有 {count - SHOWN_PER_CODE} 个同类问题 [{code}]（check --json 列出全部）")
     if result.skipped:
         click.echo("  尚未进行的检查：")
         for line in result.skipped:
             click.echo(f"    {line}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: temporary files are removed on the way out
+
+
+def _interrupted() -> None:
+    click.echo(INTERRUPTED_LINE, err=True)
+    sys.exit(INTERRUPTED)  # SystemExit passes click's own handling, which would print "Aborted!"
+
+
+class _Commands(click.Group):
+    """click's group, where an interruption (Ctrl-C, SIGTERM) is one Chinese line and exit 130, not "Aborted!"."""
+
+    def main(self, *args, **kwargs):
+        previous = signal.signal(signal.SIGTERM, _terminated)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            _interrupted()
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _interrupted()
+
+
+IMAGE_DIR = click.option(
+    "--image-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="工作簿引用的图片（二维码图片）所在的文件夹；默认为工作簿所在文件夹，图片须在其中")
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="perfreport")
 def main() -> None:
     """perfreport：由评价工作簿生成部门整体绩效评价报告（.docx）。"""
@@ -88,9 +136,10 @@ def item_rate(result: Result, name: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="每个工作簿输出一行 JSON")
 @click.option("--explain", is_flag=True,
               help="列出每个指标得分的由来：输入及其单元格、评分参数、算式、舍入、填写得分的覆盖及差额")
-def check(workbooks: tuple[Path, ...], as_json: bool, explain: bool) -> None:
+@IMAGE_DIR
+def check(workbooks: tuple[Path, ...], as_json: bool, explain: bool, image_dir: Path | None) -> None:
     """校验并计算得分，不生成报告；按工作表列出全部错误、警告和提示（标准输出）。"""
-    results = [check_workbook(path) for path in workbooks]
+    results = [check_workbook(path, images=image_dir) for path in workbooks]
     for result in results:
         if as_json:
             click.echo(json.dumps(result.as_dict(explain=explain), ensure_ascii=False))
@@ -129,20 +178,26 @@ def init(path: Path | None, force: bool) -> None:
 
 
 def _outputs(workbooks: tuple[Path, ...], output: Path | None) -> list[Path | None]:
+    """Return each workbook's report path: with one workbook -o names the file, with several a folder."""
     if output is None:
         return [None] * len(workbooks)
-    if len(workbooks) == 1 and output.suffix.lower() == ".docx":
+    if len(workbooks) == 1:
+        if output.suffix.lower() != ".docx":
+            raise click.UsageError(f"-o {output}：报告应保存为 .docx 文件（一个工作簿时 -o 是报告的文件名）")
         return [output]
-    if (output.exists() and not output.is_dir()) or (not output.exists() and output.suffix.lower() == ".docx"):
+    if output.exists() and not output.is_dir():
+        raise click.UsageError(f"多个工作簿时 -o 应为文件夹，{output} 是一个文件")
+    if not output.exists() and output.suffix.lower() == ".docx":
         raise click.UsageError("多个工作簿时 -o 应为文件夹")
     return [output / path.with_suffix(".docx").name for path in workbooks]
 
 
 def _build_single(path: Path, target: Path | None, force: bool, template: Path | None, pdf: bool,
-                  summary: Path | None = None, discard_edits: bool = False) -> None:
+                  images: Path | None = None, summary: Path | None = None, discard_edits: bool = False) -> None:
     """One workbook without --jobs: the plain output, as it has always been."""
     try:
-        result = build_report(path, target, force=force, template=template, pdf=pdf, discard_edits=discard_edits)
+        result = build_report(path, target, force=force, template=template, pdf=pdf, images=images,
+                              discard_edits=discard_edits)
     except OutputError as exc:
         click.echo(f"{path.name}：未生成报告：{exc}", err=True)
         _write_summary(summary, [path], {str(path): None}, force)
@@ -174,7 +229,7 @@ def _finished_line(done: int, total: int, outcome) -> str:
 
 
 def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force: bool,
-                 template: Path | None, pdf: bool, summary: Path | None = None,
+                 template: Path | None, pdf: bool, images: Path | None = None, summary: Path | None = None,
                  discard_edits: bool = False) -> None:
     """Several workbooks (or --jobs): parallel builds, progress, then a summary."""
     from .batch import build_many, workers
@@ -182,7 +237,7 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
     total = len(items)
     outcomes = []
     stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, pdf=pdf,
-                        discard_edits=discard_edits)
+                        images=images, discard_edits=discard_edits)
     if _interactive():
         with click.progressbar(length=total, label="生成报告", show_pos=True, show_eta=True,
                                item_show_func=lambda o: Path(o.source).name if o else "") as bar:
@@ -219,13 +274,14 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，并填入目录页码（未安装时跳过并提示）")
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
               help="另写一个汇总表（.xlsx）：每个工作簿一行，附三级指标得分、问题清单和校验问题")
+@IMAGE_DIR
 def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, template: Path | None,
-          jobs: int | None, pdf: bool, summary: Path | None, discard_edits: bool) -> None:
+          jobs: int | None, pdf: bool, summary: Path | None, discard_edits: bool, image_dir: Path | None) -> None:
     """校验、计算并生成报告；多个工作簿时逐个汇报进度，某个失败不影响其他。"""
     targets = _outputs(workbooks, output)
     if len(workbooks) == 1 and jobs is None:
         _check_summary_target(summary, force)
-        _build_single(workbooks[0], targets[0], force, template, pdf, summary, discard_edits)
+        _build_single(workbooks[0], targets[0], force, template, pdf, image_dir, summary, discard_edits)
     seen: dict[Path, Path] = {}
     for path, target in zip(workbooks, targets):
         final = (target or path.with_suffix(".docx")).resolve()
@@ -238,7 +294,7 @@ def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, templat
         except OSError as exc:
             raise click.UsageError(f"无法创建输出文件夹 {output}：{exc.strerror or exc}") from None
     _check_summary_target(summary, force)
-    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf, summary, discard_edits)
+    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf, image_dir, summary, discard_edits)
 
 
 # ---- summary across workbooks ------------------------------------------------

@@ -42,9 +42,11 @@ class Field:
     choices: tuple[str, ...] = ()
     fill_down: bool = False  # blank means "same as the row above" (merged cells)
     prose: bool = False  # may hold {名称} placeholders and [表:名称] markers
+    syntax: bool = False  # names figures as {名称} in a syntax of its own (评分参数), read by its parser
     grouped: bool = False  # one value per question, read from its first row
     hint: str = ""
     example: str = ""  # a typical value, shown by `init` in 填写说明 and the input hints
+    bounds: tuple[int, int] | None = None  # the least and greatest value allowed (a percentage's in points)
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ SHEETS: tuple[Sheet, ...] = (
         _f("政府采购合同金额", M, example="180.00"),
         _f("自评项目数", C, required=True, example="12"),
         _f("自评项目资金", M, required=True, example="3,800.00"),
-        _f("绩效监控覆盖率", P, example="100%"),
+        _f("绩效监控覆盖率", P, example="100%", bounds=(0, 100)),
         _f("收入变动说明", prose=True, example="收入较上年减少，主要原因是……"),
         _f("支出变动说明", prose=True, example="支出较上年减少，主要原因是……"),
         _f("三公经费_决算", M, hint="三公经费控制率、变动率用", example="2.80"),
@@ -200,25 +202,25 @@ SHEETS: tuple[Sheet, ...] = (
         _f("一级指标", required=True, fill_down=True, example="预算管理"),
         _f("二级指标", required=True, fill_down=True, example="财会管理"),
         _f("三级指标", required=True, hint="带编号，如 (1) 预算安排与部门职能匹配度", example="(9) 会计核算规范性"),
-        _f("分值", N, required=True, example="2"),
+        _f("分值", N, required=True, example="2", bounds=(0, 100)),
         _f("指标解释", example="（已预填）"),
         _f("评价标准", example="（已预填）"),
         _f("评分方式", CH, choices=RULES, example="手工"),
-        _f("得分", N, hint="手工指标必填；规则指标填写即为覆盖", example="1.5"),
+        _f("得分", N, hint="手工指标必填；规则指标填写即为覆盖", example="1.5", bounds=(0, 100)),
         _f("评分依据", prose=True, example="经查阅会计凭证，发现……，扣0.5分。"),
         _f("分析", prose=True, hint="第三章正文，留空则用评分依据", example="经核查，……详见[表号:复评项目]。"),
         _f("依据来源", example="会计凭证、财务报表"),
         _f("问题描述", prose=True, example="部分会计凭证附件不完整"),
         _f("评分参数", hint="规则的参数，写法同评价标准，如 {预算调整率}=0得满分；≤10%得2分；其他0分；留空用该评分方式的默认",
-           example="分母：调整后预算"),
+           example="分母：调整后预算", syntax=True),
     ), "每行一个三级指标"),
     Sheet("复评项目", False, (
         _f("序号", example="1"),
         _f("项目名称", required=True, example="XX专项资金项目"),
         _f("预算", M, required=True, example="100.00"),
         _f("执行", M, required=True, example="95.00"),
-        _f("自评得分", N, required=True, example="95"),
-        _f("复核得分", N, required=True, example="85"),
+        _f("自评得分", N, required=True, example="95", bounds=(0, 100)),
+        _f("复核得分", N, required=True, example="85", bounds=(0, 100)),
         _f("实际绩效等级", hint="等级标准中的等级（默认 优/良/中/差）；评分参数写“等级：按复核得分”时可留空", example="良"),
         _f("存在问题", example="1.绩效目标设置不够细化"),
     ), "抽查复评的项目，万元"),
@@ -228,8 +230,8 @@ SHEETS: tuple[Sheet, ...] = (
         _f("类型", CH, required=True, choices=QUESTION_TYPES, fill_down=True, example="满意度问题"),
         _f("选项", example="A.满意"),
         _f("人数", C, example="30"),
-        _f("分值", N, hint="满意度选项的权重，默认 满意100 较满意80 一般60 不满意40", example="100"),
-        _f("单项满意度", P, grouped=True, hint="填写则覆盖计算值", example="95.00%"),
+        _f("分值", N, hint="满意度选项的权重，默认 满意100 较满意80 一般60 不满意40", example="100", bounds=(0, 100)),
+        _f("单项满意度", P, grouped=True, hint="填写则覆盖计算值", example="95.00%", bounds=(0, 100)),
         _f("样本量", C, grouped=True, hint="多选题等人数之和不是样本量时填写", example="60"),
         _f("问题组", grouped=True, hint="满意度问题所属的组（如 协作部门），评分参数“问题组：协作部门”按组计分",
            example="服务对象"),

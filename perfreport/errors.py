@@ -89,6 +89,43 @@ def overlaps(one: str, other: str) -> bool:
     return sheet == sheet2 and a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3] and a[0] > 0
 
 
+class Places:
+    """Where some problems sit, asked in constant time per cell whether a location overlaps one of them.
+
+    The same answer as `overlaps` against each problem in turn, without the
+    quadratic cost: a workbook of 100,000 blank cells has 100,000 problems.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        self.names: set[str] = set()  # every location as written (a bare sheet overlaps only itself)
+        self.cells: dict[str, set[tuple[int, int]]] = {}
+        self.ranges: dict[str, list[tuple[int, int, int, int]]] = {}
+        for problem in problems:
+            self.names.add(problem.location)
+            sheet, (row, column, last_row, last_column) = area(problem.location)
+            if row == 0:
+                continue
+            if (row, column) == (last_row, last_column):
+                self.cells.setdefault(sheet, set()).add((row, column))
+            else:
+                self.ranges.setdefault(sheet, []).append((row, column, last_row, last_column))
+
+    def overlap(self, location: str) -> bool:
+        """Return whether `location` shares a cell with one of the problems (or is written as one is)."""
+        if location in self.names:
+            return True
+        sheet, (row, column, last_row, last_column) = area(location)
+        if row == 0:
+            return False
+        if any(row <= b[2] and b[0] <= last_row and column <= b[3] and b[1] <= last_column
+               for b in self.ranges.get(sheet, ())):
+            return True
+        cells = self.cells.get(sheet, set())
+        if (last_row - row + 1) * (last_column - column + 1) <= len(cells):
+            return any((r, c) in cells for r in range(row, last_row + 1) for c in range(column, last_column + 1))
+        return any(row <= r <= last_row and column <= c <= last_column for r, c in cells)
+
+
 class WorkbookError(Exception):
     """The workbook cannot be read at all (not an .xlsx, encrypted, damaged …)."""
 

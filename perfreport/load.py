@@ -17,9 +17,14 @@ from typing import Any
 from . import contract
 from .contract import Field, Kind, Sheet
 from .errors import Problem, error, warning
-from .fmt import ReportDate, percent
+from .fmt import ReportDate, percent, rate
 from .models import Record, Workbook
-from .xlsx import Grid, column_letter, open_workbook
+from .names import key as _key
+from .names import loose as _loose
+from .names import match_sheets
+from .names import visible as _visible
+from .sheetxml import Cell, Grid, column_letter
+from .xlsx import open_workbook
 
 MAX_TEXT = 32767  # Excel's own limit for one cell
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (after its 1900 leap-year slip)
@@ -27,12 +32,12 @@ MAX_NUMBER = Decimal(10) ** 12  # a trillion: no department's figure comes near,
 QUANTUM = Decimal("1e-10")  # finer than any figure a workbook holds; float noise (5.55E-17) reads as 0
 KEY, VALUE = "字段", "值"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")  # not allowed in .docx XML
-ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-UNIT_SUFFIX = re.compile(r"[(（][^)）]*[)）]$")
 CHOICE_ALIASES = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "＝": "="}
 DASHES = re.compile(r"^[-—–－―/／]+$")  # "——" typed for "not applicable" in a number cell
 YEAR_SUFFIX = re.compile(r"\s*年度?$")
 DATE_TEXT = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*(?:[月./-]\s*(?:(\d{1,2})\s*日?)?)?$")
+FORMULA_TEXT = re.compile(r"[\uff01-\uff5e\u3000-\u303f≥≤×÷“”‘’…—]|\d[\u3400-\u9fff]")  # never in a formula
+QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
 KIND_WORDS = {
     Kind.MONEY: "金额（数字）", Kind.NUMBER: "数字", Kind.COUNT: "非负整数", Kind.PERCENT: "百分比",
     Kind.YEAR: "四位年份", Kind.DATE: "日期（如 2024年12月26日）",
@@ -40,12 +45,15 @@ KIND_WORDS = {
 
 
 class CellError(ValueError):
-    """A cell's content does not fit its column; the message says what is expected."""
+    """A cell's content does not fit its column; the message says what is expected, `code` which problem."""
+
+    def __init__(self, message: str, code: str = "wrong-type"):
+        super().__init__(message)
+        self.code = code
 
 
 def clean_text(text: str) -> str:
-    """Return cell text with Excel escapes decoded and XML-illegal characters removed."""
-    text = ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    """Return cell text (Excel's escapes already decoded by the reader) with XML-illegal characters removed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\ufeff", "")
     return CONTROL.sub("", text).strip()
@@ -100,16 +108,21 @@ def _percent(value: Any, number_format: str) -> Decimal:
 
 def _date(value: Any) -> ReportDate:
     if isinstance(value, (datetime, date)):
-        return ReportDate(value.year, value.month, value.day)
-    if isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial day
-        day = EXCEL_EPOCH + timedelta(days=int(value))
-        return ReportDate(day.year, day.month, day.day)
-    match = DATE_TEXT.match(unicodedata.normalize("NFKC", str(value)).strip())
-    if not match:
-        raise CellError(f"应为{KIND_WORDS[Kind.DATE]}")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
-        raise CellError(f"应为{KIND_WORDS[Kind.DATE]}")
+        year, month, day = value.year, value.month, value.day
+    elif isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial day
+        moment = EXCEL_EPOCH + timedelta(days=int(value))
+        year, month, day = moment.year, moment.month, moment.day
+    else:
+        match = DATE_TEXT.match(unicodedata.normalize("NFKC", str(value)).strip())
+        if not match:
+            raise CellError(f"应为{KIND_WORDS[Kind.DATE]}")
+        year, month, day = (int(g) if g else None for g in match.groups())
+    if not 1900 <= year <= 2100:
+        raise CellError(f"应为{KIND_WORDS[Kind.DATE]}，年份应在 1900 到 2100 之间")
+    try:
+        date(year, month, day or 1)
+    except ValueError:
+        raise CellError(f"应为{KIND_WORDS[Kind.DATE]}，这个日期不存在") from None
     return ReportDate(year, month, day)
 
 
@@ -143,16 +156,29 @@ def convert(value: Any, column: Field, number_format: str = "General") -> Any:
     if kind is Kind.DATE:
         return _date(value)
     if kind is Kind.PERCENT:
-        return _percent(value, number_format)
-    number = _sized(_decimal(value, kind), kind)
+        return _within(_percent(value, number_format), column)
+    number = _within(_sized(_decimal(value, kind), kind), column)
     if kind is Kind.MONEY and number < 0:
-        raise CellError("金额不能为负数")
+        raise CellError("金额不能为负数", "negative-money")
     if kind in (Kind.COUNT, Kind.YEAR):
         if number != number.to_integral_value() or number < 0:
             raise CellError(f"应为{KIND_WORDS[kind]}")
         number = int(number)
         if kind is Kind.YEAR and not 1900 <= number <= 2100:
             raise CellError(f"应为{KIND_WORDS[kind]}")
+    return number
+
+
+def _within(number: Decimal, column: Field) -> Decimal:
+    """Return `number` when it lies in the column's declared bounds (a percentage's in points), else raise."""
+    if column.bounds is None:
+        return number
+    low, high = column.bounds
+    if column.kind is Kind.PERCENT:
+        if not low <= number * 100 <= high:
+            raise CellError(f"应在 {low}% 到 {high}% 之间（读作 {rate(number)}）", "out-of-range")
+    elif not low <= number <= high:
+        raise CellError(f"应在 {low} 到 {high} 之间", "out-of-range")
     return number
 
 
@@ -166,13 +192,8 @@ def _not_applicable(value: Any, column: Field) -> bool:
         DASHES.match(_number_text(clean_text(value))))
 
 
-def _header(text: Any) -> str:
-    name = re.sub(r"\s", "", str(text or ""))
-    return UNIT_SUFFIX.sub("", name)
-
-
 def _shown(value: Any) -> str:
-    text = clean_text(str(value)).replace("\n", " ")
+    text = _visible(clean_text(str(value)).replace("\n", " "))
     return text if len(text) <= 30 else text[:30] + "…"
 
 
@@ -182,23 +203,41 @@ def _rows(grid: Grid, columns: int) -> list[tuple[int, dict[int, Any]]]:
             for row, cells in sorted(grid.rows.items()) if row >= 2]
 
 
+def _uncached(place: str, formula: str, column: Field) -> Problem:
+    """Return the problem of a formula without a result: text typed with a leading =, or never calculated."""
+    if FORMULA_TEXT.search(QUOTED.sub("", formula)):
+        return error("invalid-formula", place,
+                     f"“={_shown(formula)}”不是有效的公式（Excel 无法计算它）：如要填写以 = 开头的文字，"
+                     f"请在前面加英文单引号，写作 '={_shown(formula)}")
+    make = error if column.required else warning
+    return make("formula-no-cache", place,
+                "单元格是公式但没有计算结果（文件未在 Excel 中打开保存过）：请用 Excel 打开并保存后再试")
+
+
 class _SheetReader:
     """Reads one worksheet by its contract, collecting problems."""
 
     def __init__(self, sheet: Sheet, grid: Grid, problems: list[Problem]):
         self.sheet, self.grid, self.uncached, self.problems = sheet, grid, grid.uncached, problems
+        self.places: set[str] = set()  # where a problem was reported, so that a cell gets one
 
     def columns(self, wanted: list[Field | str]) -> dict[str, int]:
-        """Return field name -> column number from row 1; missing required columns are errors."""
-        found: dict[str, int] = {}
+        """Return field name -> column number from row 1; missing and doubled columns are errors."""
         header = self.grid.rows.get(1, {})
-        for number in sorted(header):
-            name = _header(header[number].value)
-            if name and name not in found:
-                found[name] = number
         names = {item if isinstance(item, str) else item.name for item in wanted}
+        found: dict[str, int] = {}
+        for name in names:
+            exact = [n for n in sorted(header) if _key(header[n].value) == name]
+            similar = [n for n in sorted(header) if _loose(header[n].value) == name]
+            if len(similar) > 1:
+                cells = "、".join(header[n].coordinate for n in similar)
+                self.problems.append(error(
+                    "duplicate-column", f"{self.sheet.name}!{header[similar[1]].coordinate}",
+                    f"第 1 行有 {len(similar)} 列表头都是“{name}”（{cells}），无法确定该读哪一列：请删除或改名多余的列"))
+            if exact:
+                found[name] = exact[0]
         unknown = "、".join(f"{header[n].coordinate}“{_shown(header[n].value)}”"
-                           for n in sorted(header) if _header(header[n].value) not in names | {"", "说明"})
+                           for n in sorted(header) if _key(header[n].value) not in names | {"", "说明"})
         for item in wanted:
             name, required = (item, True) if isinstance(item, str) else (item.name, item.required)
             if name not in found and required:
@@ -208,22 +247,22 @@ class _SheetReader:
                     f"缺少“{name}”列：第 1 行应有表头“{name}”{seen}"))
         return found
 
-    def value(self, column: Field, ref: str, cell, record_cells: dict, values: dict) -> None:
+    def value(self, column: Field, ref: str, cell: Cell | None, record_cells: dict, values: dict) -> None:
         """Read one cell (None when absent from the file) into `values`, or record why it cannot be read."""
         record_cells[column.name] = ref
+        place = f"{self.sheet.name}!{ref}"
+        if cell is not None and cell.error:
+            self.report(error("formula-error", place,
+                              f"公式结果为 {cell.value}：请在 Excel 中更正公式，或直接填写{column.name}"))
+            return
         if cell is None or _blank(cell.value) or _not_applicable(cell.value, column):
             if ref in self.uncached:
-                make = error if column.required else warning
-                self.problems.append(make(
-                    "formula-no-cache", f"{self.sheet.name}!{ref}",
-                    "单元格是公式但没有计算结果（文件未在 Excel 中打开保存过）：请用 Excel 打开并保存后再试"))
+                self.report(_uncached(place, self.uncached[ref], column))
             return
         try:
             values[column.name] = convert(cell.value, column, cell.number_format or "General")
         except CellError as exc:
-            code = "negative-money" if "负数" in str(exc) else "wrong-type"
-            self.problems.append(error(
-                code, f"{self.sheet.name}!{ref}", f"{exc}，实际为“{_shown(cell.value)}”"))
+            self.report(error(exc.code, place, f"{exc}，实际为“{_shown(cell.value)}”"))
 
     def key_values(self) -> Record:
         """Return the fields of a key-value sheet as one record."""
@@ -233,11 +272,19 @@ class _SheetReader:
         if KEY not in cols or VALUE not in cols:
             return Record(self.sheet.name, MappingProxyType(values))
         fields = {f.name: f for f in self.sheet.fields}
+        rows: dict[str, int] = {}
         for row, by_column in _rows(self.grid, max(cols[KEY], cols[VALUE])):
-            key = _header(by_column[cols[KEY]].value) if cols[KEY] in by_column else ""
-            if key in fields:
-                ref = f"{column_letter(cols[VALUE])}{row}"
-                self.value(fields[key], ref, by_column.get(cols[VALUE]), cells, values)
+            key = _key(by_column[cols[KEY]].value) if cols[KEY] in by_column else ""
+            if key not in fields:
+                continue
+            if key in rows:
+                self.problems.append(error(
+                    "duplicate-field", f"{self.sheet.name}!{column_letter(cols[KEY])}{row}",
+                    f"“{key}”在第 {rows[key]} 行和第 {row} 行各有一行，无法确定用哪一个：请删除多余的一行"))
+                continue
+            rows[key] = row
+            ref = f"{column_letter(cols[VALUE])}{row}"
+            self.value(fields[key], ref, by_column.get(cols[VALUE]), cells, values)
         for name, column in fields.items():
             if column.required and name not in values and not self._reported(name, cells):
                 if name in cells:
@@ -248,8 +295,11 @@ class _SheetReader:
         return Record(self.sheet.name, MappingProxyType(values), MappingProxyType(cells))
 
     def _reported(self, name: str, cells: dict) -> bool:
-        place = f"{self.sheet.name}!{cells.get(name)}"
-        return any(p.location == place for p in self.problems)
+        return f"{self.sheet.name}!{cells.get(name)}" in self.places
+
+    def report(self, problem: Problem) -> None:
+        self.places.add(problem.location)
+        self.problems.append(problem)
 
     def table(self) -> tuple[Record, ...]:
         """Return the data rows of a table sheet, blank rows skipped, fill-down applied."""
@@ -293,16 +343,13 @@ def load(path: Path) -> tuple[Workbook, list[Problem]]:
 
     Raises WorkbookError when the file is not a readable .xlsx at all.
     """
-    grids = open_workbook(path)
-    problems: list[Problem] = []
-    sheets = {_header(title): grid for title, grid in grids.items()}
+    grids = open_workbook(path, lambda tabs: set(match_sheets(tabs, path.name)[0].values()))
+    chosen, problems = match_sheets(list(grids), path.name)
     records: dict[str, Record] = {}
     tables: dict[str, tuple[Record, ...]] = {}
     for sheet in contract.SHEETS:
-        grid = sheets.get(sheet.name)
+        grid = grids[chosen[sheet.name]] if sheet.name in chosen else None
         if grid is None:
-            problems.append(error("missing-sheet", path.name,
-                                  f"缺少工作表“{sheet.name}”（{sheet.hint}）：请从标准模板复制该工作表"))
             empty = Record(sheet.name, MappingProxyType({}))
             if sheet.key_value:
                 records[sheet.name] = empty

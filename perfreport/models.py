@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Mapping
 
 from .contract import SHEETS
@@ -133,6 +134,7 @@ class Checked:
     questions: tuple[Question, ...]
     bands: Any  # rules.Bands: the grades of the total and of 复评项目
     level1_bands: Any = None  # rules.Bands for each 一级's 得分率 × 100, when 一级等级标准 is given
+    qr_image: Path | None = None  # 基本信息 二维码图片, checked and resolved
 
 
 @dataclass(frozen=True)

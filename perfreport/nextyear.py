@@ -23,12 +23,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from . import contract
 from .contract import Kind
 from .errors import OutputError, WorkbookError
-from .load import _header as sheet_name
+from .names import key as sheet_name
 from .load import load
 from .models import Record, Workbook
 from .output import write_atomically
 from .unfilled import MARK, unfilled
-from .xlsx import REFERENCE, column_number
+from .sheetxml import REFERENCE, column_number
 from .xlsxwrite import fit_columns, workbook_bytes
 from .yearpolicy import KEEP, POLICY, SHIFT, ByRow, Policy
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from .compose import compose
 from .contract import SHEETS
 from .crosscheck import crosscheck
-from .errors import OutputError, Problem, Severity, WorkbookError, area, error, overlaps, warning
+from .errors import OutputError, Places, Problem, Severity, WorkbookError, area, error, warning
 from .load import load
 from .models import Checked, Result
 from .output import check_target, default_output, write_atomically
@@ -35,10 +35,10 @@ SCORING_WILL_FAIL = "按现有数据无法计算："
 SHEET_ORDER = {sheet.name: n for n, sheet in enumerate(SHEETS, 1)}
 
 
-def _analyse(path: Path) -> tuple[Result, dict | None]:
+def _analyse(path: Path, images: Path | None) -> tuple[Result, dict | None]:
     result = Result(path.name)
     try:
-        return result, _stages(path, result)
+        return result, _stages(path, result, images or path.parent)
     except WorkbookError as exc:
         result.problems.append(exc.problem)
     except Exception as exc:  # noqa: BLE001 - a bug must reach the user as a message, not a traceback
@@ -62,24 +62,26 @@ def _broken_sheets(errors: list[Problem]) -> set[str]:
     return broken | {s.name for p in errors if p.code == "missing-sheet" for s in SHEETS if f"“{s.name}”" in p.message}
 
 
-def _follows(problem: Problem, errors: list[Problem], broken: set[str]) -> bool:
-    """Return whether `problem` only follows from `errors`: on a broken sheet, at an erroneous cell, or FOLLOW_ON."""
+def _follows(errors: list[Problem], broken: set[str]):
+    """Return a test of whether a problem only follows from `errors`: on a broken sheet, at an erroneous cell,
+    or FOLLOW_ON."""
     sheets_in_error = broken | {e.location.split("!")[0] for e in errors}
-    return (problem.location.split("!")[0] in broken or FOLLOW_ON.get(problem.code) in sheets_in_error
-            or any(overlaps(problem.location, e.location) for e in errors))
+    places = Places(errors)
+    return lambda problem: (problem.location.split("!")[0] in broken
+                            or FOLLOW_ON.get(problem.code) in sheets_in_error or places.overlap(problem.location))
 
 
-def _stages(path: Path, result: Result) -> dict | None:
+def _stages(path: Path, result: Result, images: Path) -> dict | None:
     """Run the stages into `result`; return the render context, or None when a stage found errors."""
     workbook, problems = load(path)
     result.problems += problems
     result.problems += unfilled(path, workbook, result.problems)  # what next-year cleared and is still blank
     read, broken = result.errors, _broken_sheets(result.errors)
-    checked, problems = validate(workbook)
-    result.problems += [p for p in problems if not _follows(p, read, broken)]
-    errors = result.errors
-    result.problems += crosscheck(checked, lambda cell: cell.split("!")[0] in broken or any(
-        overlaps(cell, e.location) for e in errors))
+    checked, problems = validate(workbook, images)  # pictures the workbook names: in its folder by default
+    follows = _follows(read, broken)
+    result.problems += [p for p in problems if not follows(p)]
+    in_error = Places(result.errors)
+    result.problems += crosscheck(checked, lambda cell: cell.split("!")[0] in broken or in_error.overlap(cell))
     if result.errors:
         result.skipped += _scores_later(checked, result.errors, _broken_sheets(result.errors)) + [TEXT_LATER]
         return None
@@ -89,7 +91,7 @@ def _stages(path: Path, result: Result) -> dict | None:
         result.skipped.append(TEXT_LATER)
         return None
     result.problems += stale_numbers(checked, result.scores)
-    context, problems = compose(checked, result.scores, path.parent)  # image paths are relative to the workbook
+    context, problems = compose(checked, result.scores, path.parent)
     result.problems += problems
     return None if result.errors else context
 
@@ -105,18 +107,23 @@ def _scores_later(checked: Checked, errors: list[Problem], broken: set[str]) -> 
         _, problems = score(checked)
     except Exception:  # noqa: BLE001 - values an error left blank may break a rule; it runs again once fixed
         return [SCORES_LATER]
-    later = [p for p in problems if p.severity is Severity.ERROR and not _follows(p, errors, broken)]
+    follows = _follows(errors, broken)
+    later = [p for p in problems if p.severity is Severity.ERROR and not follows(p)]
     return [SCORES_LATER] + [f"{SCORING_WILL_FAIL}{p.location}：{p.message}"
                              for p in sorted(dict.fromkeys(later), key=_workbook_order)]
 
 
-def check(path: Path | str) -> Result:
-    """Return every problem of the workbook at `path`, and its scores when it has no errors."""
-    return _analyse(Path(path))[0]
+def check(path: Path | str, *, images: Path | str | None = None) -> Result:
+    """Return every problem of the workbook at `path`, and its scores when it has no errors.
+
+    `images` is the folder the workbook's pictures must lie in (default: the workbook's folder).
+    """
+    return _analyse(Path(path), Path(images) if images else None)[0]
 
 
 def build(path: Path | str, output: Path | str | None = None, *, force: bool = False,
-          template: Path | str | None = None, pdf: bool = False, discard_edits: bool = False) -> Result:
+          template: Path | str | None = None, pdf: bool = False, images: Path | str | None = None,
+          discard_edits: bool = False) -> Result:
     """Check the workbook and, when it has no errors, write its report.
 
     With `pdf`, LibreOffice also writes NAME.pdf and the 目录's page numbers
@@ -136,7 +143,7 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
     check_target(target, force)
     if pdf:
         check_target(target.with_suffix(".pdf"), force)
-    result, context = _analyse(path)
+    result, context = _analyse(path, Path(images) if images else None)
     if context is None:
         return result
     try:

@@ -39,6 +39,7 @@ class TemplateError(RuntimeError):
 
 
 LISTING_CHARACTERS = re.compile("[\t\n\a\f]")
+TEMPLATE_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))  # docxtpl's, for template authors
 PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
 
 
@@ -98,15 +99,19 @@ class _Template(DocxTemplate):
         return cache.remembered(src_xml, super().patch_xml, self.cache)
 
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
-        """docxtpl 0.20.2's render of one part, the template compiled once and then loaded from the cache."""
+        """docxtpl 0.20.2's render of one part, the template compiled once and then loaded from the cache.
+
+        docxtpl's escapes (`{_{` prints `{{` …) are applied to the template's own text before rendering,
+        as Jinja literals, and not to the rendered output: cell text such as `{_{ 7*7 }_}` prints as typed.
+        """
         src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
         if part is self.docx._part:  # noqa: SLF001
             self.source = src_xml
+        for escaped, tag in TEMPLATE_ESCAPES:
+            src_xml = src_xml.replace(escaped, "{{ '%s' }}" % tag)
         self.current_rendering_part = part
         rendered = jinja_env.get_template(jinja_env.loader.add(src_xml)).render(context)  # errors: template_errors
         rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
-        for escaped, tag in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
-            rendered = rendered.replace(escaped, tag)
         return self.resolve_listing(rendered)
 
     def resolve_listing(self, xml: str) -> str:

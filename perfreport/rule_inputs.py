@@ -2,11 +2,12 @@
 
 Everything here is a lookup: no scoring. `field_values` gives each numeric
 key-value field (and the fixed-asset totals) with its place; `rule_values` the
-Values a 评分参数 may name; `inputs_for` one indicator's rules.Inputs.
+Values a 评分参数 may name; `shared_inputs` and `inputs_for` one indicator's rules.Inputs.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -154,11 +155,8 @@ def goal_numbers(checked: Checked, indicator: Indicator) -> list[Decimal]:
     return found
 
 
-def inputs_for(checked: Checked, indicator: Indicator, values: dict[str, Value]) -> Inputs:
-    """Return what `indicator`'s rule may read."""
-    goals = tuple(GoalRow(g.record["绩效指标"] or "", g.parts, g.assessed,
-                          f"{g.record.where('目标数值')}、{g.record.cells.get('实际数值', '')}".rstrip("、"))
-                  for g in checked.goals if g.indicator == indicator.number)
+def shared_inputs(checked: Checked, values: dict[str, Value]) -> Inputs:
+    """Return what every indicator's rule may read, its own goals left out: made once per workbook."""
     questions = tuple(Question(q.number, q.group, printed,
                                q.record.where("单项满意度") if q.printed is not None else q.record.where("人数"))
                       for q, _, printed in satisfactions(checked))
@@ -167,4 +165,12 @@ def inputs_for(checked: Checked, indicator: Indicator, values: dict[str, Value])
     months = {r["月份"]: (r["月度累计执行_元"], r.where("月度累计执行_元"))
               for r in checked.workbook.tables["预算执行进度"]
               if r["月份"] is not None and r["月度累计执行_元"] is not None}
-    return Inputs(values, goals, questions, projects, months, checked.bands)
+    return Inputs(values, (), questions, projects, months, checked.bands)
+
+
+def inputs_for(checked: Checked, indicator: Indicator, shared: Inputs) -> Inputs:
+    """Return what `indicator`'s rule may read: the shared inputs and the 目标对比 rows linked to it."""
+    goals = tuple(GoalRow(g.record["绩效指标"] or "", g.parts, g.assessed,
+                          f"{g.record.where('目标数值')}、{g.record.cells.get('实际数值', '')}".rstrip("、"))
+                  for g in checked.goals if g.indicator == indicator.number)
+    return replace(shared, goals=goals)

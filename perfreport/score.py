@@ -16,8 +16,9 @@ from .contract import Kind
 from .errors import Problem, error, warning
 from .fmt import Figure, amount, rate, round2, round_rate
 from .models import KEY_VALUE_FIELDS, Checked, Group, Indicator, IndicatorScore, Scores
-from .rule_inputs import field_values, fixed_assets, goal_numbers, inputs_for, rule_values, satisfactions as satisfactions_of
-from .rules import MANUAL, RuleFailure, completion, evaluate, problem, standard_text, unmatched_numbers
+from .rule_inputs import (field_values, fixed_assets, goal_numbers, inputs_for, rule_values, shared_inputs,
+                          satisfactions as satisfactions_of)
+from .rules import MANUAL, Inputs, RuleFailure, completion, evaluate, problem, standard_text, unmatched_numbers
 from .rules.explain import Explanation
 from .rules.figures import AMOUNTS, RATIOS, Unavailable, compute
 from .rules.figures import kinds as figure_kinds
@@ -44,13 +45,13 @@ def _manual(indicator: Indicator) -> IndicatorScore:
         entered_at=indicator.record.where("得分"), score=score))
 
 
-def _score_indicator(checked: Checked, indicator: Indicator, values: dict, kinds: dict,
+def _score_indicator(checked: Checked, indicator: Indicator, shared: Inputs, kinds: dict,
                      problems: list[Problem]) -> IndicatorScore:
     if indicator.rule == MANUAL or indicator.spec is None:  # no spec: its parameters were errors already
         return _manual(indicator)
     spec = indicator.spec
     try:
-        outcome = evaluate(spec, indicator.weight, inputs_for(checked, indicator, values))
+        outcome = evaluate(spec, indicator.weight, inputs_for(checked, indicator, shared))
     except RuleFailure as exc:
         problems.append(problem(exc.code, indicator.record.where("评分方式"),
                                 f"{indicator.label}（{indicator.rule}）无法计算：{exc}"))
@@ -291,8 +292,8 @@ def _level1_grades(checked: Checked, level1: tuple[Group, ...]) -> dict[str, str
 def score(checked: Checked) -> tuple[Scores, list[Problem]]:
     """Return the scores and figures of a validated workbook, and the problems found."""
     problems: list[Problem] = []
-    values, kinds = rule_values(checked), figure_kinds()
-    scored = tuple(_score_indicator(checked, i, values, kinds, problems) for i in checked.indicators)
+    shared, kinds = shared_inputs(checked, rule_values(checked)), figure_kinds()
+    scored = tuple(_score_indicator(checked, i, shared, kinds, problems) for i in checked.indicators)
     level1 = _roll_up(scored)
     total = sum((g.score for g in level1), ZERO)
     grade_name = checked.bands.grade(total)

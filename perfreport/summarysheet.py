@@ -14,7 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Mapping
-from defusedxml.ElementTree import fromstring
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .output import write_atomically
+from .sheetxml import parse
 from .summarybook import GRADE, LEVELS, RANK, SHEETS, TEXT, Entry, collect, tables
 from .xlsxwrite import fit_columns, workbook_bytes
 
@@ -35,7 +35,7 @@ ERROR_FONT = Font(color="9C0006", bold=True)
 FROZEN_COLUMNS = {SHEETS[0]: 2, SHEETS[1]: 0, SHEETS[2]: 2, SHEETS[3]: 2}  # identifying columns kept in view
 LONG_TEXT = 60  # wider than this, a column wraps
 CREATOR = "perfreport summary"
-DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
+DC_CREATOR = "http://purl.org/dc/elements/1.1/}creator"  # as sheetxml.parse names it: uri}name
 UNDATED = datetime(2000, 1, 1)  # the summary's date when no workbook gives a 报告日期
 
 
@@ -116,15 +116,28 @@ def _stamp(entries: list[Entry]) -> datetime:
 
 def is_summary(path: Path) -> bool:
     """Return whether `path` is a summary perfreport wrote (so `summary *.xlsx` skips it)."""
+    creators: list[str] = []
+    inside: list[bool] = []
+
+    def start(name: str, attributes: dict) -> None:
+        inside[:] = [name == DC_CREATOR]
+        if inside[0]:
+            creators.append("")
+
+    def text(data: str) -> None:
+        if inside and inside[0]:
+            creators[-1] += data
+
     try:
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo("docProps/core.xml")
             if info.file_size > 2**16:
                 return False
-            creator = fromstring(archive.read(info)).find(DC_CREATOR)
+            with archive.open(info) as part:
+                parse(part, start, lambda name: inside.clear(), text)
     except Exception:  # noqa: BLE001 - anything unreadable is not our summary; check says what it is
         return False
-    return creator is not None and creator.text == CREATOR
+    return creators == [CREATOR]
 
 
 def write_summary(paths: Iterable[Path | str], output: Path | str, *, force: bool = False,

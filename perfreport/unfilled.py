@@ -14,17 +14,14 @@ import re
 import zipfile
 from pathlib import Path
 
-from defusedxml.ElementTree import fromstring
-
 from . import contract
 from .errors import Problem, error, warning
-from .load import _header as sheet_name
+from .names import key as sheet_name
 from .models import Workbook
-from .xlsx import REFERENCE, column_letter, column_number
+from .sheetxml import REFERENCE, column_letter, column_number, local, parse
 
 MARK = "待填_"
 CODE = "to-fill"
-MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 AREA = re.compile(r"(?:'((?:[^']|'')+)'|([^'!,]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?")
 
 
@@ -40,19 +37,40 @@ def cells_of(text: str) -> list[tuple[str, str, int]]:
     return cells
 
 
+def _defined_names(path: Path) -> list[tuple[str, str]]:
+    """Return (name, reference) of every defined name of the workbook at `path`, in one streaming pass."""
+    names: list[tuple[str, str]] = []
+    current: list[str] = []  # the name being read, then its text
+
+    def start(name: str, attributes: dict) -> None:
+        if local(name) == "definedName":
+            current[:] = [attributes.get("name", ""), ""]
+
+    def end(name: str) -> None:
+        if local(name) == "definedName" and current:
+            names.append((current[0], current[1]))
+            current.clear()
+
+    def text(data: str) -> None:
+        if current:
+            current[1] += data
+
+    with zipfile.ZipFile(path) as archive, archive.open("xl/workbook.xml") as part:
+        parse(part, start, end, text)
+    return names
+
+
 def marks(path: Path) -> dict[tuple[str, str], list[tuple[str, int]]]:
     """Return (contract sheet, field) -> marked cells [(column, row)] of the workbook at `path`."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            root = fromstring(archive.read("xl/workbook.xml"))
+        defined = _defined_names(path)
     except Exception:  # noqa: BLE001 - the file was read by load already; a doubt here means no marks
         return {}
     found: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    for name in root.iter(f"{MAIN}definedName"):
-        label = name.get("name", "")
+    for label, reference in defined:
         if not label.startswith(MARK):
             continue
-        for sheet, column, row in cells_of(name.text or ""):
+        for sheet, column, row in cells_of(reference):
             found.setdefault((sheet_name(sheet), label[len(MARK):]), []).append((column, row))
     return found
 

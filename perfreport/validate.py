@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from types import MappingProxyType
 
+from .markers import has_marker
+from .contract import SHEETS, Kind
 from .errors import Problem, error, warning
 from .fmt import amount
 from .models import INDICATOR_LABEL, Checked, Goal, Indicator, Option, Question, Record, Workbook
@@ -298,8 +301,40 @@ def _check_texts(workbook: Workbook, indicators: tuple[Indicator, ...], problems
                                   f"实际为“{row['标题'] or ''}”"))
 
 
-def validate(workbook: Workbook) -> tuple[Checked, list[Problem]]:
-    """Return the workbook's structures and the problems found across its sheets."""
+def _check_plain_texts(workbook: Workbook, problems: list[Problem]) -> None:
+    """A `{名称}`, `[表:…]` or `[表号:…]` typed in a field that is not prose would print as typed: an error there."""
+    plain = {sheet.name: [f.name for f in sheet.fields if f.kind is Kind.TEXT and not (f.prose or f.syntax)]
+             for sheet in SHEETS}
+    for sheet, names in plain.items():
+        rows = (workbook.records[sheet],) if sheet in workbook.records else workbook.tables[sheet]
+        for row in rows:
+            for name in names:
+                text = row[name]
+                if isinstance(text, str) and has_marker(text):
+                    problems.append(error("marker-in-plain-field", row.where(name),
+                                          f"“{name}”不是正文字段，其中的占位符 {{…}}、[表:…]、[表号:…] 不会被替换，"
+                                          f"实际为“{text[:40]}”：请直接写出文字（可用占位符的正文字段见 README）"))
+
+
+def _qr_image(record: Record, images: Path, problems: list[Problem]) -> Path | None:
+    """Return the checked picture of 基本信息 二维码图片 (relative to `images`, and inside it), None when blank or unusable."""
+    typed = record["二维码图片"]
+    if not typed:
+        return None
+    from .image import ImageProblem, checked_image
+
+    try:
+        return checked_image(typed, images, images)
+    except ImageProblem as exc:
+        problems.append(error(exc.code, record.where("二维码图片"), str(exc)))
+        return None
+
+
+def validate(workbook: Workbook, images: Path = Path(".")) -> tuple[Checked, list[Problem]]:
+    """Return the workbook's structures and the problems found across its sheets.
+
+    `images` is the folder pictures the workbook names are found in (and must lie in): the workbook's own.
+    """
     problems: list[Problem] = []
     tables = dict(workbook.tables)
     tables["固定资产"] = _split_totals(workbook, "固定资产", "资产名称", ("原值", "累计折旧", "净值"), problems)
@@ -314,4 +349,6 @@ def validate(workbook: Workbook) -> tuple[Checked, list[Problem]]:
     questions = _questions(workbook.tables[SURVEY], problems)
     _check_project_grades(workbook.tables["复评项目"], bands, problems)
     _check_texts(workbook, indicators, problems)
-    return Checked(workbook, indicators, goals, questions, bands, level1_bands), problems
+    _check_plain_texts(workbook, problems)
+    qr = _qr_image(workbook.records["基本信息"], images, problems)
+    return Checked(workbook, indicators, goals, questions, bands, level1_bands, qr), problems

@@ -1,55 +1,37 @@
 """Open a workbook file safely, or say in one sentence why it cannot be read.
 
-Everything a user may hand us instead of an .xlsx is recognised before the
-reader (python-calamine) sees it: an empty file, an Excel lock file, an .xls or encrypted
-workbook (both OLE compound files), a CSV or other non-zip file, a Word
-document, a damaged zip, a macro workbook, and hostile files: zip bombs (entry
-sizes are checked before anything is unpacked), XML entity bombs (no part may
-declare a DOCTYPE), and sheets whose cell count, merged areas or extent would
-make a reader build millions of objects. A damaged part is named by its sheet
-where it has one. The pre-scan of the XML also gives what the values alone do
-not: merged areas, formulas Excel never calculated, and percentage formats.
+Everything a user may hand us instead of an .xlsx is recognised first: an
+empty file, an Excel lock file, an .xls or encrypted workbook (both OLE
+compound files), a CSV or other non-zip file, a Word document, a damaged zip,
+a macro workbook, and hostile files: zip bombs and duplicate entries (checked
+on the zip directory before anything is unpacked), XML entity bombs (no part
+may declare a DOCTYPE), and sheets whose cells, merged areas or extent would
+not fit in memory. Parts are found through their relationships as OPC
+defines them (`./worksheets/…`, `../xl/…`, `/xl/…`), and only the sheets the
+caller wants are read, each in one streaming pass (perfreport.sheetxml). A
+damaged part is named by its sheet where it has one.
 """
 from __future__ import annotations
 
-import re
+import posixpath
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from xml.etree.ElementTree import ParseError
+from typing import Callable
+from urllib.parse import unquote
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring, parse
-from python_calamine import CalamineError, CalamineWorkbook
-
+from . import bookxml, sheetxml
 from .errors import WorkbookError, error
+from .sheetxml import MAX_AREA, MAX_CELLS, Damaged, Doctype, Grid, TooLarge
 
 MAX_FILE_BYTES = 20 * 2**20
-MAX_UNPACKED_BYTES = 200 * 2**20
+MAX_UNPACKED_BYTES = 64 * 2**20  # all parts: bounds the text the reader may have to hold
 MAX_RATIO = 100  # a sheet compresses 5-20x; a bomb thousands of times
-MAX_CELLS = 1_000_000  # cells in the file
-MAX_AREA = 5_000_000  # the rectangle from A1 to the last value, which the reader fills
+MAX_ELEMENTS = 500_000  # XML elements in the parts read, however padded (100,000 cells need ~400,000)
 MAX_MERGED_CELLS = 10_000
-PROLOG_BYTES = 64 * 2**10
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-XML_SUFFIXES = (".xml", ".rels", ".vml")
-ROOT_START = re.compile(rb"<[A-Za-z_]")
-DOCTYPE = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
-NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
-CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
-CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-STYLED_CELL = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*?\bs="(\d+)")[^>]*?\br="([A-Z]+[0-9]+)"')
-REFERENCE = re.compile(r"^([A-Z]+)([0-9]+)$")
-PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
-ENTITIES = "含有 XML 实体定义"
+OFFICE_DOCUMENT = "/officeDocument"
 REPAIR = "请用 Excel 打开（Excel 会提示修复）后另存为 .xlsx"
 
 
@@ -60,8 +42,10 @@ def _refuse(path: Path, code: str, message: str, location: str | None = None) ->
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise _refuse(path, "file-missing", "文件不存在，请检查路径")
-    if not path.is_file():
+    if path.is_dir():
         raise _refuse(path, "not-a-file", "这是一个文件夹，不是 Excel 工作簿")
+    if not path.is_file():  # a device, a pipe, a socket: reading it may never end
+        raise _refuse(path, "not-a-file", "这不是普通文件（可能是设备或管道），不是 Excel 工作簿")
     if path.name.startswith("~$"):
         raise _refuse(path, "lock-file", "这是 Excel 打开工作簿时生成的临时锁定文件，不是工作簿：请选择不带“~$”的同名文件")
     size = path.stat().st_size
@@ -86,257 +70,179 @@ def _check_file(path: Path) -> None:
         raise _refuse(path, "not-xlsx", "不是 Excel 工作簿（.xlsx）：可能是 CSV 或其他文件改了扩展名，请用 Excel 另存为 .xlsx")
 
 
-def _check_zip(path: Path, archive: zipfile.ZipFile) -> None:
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names:
-        if "xl/workbook.bin" in names:
-            raise _refuse(path, "not-xlsx", "这是二进制工作簿（.xlsb）：请在 Excel 中另存为 .xlsx 工作簿")
-        if "word/document.xml" in names:
-            raise _refuse(path, "not-xlsx", "这是 Word 文档（.docx），不是工作簿：请选择评价工作簿（.xlsx）")
-        raise _refuse(path, "not-xlsx", "不是 Excel 工作簿（.xlsx）：文件中没有工作簿内容，请确认选对了文件")
-    if "xl/vbaProject.bin" in names:
-        raise _refuse(path, "macro-workbook", "这是启用宏的工作簿（.xlsm）：请在 Excel 中另存为不含宏的 .xlsx 工作簿")
+def _check_zip(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
+    """Refuse what the zip directory alone shows is not a workbook or is hostile; return lower-case name -> name."""
+    names: dict[str, str] = {}
     total = 0
     for info in archive.infolist():
+        key = info.filename.lower()
+        if key in names:  # OPC part names ignore case; a reader would take one of the two at random
+            raise _refuse(path, "duplicate-part",
+                          f"工作簿的压缩包中有两个 {info.filename}（重复的条目），无法确定该读哪一个："
+                          f"文件可能被篡改或损坏，{REPAIR}")
+        names[key] = info.filename
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if total > MAX_UNPACKED_BYTES or (info.file_size > 2**20 and ratio > MAX_RATIO):
+        if info.file_size > 2**20 and ratio > MAX_RATIO:
             raise _refuse(path, "zip-bomb",
                           f"工作簿解压后异常庞大（{info.filename} 解压为 {info.file_size / 2**20:,.0f} MB），"
                           "疑似损坏或恶意文件，已拒绝读取")
+        if total > MAX_UNPACKED_BYTES:
+            raise _refuse(path, "unpacked-too-large",
+                          f"工作簿解压后过大（到 {info.filename} 为止已超过 {MAX_UNPACKED_BYTES // 2**20} MB，"
+                          "一份填好的工作簿不到 10 MB）：请删除与模板无关的工作表、图片和大片只设了格式的空白单元格")
+    if "xl/vbaproject.bin" in names:
+        raise _refuse(path, "macro-workbook", "这是启用宏的工作簿（.xlsm）：请在 Excel 中另存为不含宏的 .xlsx 工作簿")
+    return names
 
 
-def _declares_doctype(part) -> bool:
-    """Return whether an XML part declares a DOCTYPE, reading it in chunks up to its root element."""
-    seen = b""
-    while chunk := part.read(PROLOG_BYTES):
-        seen = seen[-32:] + chunk
-        if any(marker in seen for marker in DOCTYPE):
-            return True
-        if ROOT_START.search(seen):  # a DOCTYPE can only come before the root element
-            return False
-    return False
+def _not_a_workbook(path: Path, names: dict[str, str]) -> WorkbookError:
+    if "xl/workbook.bin" in names:
+        return _refuse(path, "not-xlsx", "这是二进制工作簿（.xlsb）：请在 Excel 中另存为 .xlsx 工作簿")
+    if "word/document.xml" in names:
+        return _refuse(path, "not-xlsx", "这是 Word 文档（.docx），不是工作簿：请选择评价工作簿（.xlsx）")
+    return _refuse(path, "not-xlsx", "不是 Excel 工作簿（.xlsx）：文件中没有工作簿内容，请确认选对了文件")
 
 
-def _check_xml(path: Path, archive: zipfile.ZipFile) -> None:
-    """Refuse any XML part that declares a DOCTYPE: Excel never writes one, entity bombs need one."""
-    for info in archive.infolist():
-        if not info.filename.lower().endswith(XML_SUFFIXES):
-            continue
-        with archive.open(info) as part:
-            declared = _declares_doctype(part)
-        if declared:
-            raise _refuse(path, "xml-bomb",
-                          f"工作簿的 {info.filename} 含有 XML 实体定义（DOCTYPE），Excel 从不写入这种内容，"
-                          "疑似恶意文件，已拒绝读取")
+class _Package:
+    """The parts of one opened workbook, found by relationship, read through one element budget."""
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile, names: dict[str, str]):
+        self.path, self.archive, self.names = path, archive, names
+        self.budget = sheetxml.Budget(MAX_ELEMENTS)
+
+    def find(self, name: str) -> str | None:
+        """Return the zip entry of part `name` (OPC names ignore case), None when absent."""
+        return self.names.get(name.lower())
+
+    def read(self, part: str, reader: Callable, *args, sheet: str | None = None):
+        """Return reader(stream of `part`, *args, budget), turning a malformed part into a refusal."""
+        where = f"工作表“{sheet}”的内容" if sheet else f"工作簿的 {part}"
+        try:
+            with self.archive.open(part) as stream:
+                return reader(stream, *args, self.budget)
+        except Doctype:
+            raise _refuse(self.path, "xml-bomb", f"工作簿的 {part} 含有 XML 实体定义（DOCTYPE），Excel 从不写入这种内容，"
+                                                 "疑似恶意文件，已拒绝读取") from None
+        except Damaged as exc:
+            place = f"{sheet}!{exc.cell}" if sheet and exc.cell else (sheet or self.path.name)
+            if sheet:
+                raise _refuse(self.path, "damaged-sheet",
+                              f"{where}已损坏（{part} {exc.detail}），无法读取：{REPAIR}", place) from None
+            raise _refuse(self.path, "damaged-file", f"{where}已损坏（{exc.detail}），无法读取：{REPAIR}") from None
+
+    def relationships(self, source: str) -> dict[str, tuple[str, str | None]]:
+        """Return relationship id -> (type, zip entry of the target or None) of part `source`."""
+        folder, name = posixpath.split(source)
+        rels = self.find(posixpath.join(folder, "_rels", name + ".rels"))
+        if rels is None:
+            return {}
+        found = {}
+        for relation in self.read(rels, bookxml.relationships):
+            target = None if relation.get("TargetMode") == "External" else _resolve(folder, relation.get("Target", ""))
+            found[relation.get("Id", "")] = (relation.get("Type", ""), target and self.find(target))
+        return found
+
+    def main_part(self) -> str:
+        """Return the zip entry of the workbook part, named by the package's relationships (Excel: xl/workbook.xml)."""
+        for kind, target in self.relationships("").values():
+            if kind.endswith(OFFICE_DOCUMENT) and target and target.lower().endswith(".xml"):
+                return target
+        found = self.find("xl/workbook.xml")
+        if found is None:
+            raise _not_a_workbook(self.path, self.names)
+        return found
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Return sheet name -> zip path of its XML part."""
-    book = fromstring(archive.read("xl/workbook.xml"))
-    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels.iterfind("rel:Relationship", NS)}
-    parts = {}
-    for sheet in book.iterfind("m:sheets/m:sheet", NS):
-        target = targets.get(sheet.get(f"{{{NS['r']}}}id"), "")
-        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return parts
+def _resolve(folder: str, target: str) -> str | None:
+    """Return the part name a relationship's target means, relative to the source's folder as OPC says."""
+    target = unquote(target.strip())
+    name = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+    return None if not name or name.startswith("../") or name == ".." else name
 
 
-def uncached_formulas(xml: bytes) -> set[str]:
-    """Return the cells of a sheet's XML holding a formula whose result Excel never cached."""
-    if b"<f" not in xml and b":f" not in xml:
-        return set()
-    return {ref.decode() for ref, inner in CELL.findall(xml)
-            if inner and re.search(rb"<(?:\w+:)?f\b", inner) and not re.search(rb"<(?:\w+:)?v>[^<]", inner)}
-
-
-def column_letter(number: int) -> str:
-    """Return Excel's letters for a 1-based column number: 1 -> A, 27 -> AA."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_number(letters: str) -> int:
-    """Return the 1-based column number of Excel's letters: A -> 1, AA -> 27."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-@dataclass(frozen=True)
-class Area:
-    """A merged area: its reference (`G2:G3`) and 1-based bounds."""
-
-    ref: str
-    min_row: int
-    min_col: int
-    max_row: int
-    max_col: int
-
-    @classmethod
-    def parse(cls, ref: str) -> "Area":
-        first, last = (REFERENCE.match(part).groups() for part in ref.split(":"))
-        return cls(ref, int(first[1]), column_number(first[0]), int(last[1]), column_number(last[0]))
-
-    @property
-    def size(self) -> int:
-        return (self.max_row - self.min_row + 1) * (self.max_col - self.min_col + 1)
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: Any
-    coordinate: str  # "E7"
-    number_format: str  # "0%" for a cell formatted as a percentage, else "General"
-
-
-@dataclass
-class Grid:
-    """One worksheet as read: its non-blank cells by row and column (1-based), and what the XML adds."""
-
-    title: str
-    rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
-    merged: list[Area] = field(default_factory=list)
-    uncached: set[str] = field(default_factory=set)  # formulas Excel never calculated
-    percent: set[str] = field(default_factory=set)  # cells formatted as a percentage
-
-
-def _percent_styles(archive: zipfile.ZipFile) -> set[bytes]:
-    """Return the cell style indexes (the `s` attribute) whose number format is a percentage."""
-    try:
-        styles = fromstring(archive.read("xl/styles.xml"))
-    except KeyError:
-        return set()
-    codes = {f.get("numFmtId"): re.sub(r'"[^"]*"|\\.', "", f.get("formatCode", ""))
-             for f in styles.iterfind("m:numFmts/m:numFmt", NS)}
-    found = set()
-    for index, xf in enumerate(styles.iterfind("m:cellXfs/m:xf", NS)):
-        number = xf.get("numFmtId", "0")
-        if int(number) in PERCENT_FORMATS or "%" in codes.get(number, ""):
-            found.add(str(index).encode())
-    return found
-
-
-def _scan_sheets(path: Path, archive: zipfile.ZipFile) -> dict[str, Grid]:
-    """Return each sheet with its merged areas, uncached formulas and percentage cells.
-
-    Refuses a sheet whose part is missing or empty, and a merged area or a
-    cell count too large to hold in memory.
-    """
-    names = set(archive.namelist())
-    percent_styles = _percent_styles(archive)
-    sheets: dict[str, Grid] = {}
-    cells = 0
-    for name, part in _sheet_parts(archive).items():
-        if part not in names:
-            raise _refuse(path, "damaged-sheet",
-                          f"工作表“{name}”的内容（{part}）不在文件中，文件已损坏：{REPAIR}", name)
-        if archive.getinfo(part).file_size == 0:
+def _grids(path: Path, package: _Package, choose: Callable[[list[str]], set[str]]) -> dict[str, Grid | None]:
+    main = package.main_part()
+    info = package.read(main, bookxml.book)
+    if info.root != "workbook":  # the main part of a Word document, say
+        raise _not_a_workbook(path, package.names)
+    related = package.relationships(main)
+    by_type = {kind.rsplit("/", 1)[-1]: target for kind, target in related.values() if target}
+    folder = posixpath.dirname(main)
+    strings_part = by_type.get("sharedStrings") or package.find(posixpath.join(folder, "sharedStrings.xml"))
+    styles_part = by_type.get("styles") or package.find(posixpath.join(folder, "styles.xml"))
+    tabs: dict[str, Grid | None] = {name: None for name, _ in info.sheets}
+    if len({name.lower() for name in tabs}) < len(info.sheets):  # Excel never lets two tabs share a name
+        twice = next(n for n, _ in info.sheets if sum(m.lower() == n.lower() for m, _ in info.sheets) > 1)
+        raise _refuse(path, "duplicate-sheet", f"工作簿中有两个名为“{twice}”的工作表，无法确定该读哪一个：{REPAIR}")
+    wanted = choose(list(tabs))
+    chosen = [(name, related.get(rid, ("", None))[1]) for name, rid in info.sheets if name in wanted]
+    if not chosen:
+        return tabs
+    strings = package.read(strings_part, bookxml.shared_strings) if strings_part else []
+    kinds = package.read(styles_part, bookxml.styles) if styles_part else []
+    cells = [0]
+    for name, part in chosen:
+        if part is None:
+            raise _refuse(path, "damaged-sheet", f"工作表“{name}”的内容不在文件中，文件已损坏：{REPAIR}", name)
+        if package.archive.getinfo(part).file_size == 0:
             raise _refuse(path, "damaged-sheet",
                           f"工作表“{name}”的内容（{part}）是空的（0 字节），文件已损坏：{REPAIR}，"
                           "或从标准模板重新复制该工作表", name)
-        xml = archive.read(part)
-        sheet = Grid(name, merged=[Area.parse(ref.decode()) for ref in MERGE.findall(xml)])
-        largest = max(sheet.merged, key=lambda a: a.size, default=None)
-        if largest is not None and largest.size > MAX_MERGED_CELLS:
-            raise _refuse(path, "merged-too-large",
-                          f"合并区域 {largest.ref} 含 {largest.size:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）："
-                          "请取消这个合并后再试", f"{name}!{largest.ref}")
-        cells += sum(1 for _ in CELL_TAG.finditer(xml))
-        if cells > MAX_CELLS:
-            raise _refuse(path, "too-many-cells",
-                          f"工作簿的单元格过多（超过 {MAX_CELLS:,} 个，到工作表“{name}”为止）："
-                          "请删除与模板无关的工作表，以及大片只设了格式的空白单元格")
-        sheet.uncached = uncached_formulas(xml)
-        if percent_styles:
-            sheet.percent = {ref.decode() for style, ref in STYLED_CELL.findall(xml) if style in percent_styles}
-        sheets[name] = sheet
-    return sheets
-
-
-def _fill(path: Path, sheet: Grid, values) -> None:
-    """Put the non-blank values the reader found into `sheet`, refusing a sheet too wide to hold."""
-    if values.height * values.width > MAX_AREA:
-        last = f"{column_letter(values.end[1] + 1)}{values.end[0] + 1}"
-        raise _refuse(path, "sheet-too-large",
-                      f"工作表“{sheet.title}”在 {last} 还有内容，远超模板的范围：请删除与模板无关的单元格后再试",
-                      f"{sheet.title}!{last}")
-    for r, row in enumerate(values.to_python(skip_empty_area=False), 1):
-        for c, value in enumerate(row, 1):
-            if value != "" and value is not None:
-                ref = f"{column_letter(c)}{r}"
-                sheet.rows.setdefault(r, {})[c] = Cell(value, ref, "0%" if ref in sheet.percent else "General")
-
-
-def _broken_part(archive: zipfile.ZipFile) -> tuple[str | None, str, str] | None:
-    """Return (its sheet name or None, zip path, where the parser stopped) of the first malformed XML part."""
-    try:
-        owners = {part: name for name, part in _sheet_parts(archive).items()}
-    except Exception:  # noqa: BLE001 - the workbook part itself is broken; the loop names it
-        owners = {}
-    for info in archive.infolist():
-        if not info.filename.lower().endswith(XML_SUFFIXES):
-            continue
+        grid = Grid(name)
         try:
-            with archive.open(info) as part:
-                parse(part)
-        except ParseError as exc:
-            line, column = exc.position
-            return owners.get(info.filename), info.filename, f"第 {line} 行第 {column + 1} 个字符处不是合法的 XML"
-        except DefusedXmlException:
-            return owners.get(info.filename), info.filename, ENTITIES
-        except Exception:  # noqa: BLE001 - any other failure of this part also names it
-            return owners.get(info.filename), info.filename, "无法解析"
-    return None
+            package.read(part, sheetxml.worksheet, grid, strings, kinds, info.date1904, cells, sheet=name)
+        except TooLarge as exc:
+            raise _too_large(path, name, exc) from None
+        _check_merged(path, grid)
+        tabs[name] = grid
+    return tabs
 
 
-def _damaged(path: Path, exc: Exception) -> WorkbookError:
-    """Return the refusal for a workbook that could not be read, naming the broken part when found."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            broken = _broken_part(archive)
-    except Exception:  # noqa: BLE001 - a zip this broken is reported as a whole
-        broken = None
-    if broken is None:
-        return _refuse(path, "damaged-file", f"工作簿内容已损坏，无法读取（{type(exc).__name__}）：{REPAIR}")
-    sheet, part, detail = broken
-    if detail is ENTITIES:
-        return _refuse(path, "xml-bomb", f"工作簿的 {part} 含有 XML 实体定义，疑似恶意文件，已拒绝读取")
-    if sheet:
-        return _refuse(path, "damaged-sheet",
-                       f"工作表“{sheet}”的内容已损坏（{part} {detail}），无法读取：{REPAIR}", sheet)
-    return _refuse(path, "damaged-file", f"工作簿内容已损坏（{part} {detail}），无法读取：{REPAIR}")
+def _too_large(path: Path, sheet: str, exc: TooLarge) -> WorkbookError:
+    if exc.what == "area":
+        return _refuse(path, "sheet-too-large",
+                       f"工作表“{sheet}”在 {exc.cell} 还有内容，远超模板的范围（从 A1 到最后一个有内容的单元格不应超过 "
+                       f"{MAX_AREA:,} 个单元格）：请删除与模板无关的单元格后再试", f"{sheet}!{exc.cell}")
+    if exc.what == "cells":
+        return _refuse(path, "too-many-cells",
+                       f"工作簿的单元格过多（超过 {MAX_CELLS:,} 个有内容的单元格，到工作表“{sheet}”为止）："
+                       "请删除与模板无关的内容")
+    return _refuse(path, "too-many-cells",
+                   f"工作簿的 XML 内容过多（超过 {MAX_ELEMENTS:,} 个元素，到工作表“{sheet}”为止），"
+                   "疑似损坏或恶意文件：请删除与模板无关的工作表和大片只设了格式的空白单元格")
 
 
-def open_workbook(path: Path) -> dict[str, Grid]:
-    """Return every sheet of the workbook by its name, with its values.
+def _check_merged(path: Path, grid: Grid) -> None:
+    largest = max(grid.merged, key=lambda a: a.size, default=None)
+    if largest is not None and largest.size > MAX_MERGED_CELLS:
+        raise _refuse(path, "merged-too-large",
+                      f"合并区域 {largest.ref} 含 {largest.size:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）："
+                      "请取消这个合并后再试", f"{grid.title}!{largest.ref}")
 
-    Raises WorkbookError with a one-sentence Chinese message for anything that
-    is not a readable .xlsx workbook.
+
+def open_workbook(path: Path, choose: Callable[[list[str]], set[str]] = set) -> dict[str, Grid | None]:
+    """Return every tab of the workbook by its name, in order: its Grid when `choose(tab names)` has it, else None.
+
+    Sheets not wanted are never parsed. Raises WorkbookError with a
+    one-sentence Chinese message for anything that is not a readable .xlsx
+    workbook, or is too large to read.
     """
     _check_file(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_zip(path, archive)
-            _check_xml(path, archive)
-            sheets = _scan_sheets(path, archive)
-        book = CalamineWorkbook.from_path(str(path))
-        for name, sheet in sheets.items():
-            _fill(path, sheet, book.get_sheet_by_name(name))
+            names = _check_zip(path, archive)
+            package = _Package(path, archive, names)
+            try:
+                return _grids(path, package, choose)
+            except TooLarge as exc:  # the element budget ran out in a part that is not a sheet
+                raise _too_large(path, "", exc) from None
     except WorkbookError:
         raise
-    except DefusedXmlException:
-        raise _refuse(path, "xml-bomb", "工作簿中含有被禁止的 XML 实体定义，疑似恶意文件，已拒绝读取") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError):
+    except RuntimeError:  # zipfile: an entry encrypted with a zip password
+        raise _refuse(path, "encrypted", "工作簿的压缩包设置了密码：请在 Excel 中另存为不加密的 .xlsx") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError):
         raise _refuse(path, "damaged-file", f"工作簿已损坏，无法解压：{REPAIR}") from None
     except OSError as exc:
         raise _refuse(path, "file-unreadable",
                       f"无法读取文件（{exc.strerror or type(exc).__name__}）：请检查文件权限，或关闭正在使用它的程序") from None
-    except (CalamineError, ParseError, KeyError, ValueError) as exc:  # malformed parts
-        raise _damaged(path, exc) from None
-    return sheets

@@ -52,8 +52,9 @@ def _only(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", [c for c in CASES if not c.hostile], ids=lambda c: c.name)
 def test_case(case: Case, tmp_path, run_cli):
+    """Every case but the hostile ones, which tests/test_hostile.py runs in a measured process of their own."""
     inbox, outbox = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
     outbox.mkdir()
@@ -181,3 +182,44 @@ def test_cross_sheet_problems_are_reported_at_their_cell(name, sample, tmp_path,
     assert "internal-error" not in run.output
     assert run.code == (1 if outcome == "error" else 0)
     assert f"{'错误' if outcome == 'error' else '警告'} [" in run.output and f"] {where}：" in run.output
+
+
+def test_docxtpl_and_excel_escapes_typed_in_a_cell_print_as_typed(sample, tmp_path, run_cli):
+    """Before: `{_{ 7*7 }_}` printed as `{{ 7*7 }}` (docxtpl's escape applied to data) and `_x0041_` as `A`."""
+    import openpyxl
+    from bad_workbooks.generate import MARK, _edit_parts, _replace_mark
+
+    book = openpyxl.load_workbook(sample)
+    ws = book["评价工作组"]
+    column = next(c.column for c in ws[1] if c.value == "任务分工")
+    ws.cell(2, column).value = f"{{_{{ 7*7 }}_}} {MARK.format('X41')}"
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    _edit_parts(path, lambda parts: _replace_mark(parts, "X41", b"_x005F_x0041_"))  # how Excel stores _x0041_
+    report = tmp_path / "report.docx"
+    run = run_cli("build", path, "-o", report)
+    assert run.code == 0, run.output
+    with zipfile.ZipFile(report) as docx:
+        text = re.sub(r"<[^>]+>", "", docx.read("word/document.xml").decode())
+    assert "{_{ 7*7 }_} _x0041_" in text
+
+
+def test_the_readme_states_every_declared_range():
+    """The ranges line of the README names each field with bounds, and nothing else (the contract declares them)."""
+    from perfreport.contract import SHEETS, Kind
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    line = re.search(r"- Ranges \(declared in the contract\):(.*?)A value outside", readme, re.S).group(1)
+    line = " ".join(line.split())
+    stated = {}
+    for names, low, high in re.findall(r"((?:[^;:]+?))\s(\d+)%?–(\d+)%?", line):
+        for name in re.findall(r"[\u4e00-\u9fff]+", names):
+            stated.setdefault(name, set()).add((int(low), int(high)))
+    declared = {}
+    for sheet in SHEETS:
+        for field in sheet.fields:
+            if field.bounds:
+                declared.setdefault(field.name, set()).add(field.bounds)
+                assert field.kind in (Kind.PERCENT, Kind.NUMBER, Kind.MONEY, Kind.COUNT)
+    assert {n: b for n, b in stated.items() if n in declared} == declared
+    assert set(stated) - set(declared) <= {sheet.name for sheet in SHEETS}  # only sheets named besides

@@ -13,7 +13,7 @@ from perfreport.load import load
 from perfreport.nextyear import CLEARED, NextYearError, make_next_year
 from perfreport.pipeline import build, check
 from perfreport.unfilled import cells_of
-from perfreport.xlsx import REFERENCE, column_number
+from perfreport.sheetxml import REFERENCE, column_number
 from perfreport.yearpolicy import KEEP, POLICY, SHIFT, TEXT_POLICY, ByRow
 
 from other_workbook import write_other_workbook

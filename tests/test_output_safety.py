@@ -308,3 +308,163 @@ def test_no_random_ids_in_the_document(workbook, outbox):
     rsids = set(re.findall(rb'w:rsid\w*="([0-9A-F]+)"', xml))  # Word's revision ids: only the template's
     assert rsids <= set(re.findall(rb'w:rsid\w*="([0-9A-F]+)"', _xml(render_module.template_path())))
     assert not re.search(rb"\{?[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}?", xml, re.I)
+
+
+# ---- round 2 (issue 9): races, odd files, interruptions, stale temporary files, -o, batches ------------
+
+def test_a_file_created_while_building_is_never_touched_without_force(workbook, outbox, monkeypatch):
+    """The existence check and the move are one step: a report written meanwhile by another run stays."""
+    from perfreport import output
+
+    report = outbox / "report.docx"
+    real_check = output.check_target
+
+    def another_run_writes_first(path, force):
+        real_check(path, force)
+        if path == report:
+            path.write_bytes(EDITED)
+    monkeypatch.setattr(output, "check_target", another_run_writes_first)
+    with pytest.raises(OutputError, match="已存在"):
+        pipeline.build(workbook, report)
+    assert report.read_bytes() == EDITED and _names(outbox) == ["report.docx"]
+
+
+def test_two_builds_racing_for_one_new_path_cannot_both_succeed(workbook, outbox):
+    report = outbox / "report.docx"
+    command = [sys.executable, "-m", "perfreport", "build", workbook, "-o", report]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    codes = sorted(run.returncode for run in runs)
+    assert codes == [0, 1], outputs
+    assert "已存在".encode() in b"".join(out + err for out, err in outputs)
+    assert _names(outbox) == ["report.docx"] and zipfile.is_zipfile(report)
+
+
+@pytest.mark.parametrize("kind", ["symlink_to_dev_zero", "fifo", "symlink_to_a_report"])
+def test_only_regular_files_are_backed_up_or_replaced(workbook, outbox, run_cli, kind):
+    """Before: --force onto a symlink to /dev/zero copied it into the backup until the disk was full."""
+    report = outbox / "r.docx"
+    if kind == "symlink_to_dev_zero":
+        report.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(report)
+    else:
+        (outbox / "elsewhere.docx").write_bytes(EDITED)
+        report.symlink_to(outbox / "elsewhere.docx")
+    before = _names(outbox)
+    run = run_cli("build", workbook, "-o", report, "--force")
+    assert run.code == 1 and not run.traceback
+    assert "不是普通文件" in run.output and _names(outbox) == before
+    assert report.is_symlink() or stat.S_ISFIFO(report.lstat().st_mode)
+
+
+def test_a_backup_name_taken_by_a_symlink_is_an_error(workbook, outbox, run_cli):
+    (outbox / "report.docx").write_bytes(EDITED)
+    (outbox / "report.bak.docx").symlink_to("/dev/zero")
+    run = run_cli("build", workbook, "-o", outbox / "report.docx", "--force")
+    assert run.code == 1 and "无法保留旧文件" in run.output and (outbox / "report.docx").read_bytes() == EDITED
+
+
+INTERRUPT_DURING_WRITE = """
+import os, signal, sys
+from perfreport import output
+real = os.fsync
+def fsync(handle):  # the signal arrives while the report is being written
+    os.kill(os.getpid(), signal.{signal})
+    real(handle)
+output.os.fsync = fsync
+sys.argv = ["perfreport", *sys.argv[1:]]
+from perfreport.__main__ import run
+run()
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_a_signal_during_the_final_write_leaves_nothing_behind(workbook, outbox, signal_name):
+    """Before: SIGTERM left a hidden .NAME.XXXX.tmp; Ctrl-C printed a traceback or English "Aborted!"."""
+    report = outbox / "report.docx"
+    done = subprocess.run([sys.executable, "-c", INTERRUPT_DURING_WRITE.format(signal=signal_name), "build",
+                           workbook, "-o", report], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "已中断：未完成的报告没有写入，也没有留下临时文件"
+    assert "Traceback" not in done.stderr and "Aborted" not in done.stderr
+    assert _names(outbox) == []
+
+
+def test_ctrl_c_while_the_command_line_starts_is_one_chinese_line(workbook):
+    """A Ctrl-C while click and perfreport are being imported (the first tenth of a second)."""
+    code = ("import builtins, os, signal, sys\n"
+            "real = builtins.__import__\n"
+            "def interrupting(name, *args, **kwargs):\n"
+            "    if name == 'click':\n"
+            "        os.kill(os.getpid(), signal.SIGINT)\n"
+            "    return real(name, *args, **kwargs)\n"
+            "builtins.__import__ = interrupting\n"
+            "sys.argv = ['perfreport', 'check', sys.argv[1]]\n"
+            "from perfreport.__main__ import run\n"
+            "run()\n")
+    done = subprocess.run([sys.executable, "-c", code, workbook], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.strip() == "已中断：没有写入任何文件"
+
+
+def test_an_interrupted_check_exits_130_in_chinese(workbook, monkeypatch, run_cli):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("perfreport.cli.check_workbook", interrupted)
+    run = run_cli("check", workbook)
+    assert run.code == 130 and not run.traceback and "Aborted" not in run.output
+    assert "已中断" in run.stderr
+
+
+def test_stale_temporary_files_of_killed_runs_are_removed_by_the_next_build(workbook, outbox):
+    report = outbox / "report.docx"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    stale = [outbox / f".report.{dead.stdout.strip()}.k3j9x_2a.tmp", outbox / f".report.bak.{dead.stdout.strip()}.q1w2e3r4.tmp"]
+    alive = outbox / f".report.{os.getpid()}.abcd1234.tmp"  # a run still writing
+    foreign = outbox / ".report.notours.tmp"
+    for path in stale + [alive, foreign]:
+        path.write_bytes(b"partial")
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    pipeline.build(workbook, report)
+    assert _names(outbox) == sorted([alive.name, foreign.name, "report.docx"])
+
+
+@pytest.mark.parametrize("target, says", [("report.doc", "应保存为 .docx"), ("existing.txt", "应保存为 .docx")])
+def test_one_workbook_and_o_always_name_a_file(workbook, outbox, run_cli, target, says):
+    """Before: an existing non-.docx path said "多个工作簿时 -o 应为文件夹"; -o report.doc with --jobs 1 made a folder."""
+    (outbox / "existing.txt").write_text("x")
+    for extra in ([], ["--jobs", "1"]):
+        run = run_cli("build", workbook, "-o", outbox / target, *extra)
+        assert run.code == 2 and says in run.output and "多个工作簿" not in run.output, run.output
+    assert _names(outbox) == ["existing.txt"]
+
+
+CRASHING_BATCH = """
+import os, sys
+from perfreport import pipeline
+real = pipeline.build
+def build(path, *args, **kwargs):
+    if "crash" in str(path):
+        os._exit(134)  # as an abort in a native library does
+    return real(path, *args, **kwargs)
+pipeline.build = build
+sys.argv = ["perfreport", *sys.argv[1:]]
+from perfreport.__main__ import run
+run()
+"""
+
+
+def test_a_batch_where_one_workbook_kills_its_process_builds_the_others(sample, tmp_path):
+    """--jobs 4 over 16 workbooks, one of which crashes its process: before, the broken pool failed them all."""
+    inbox, outbox = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    books = [Path(shutil.copy(sample, inbox / f"book{n:02}.xlsx")) for n in range(15)]
+    books.insert(7, Path(shutil.copy(sample, inbox / "crash.xlsx")))
+    done = subprocess.run([sys.executable, "-c", CRASHING_BATCH, "build", *books, "-o", outbox, "--jobs", "4"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert _names(outbox) == sorted(f"book{n:02}.docx" for n in range(15))
+    assert "crash.xlsx：生成进程意外退出（退出码 134" in done.stderr
+    assert "完成：共 16 个工作簿，15 个已生成，1 个失败" in done.stdout

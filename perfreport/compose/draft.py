@@ -17,15 +17,11 @@ from typing import Any
 from .. import numbering
 from ..errors import Problem, error
 from ..fmt import DASH
+from ..markers import NUMBER, OPTIONAL, PLACEHOLDER, SECTION_LINE, TABLE_LINE
 from ..models import Checked, Record, Scores
 from ..outline import ATTACHMENT_NAMES, TABLE_NAMES, TEXT_NAMES, Catalogue
 from ..wording import ATTACHMENT_TITLES, BY_NAME, TABLE_NOTES, TABLE_TITLES
 
-PLACEHOLDER = re.compile(r"(?<!\{)\{(?![{%#])([^{}\s]+)\}(?!\})")
-TABLE_LINE = re.compile(r"^\s*[\[［【]\s*表\s*[:：]\s*(.+?)\s*[\]］】]\s*$")
-SECTION_LINE = r"^\s*[\[［【]\s*节\s*[:：]\s*(.+?)\s*[\]］】]\s*$"  # compiled on first use (re's cache)
-NUMBER = re.compile(r"[\[［【]\s*(表号|附件号)\s*[:：]\s*(.+?)\s*[\]］】]")
-OPTIONAL = r"\[\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\]"
 NO_SENTINELS = dict.fromkeys(map(ord, numbering.SENTINELS))  # a typed marker character would confuse the numbering
 CLOSING = "。！？；：…"
 CELL_BREAK = "\a"  # docxtpl: a new paragraph inside the same cell

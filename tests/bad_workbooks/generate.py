@@ -51,6 +51,7 @@ class Case:
     says: str = ""  # a fragment of the expected message
     reads: tuple[str, Any] | None = None  # OK cases: (field, value) read at the place written
     filename: str | None = None  # the file's name when it is not NAME.xlsx
+    hostile: bool = False  # measured for time and memory in its own process (tests/test_hostile.py)
 
     def path_in(self, folder: Path) -> Path:
         """Return where the case's file goes in `folder`."""
@@ -250,14 +251,16 @@ def _deflated(data: bytes) -> tuple[bytes, int, int]:
     return packer.compress(data) + packer.flush(), zlib.crc32(data), len(data)
 
 
-def _padded(head: bytes, tail: bytes, padding: int, chunk: int = 16 * 2**20) -> tuple[bytes, int, int]:
-    """Return head + `padding` spaces + tail deflated, without compressing every space.
+def _padded(head: bytes, tail: bytes, padding: int, chunk: int = 16 * 2**20,
+            filler: bytes | None = None) -> tuple[bytes, int, int]:
+    """Return head + `padding` spaces (or copies of `filler`) + tail deflated, without compressing every copy.
 
     After a full flush the compressor starts afresh, so every chunk of spaces
     deflates to the same bytes: one chunk is compressed and repeated.
     """
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    spaces = b" " * chunk
+    spaces = filler if filler is not None else b" " * chunk
+    chunk = len(spaces)
     first = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
     block = packer.compress(spaces) + packer.flush(zlib.Z_FULL_FLUSH)
     assert packer.compress(spaces) + packer.flush(zlib.Z_FULL_FLUSH) == block
@@ -343,7 +346,7 @@ def lock_file(path: Path) -> None:
     path.write_bytes(b"\x0bZhang San".ljust(165, b" "))
 
 
-@raw("fifty_mb", code="file-too-large", says="工作簿过大（50.")
+@raw("fifty_mb", hostile=True, code="file-too-large", says="工作簿过大（50.")
 def fifty_mb(path: Path) -> None:
     """The sample with 50 MB of embedded pictures: refused by size before it is opened."""
     parts = _sample_parts()
@@ -370,7 +373,7 @@ def truncated_sheet_xml(path: Path) -> None:
     _write_parts(path, parts)
 
 
-@raw("xml_entity_bomb", code="xml-bomb", says="XML 实体定义（DOCTYPE）")
+@raw("xml_entity_bomb", hostile=True, code="xml-bomb", says="XML 实体定义（DOCTYPE）")
 def xml_entity_bomb(path: Path) -> None:
     """A billion-laughs DTD in sheet 基本信息: 10^9 "lol" if an XML parser expanded it."""
     parts = _sample_parts()
@@ -379,7 +382,7 @@ def xml_entity_bomb(path: Path) -> None:
     _write_parts(path, parts)
 
 
-@raw("xml_entity_bomb_hidden", code="xml-bomb", says="XML 实体定义")
+@raw("xml_entity_bomb_hidden", hostile=True, code="xml-bomb", says="XML 实体定义")
 def xml_entity_bomb_hidden(path: Path) -> None:
     """The same bomb behind a 100 KB comment, so the DOCTYPE is not in the part's first bytes."""
     parts = _sample_parts()
@@ -388,7 +391,7 @@ def xml_entity_bomb_hidden(path: Path) -> None:
     _write_parts(path, parts)
 
 
-@raw("zip_bomb", code="zip-bomb", says="解压后异常庞大")
+@raw("zip_bomb", hostile=True, code="zip-bomb", says="解压后异常庞大")
 def zip_bomb(path: Path) -> None:
     """A valid zip whose sheet 文字 unpacks to 2 GiB (whitespace inside <sheetData>) from ~2 MB."""
     parts = _sample_parts()
@@ -403,7 +406,7 @@ def zip_bomb(path: Path) -> None:
     path.write_bytes(_zip(entries))
 
 
-@raw("huge_merged_area", code="merged-too-large", where="政策梳理!I1:XFD1048576", says="请取消这个合并")
+@raw("huge_merged_area", hostile=True, code="merged-too-large", where="政策梳理!I1:XFD1048576", says="请取消这个合并")
 def huge_merged_area(path: Path) -> None:
     """Sheet 政策梳理 with I1:XFD1048576 merged (select all, merge): 17 billion cell objects to openpyxl."""
     parts = _sample_parts()
@@ -450,7 +453,7 @@ def trailing_spaces_in_names(book) -> str:
     return f"复评项目!{header.column_letter}2"
 
 
-@edited("stray_cell_at_xfd1048576", outcome=OK, where="复评项目!B2",
+@edited("stray_cell_at_xfd1048576", hostile=True, outcome=OK, where="复评项目!B2",
         reads=("项目名称", "2022年度功勋企业家、优秀企业家及行业领军企业家兑现等资金"))
 def stray_cell_at_xfd1048576(book) -> None:
     """A formatted empty cell at XFD1048576 of 复评项目 (Ctrl+End lands there): read in well under a second."""
@@ -824,6 +827,288 @@ def grade_contradicts_review_score(book) -> None:
 def param_denominator_adjusted_budget(book) -> str:
     """指标体系 (3) 评分参数“分母：调整后预算”, as its 评价标准 words it: read, scored 1.60."""
     return _parameters(book, 3, "分母：调整后预算")
+# ---- round 2 (issue 9): each class of the second hostile review -------------------------
+
+def _sheet_xml_edit(sheet: str, edit: Callable[[bytes], bytes]) -> Callable[[dict[str, bytes]], None]:
+    """Return a `then` that applies `edit` to the saved XML of `sheet`."""
+    def then(parts: dict[str, bytes]) -> None:
+        part = _sheet_part(parts, sheet)
+        parts[part] = edit(parts[part])
+    return then
+
+
+def _junk(size: int, seed: int = 9, element: bool = False) -> bytes:
+    """Return about `size` bytes of XML comments (or empty elements) from a small random vocabulary.
+
+    They deflate about 10:1, not 1000:1, so the zip-bomb ratio does not refuse them.
+    """
+    import random
+
+    rng = random.Random(seed)
+    words = [b"%032x" % rng.getrandbits(128) for _ in range(256)]
+    out = bytearray()
+    while len(out) < size:
+        chosen = rng.choices(words, k=64)
+        out += b"".join(b'<x a="%s"/>' % w for w in chosen) if element else b"<!--" + b" ".join(chosen) + b"-->"
+    return bytes(out)
+
+
+# class 1: Excel error values are errors at their cell, whatever the field
+@edited("error_value_optional_money", code="formula-error", says="公式结果为 #N/A")
+def error_value_optional_money(book) -> str:
+    """预决算 调增_其他 (optional money) holding #N/A, as a failed lookup leaves it (t="e"): was read as blank."""
+    return _set(_field(book, "预决算", "调增_其他"), "#N/A")
+
+
+@edited("error_value_required_money", code="formula-error", says="公式结果为 #DIV/0!")
+def error_value_required_money(book) -> str:
+    """复评项目 预算 holding #DIV/0! (a cached error of a formula): was reported as “不能为空”."""
+    return _set(_cell(book, "复评项目", "预算"), "#DIV/0!")
+
+
+@edited("error_value_text_field", code="formula-error", says="公式结果为 #REF!")
+def error_value_text_field(book) -> str:
+    """评价工作组 任务分工 (optional text) holding #REF!: was read as blank."""
+    return _set(_cell(book, "评价工作组", "任务分工"), "#REF!")
+
+
+# class 2: tabs whose names differ only by spaces or invisible characters
+@edited("duplicate_sheet_trailing_space", code="duplicate-sheet", says="只差空格或不可见字符")
+def duplicate_sheet_trailing_space(book) -> None:
+    """A second tab “复评项目 ” (trailing space) beside 复评项目, with other numbers: the last one won silently."""
+    copy = book.copy_worksheet(book["复评项目"])
+    copy.title = "复评项目 "
+    _cell(book, "复评项目 ", "预算").value = 1
+
+
+@edited("duplicate_sheet_zero_width", code="duplicate-sheet", says="“复评项目\\u200b”")
+def duplicate_sheet_zero_width(book) -> None:
+    """A second tab “复评项目\u200b” (a zero-width space) beside 复评项目."""
+    copy = book.copy_worksheet(book["复评项目"])
+    copy.title = "复评项目\u200b"
+
+
+@edited("sheet_name_zero_width", code="missing-sheet", says="是否是“复评项目\\u200b”")
+def sheet_name_zero_width(book) -> None:
+    """The tab 复评项目 renamed “复评项目\u200b”: the missing-sheet message names the look-alike tab."""
+    book["复评项目"].title = "复评项目\u200b"
+
+
+# class 3: every percentage and score has a declared range
+@edited("satisfaction_5000_percent", code="out-of-range", says="应在 0% 到 100% 之间")
+def satisfaction_5000_percent(book) -> str:
+    """单项满意度 typed 5000%."""
+    return _set(_satisfaction(book), "5000%")
+
+
+@edited("satisfaction_negative", code="out-of-range", says="读作 -88.53%")
+def satisfaction_negative(book) -> str:
+    """单项满意度 typed −88.53 (points)."""
+    return _set(_satisfaction(book), -88.53)
+
+
+@edited("coverage_250_percent", code="out-of-range", says="读作 250%")
+def coverage_250_percent(book) -> str:
+    """预决算 绩效监控覆盖率 as 2.5 in a cell formatted 0% (Excel shows 250%)."""
+    cell = _field(book, "预决算", "绩效监控覆盖率")
+    cell.number_format = "0%"
+    return _set(cell, 2.5)
+
+
+@edited("coverage_negative", code="out-of-range", says="应在 0% 到 100% 之间")
+def coverage_negative(book) -> str:
+    """预决算 绩效监控覆盖率 typed −50%."""
+    return _set(_field(book, "预决算", "绩效监控覆盖率"), "-50%")
+
+
+@edited("review_score_above_100", code="out-of-range", says="应在 0 到 100 之间")
+def review_score_above_100(book) -> str:
+    """复评项目 复核得分 of 101."""
+    return _set(_cell(book, "复评项目", "复核得分"), 101)
+
+
+# class 4: doubled columns, rows and zip entries
+@edited("duplicate_header_column", code="duplicate-column", says="表头都是“预算”")
+def duplicate_header_column(book) -> str:
+    """复评项目 with a second 预算 column (J) holding other numbers: the first was taken silently."""
+    ws = book["复评项目"]
+    ws["J1"] = "预算"
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, 10).value = 1
+    return "复评项目!J1"
+
+
+@edited("duplicate_header_zero_width", code="duplicate-column", says="表头都是“项目名称”")
+def duplicate_header_zero_width(book) -> str:
+    """复评项目 with a second header “项目名称\u200b” (a zero-width space) in column J."""
+    book["复评项目"]["J1"] = "项目名称\u200b"
+    return "复评项目!J1"
+
+
+@edited("duplicate_key_row", code="duplicate-field", says="“年初预算”在第")
+def duplicate_key_row(book) -> str:
+    """预决算 with a second 年初预算 row further down holding another number: the last one won silently."""
+    ws = book["预决算"]
+    row = ws.max_row + 1
+    ws.cell(row, 1).value = "年初预算"
+    ws.cell(row, 2).value = 1
+    return f"预决算!A{row}"
+
+
+@raw("duplicate_zip_entry", hostile=True, code="duplicate-part", says="重复的条目")
+def duplicate_zip_entry(path: Path) -> None:
+    """The zip holds sheet 复评项目's part twice, the second with other numbers: a reader took one of them."""
+    import warnings
+
+    parts = _sample_parts()
+    part = _sheet_part(parts, "复评项目")
+    _write_parts(path, parts)
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        archive.writestr(part.upper() if part.islower() else part, parts[part].replace(b"527.26", b"1"))
+
+
+# class 6: one far cell must not allocate the grid; sheets outside the contract are never read
+@edited("far_value_xfd1048576", hostile=True, code="sheet-too-large", where="复评项目!XFD1048576", says="远超模板的范围")
+def far_value_xfd1048576(book) -> None:
+    """A value at XFD1048576 of 复评项目 (17 billion cells to a dense reader: it aborted)."""
+    book["复评项目"]["XFD1048576"] = "x"
+
+
+@edited("far_value_cv1048576", hostile=True, code="sheet-too-large", where="复评项目!CV1048576", says="远超模板的范围")
+def far_value_cv1048576(book) -> None:
+    """A value at CV1048576 of 复评项目 (100 million cells: 10 GB to a dense reader)."""
+    book["复评项目"]["CV1048576"] = 1
+
+
+@edited("far_note_in_extra_sheet", hostile=True, outcome=OK, where="复评项目!B2",
+        reads=("项目名称", "2022年度功勋企业家、优秀企业家及行业领军企业家兑现等资金"))
+def far_note_in_extra_sheet(book) -> None:
+    """An extra sheet 备注 (outside the contract) with a note at AAA500000: never read, the workbook builds."""
+    book.create_sheet("备注")["AAA500000"] = "备忘"
+
+
+# class 8: every scan of sheet XML is linear
+@edited("unclosed_formulas_40000", code="damaged-sheet", where="复评项目", says="单元格中又嵌套了单元格", hostile=True,
+        then=_sheet_xml_edit("复评项目", lambda xml: xml.replace(b"</sheetData>", b"<row r=\"99\">" + b"".join(
+            b'<c r="A%d"><f>1' % n for n in range(1, 40_001)) + b"</row></sheetData>", 1)))
+def unclosed_formulas_40000(book) -> None:
+    """40,000 unclosed <c><f> in 复评项目 (a regular expression took 23 s for 10,000 and never ended for 40,000)."""
+
+
+@edited("many_rows_missing_values", hostile=True, code="missing-value", where="复评项目!B100", says="“项目名称”不能为空",
+        then=_sheet_xml_edit("复评项目", lambda xml: xml.replace(b"</sheetData>", b"".join(
+            b'<row r="%d"><c r="C%d"><v>1</v></c></row>' % (n, n) for n in range(100, 20_100)) + b"</sheetData>", 1)))
+def many_rows_missing_values(book) -> None:
+    """20,000 rows of 复评项目 holding only a 预算: 100,000 problems, each checked against all before (quadratic)."""
+
+
+# class 9: locating damage reads only what it must
+@raw("truncated_sheet_with_junk_part", hostile=True, code="damaged-sheet", where="复评项目", says="不是合法的 XML")
+def truncated_sheet_with_junk_part(path: Path) -> None:
+    """复评项目's XML cut in half, plus a 40 MB junk XML part (every part was parsed into a tree: 46 s, 2 GB)."""
+    parts = _sample_parts()
+    part = _sheet_part(parts, "复评项目")
+    parts[part] = parts[part][: len(parts[part]) // 2]
+    parts = {"xl/junk.xml": b"<junk>" + _junk(40 * 2**20, element=True) + b"</junk>", **parts}  # met first
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+# class 12: impossible dates are errors in check
+@edited("impossible_date_february_30", code="wrong-type", says="这个日期不存在")
+def impossible_date_february_30(book) -> str:
+    """基本信息 报告日期 typed 2024年2月30日 (check passed it, build printed a traceback)."""
+    return _set(_field(book, "基本信息", "报告日期"), "2024年2月30日")
+
+
+@edited("impossible_date_year_0", code="wrong-type", says="年份应在 1900 到 2100 之间")
+def impossible_date_year_0(book) -> str:
+    """基本信息 呈报日期 typed 0000年1月1日."""
+    return _set(_field(book, "基本信息", "呈报日期"), "0000年1月1日")
+
+
+# class 16: legal relative part names
+def _relative_targets(parts: dict[str, bytes]) -> None:
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    for number, style in enumerate((b"./worksheets/", b"../xl/worksheets/", b"/xl/worksheets/")):
+        rels = rels.replace(b'Target="worksheets/sheet%d.xml"' % (number + 1),
+                            b'Target="%ssheet%d.xml"' % (style, number + 1))
+        rels = rels.replace(b'Target="/xl/worksheets/sheet%d.xml"' % (number + 1),
+                            b'Target="%ssheet%d.xml"' % (style, number + 1))
+    parts["xl/_rels/workbook.xml.rels"] = rels
+
+
+@edited("relative_part_names", outcome=OK, reads=("被评价单位", "枣庄市市中区工业和信息化局"), then=_relative_targets)
+def relative_part_names(book) -> str:
+    """workbook.xml.rels naming sheets ./worksheets/…, ../xl/worksheets/… and /xl/worksheets/… (legal OPC): were “damaged”."""
+    return _place(_field(book, "基本信息", "被评价单位"))
+
+
+# class 17: printed as typed, reported where typed
+@edited("literal_x0041", outcome=OK, reads=("任务分工", "_x0041_ 负责现场核查"),
+        then=lambda parts: _replace_mark(parts, "X41", b"_x005F_x0041_"))
+def literal_x0041(book) -> str:
+    """评价工作组 任务分工 typed with a literal _x0041_ (Excel stores _x005F_x0041_): it printed as “A”."""
+    return _set(_cell(book, "评价工作组", "任务分工"), f"{MARK.format('X41')} 负责现场核查")
+
+
+@edited("table_number_in_plain_field", code="marker-in-plain-field", says="“单位简称”不是正文字段")
+def table_number_in_plain_field(book) -> str:
+    """基本信息 单位简称 with [表号:复评项目] typed in it: was reported where the figure is used."""
+    cell = _field(book, "基本信息", "单位简称")
+    return _set(cell, cell.value + "[表号:复评项目]")
+
+
+@edited("placeholder_in_plain_field", code="marker-in-plain-field", says="“项目名称”不是正文字段")
+def placeholder_in_plain_field(book) -> str:
+    """复评项目 项目名称 with {单位简称} typed in it (it printed as typed)."""
+    cell = _cell(book, "复评项目", "项目名称")
+    return _set(cell, "{单位简称}" + cell.value)
+
+
+@edited("formula_that_is_text", code="invalid-formula", says="如要填写以 = 开头的文字")
+def formula_that_is_text(book) -> str:
+    """目标对比 目标值 typed =2个 (a script wrote it as a formula): was “open in Excel and save”."""
+    return _set(_cell(book, "目标对比", "目标值"), "=2个")
+
+
+# class 18: the largest file accepted stays within the reader's memory bound
+@raw("sheet_over_the_unpacked_limit", hostile=True, code="unpacked-too-large", says="解压后过大")
+def sheet_over_the_unpacked_limit(path: Path) -> None:
+    """Sheet 文字 padded to 150 MB with comments that deflate 10:1 (inside the old limits: a 190 MB one peaked at 410 MB)."""
+    parts = _sample_parts()
+    padded = _sheet_part(parts, "文字")
+    entries = []
+    for name, data in parts.items():
+        if name == padded:
+            head, tail = data.split(b"<sheetData>", 1)
+            entries.append((name, *_padded(head + b"<sheetData>", tail, 150 * 2**20, filler=_junk(4 * 2**20))))
+        else:
+            entries.append((name, *_deflated(data)))
+    path.write_bytes(_zip(entries))
+
+
+@edited("junk_elements_in_sheet", hostile=True, code="too-many-cells", says="超过 500,000 个元素",
+        then=_sheet_xml_edit("政策梳理", lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + _junk(
+            30 * 2**20, element=True), 1)))
+def junk_elements_in_sheet(book) -> None:
+    """政策梳理 with 30 MB of empty unknown elements (700,000) after its cells: the element budget stops the parse."""
+
+
+def _many_cells(xml: bytes) -> bytes:
+    text = "说明文字" * 15
+    rows = b"".join(b'<row r="%d"><c r="Z%d" t="inlineStr"><is><t>%s%d</t></is></c></row>'
+                    % (n, n, text.encode(), n) for n in range(1000, 1000 + 95_000))
+    return xml.replace(b"</sheetData>", rows + b"</sheetData>", 1)
+
+
+@edited("largest_accepted_sheet", hostile=True, outcome=OK, where="复评项目!B2",
+        reads=("项目名称", "2022年度功勋企业家、优秀企业家及行业领军企业家兑现等资金"),
+        then=_sheet_xml_edit("政策梳理", _many_cells))
+def largest_accepted_sheet(book) -> None:
+    """政策梳理 with 95,000 more cells of 60-character text in column Z, near the cell limit: read within the memory bound."""
 
 
 # ---- the command line ------------------------------------------------------------------

@@ -14,14 +14,17 @@ the document is rendered:
   headings), the paragraph 〔附件列表〕 the list of attachments in order.
 Markers are private-use characters, legal in XML and never typed (compose
 strips them from workbook text). Everything is found with a few literal
-searches and written with one join: no document tree.
+searches and written with one join: no document tree. The body may come in
+segments (render cuts a large one at paragraph starts outside tables): each
+is scanned in turn, and written back one at a time, so that the whole body
+is never held twice.
 """
 from __future__ import annotations
 
-import html
 import re
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
+from .bodyxml import unescape
 from .errors import Problem, error, warning
 from .fmt import circled, cn_number
 
@@ -61,11 +64,16 @@ def attachment_ref(name: str) -> str:
 class Outline(NamedTuple):
     """The numbered body and what the pass found."""
 
-    xml: str
+    segments: Iterable[str]  # the numbered body: a list for a body given whole, else read once (each then dropped)
     headings: list[str]  # the 目录's entries, in order
     tables: list[str]  # table names, in caption order
     attachments: list[str]
     problems: list[Problem]  # parts placed twice, tables with data and no place, references to nothing
+
+    @property
+    def xml(self) -> str:
+        """The numbered body as one string."""
+        return "".join(self.segments)
 
 
 def heading_styles(styles: dict[str, str]) -> dict[str, tuple[int, bool]]:
@@ -134,11 +142,13 @@ def _properties(xml: str, start: int, end: int) -> str:
 class _Pass:
     """One scan of the body: edits collected by position, applied in one join."""
 
-    def __init__(self, xml: str, styles: dict[str, tuple[int, bool]], pages: dict[str, int] | None,
+    def __init__(self, segments: list[str], styles: dict[str, tuple[int, bool]], pages: dict[str, int] | None,
                  titles: dict[str, str], label: str):
-        self.xml, self.styles, self.pages = xml, styles, pages or {}
+        self.segments, self.styles, self.pages = segments, styles, pages or {}
         self.titles, self.label = titles, label  # attachment titles and the list's first line, XML-escaped
-        self.edits: list[tuple[int, int, str | Callable[[], str]]] = []
+        self.xml = ""  # the segment being scanned
+        self.edits: list[tuple[int, int, str | Callable[[], str]]] = []  # the segment's
+        self.segment_edits: list[list[tuple[int, int, str | Callable[[], str]]]] = []
         self.counters = [0] * 7
         self.toc_at: tuple[int, int] | None = None
         self.entries: list[tuple[int, str, str]] = []  # level, escaped text, bookmark
@@ -146,33 +156,46 @@ class _Pass:
         self.attachments: dict[str, int] = {}
         self.refs: list[tuple[str, str]] = []  # kind, name
         self.twice: list[tuple[str, str]] = []
-        ids = [int(i) for i in BOOKMARK_ID.findall(xml)]
+        ids = [int(i) for xml in segments for i in BOOKMARK_ID.findall(xml)]
         self.next_bookmark = max(ids, default=0) + 1
 
-    def run(self) -> str:
+    def scan(self) -> None:
+        """Find every numbered thing, segment by segment, collecting each segment's edits."""
+        for xml in self.segments:
+            self.xml, self.edits = xml, []
+            self.scan_segment()
+            self.segment_edits.append(self.edits)
+
+    def scan_segment(self) -> None:
         for start, end, kind, value in _tokens(self.xml, self.styles):
             if kind == "style":
                 self.heading(end, *self.styles[value])
             elif kind == "table":
-                self.number(start, end, html.unescape(value), self.tables, "表{}：")
+                self.number(start, end, unescape(value), self.tables, "表{}：")
             elif kind == "att":
-                self.number(start, end, html.unescape(value), self.attachments, "{}")
+                self.number(start, end, unescape(value), self.attachments, "{}")
             elif kind in ("ref", "attref"):
-                self.reference(start, end, html.unescape(value), self.tables if kind == "ref" else self.attachments,
+                self.reference(start, end, unescape(value), self.tables if kind == "ref" else self.attachments,
                                "表{}" if kind == "ref" else "附件{}")
             elif kind == "toc" and self.toc_at is None:  # the marker's paragraph: (start, end)
                 self.toc_at = (start, end)
                 self.edits.append((start, end, self.toc))
             elif kind == "list":
-                self.edits.append((start, end, lambda span=(start, end): self.attachment_list(span)))
-        self.edits.sort(key=lambda edit: edit[0])
-        out, cursor = [], 0
-        for start, end, value in self.edits:
-            out.append(self.xml[cursor:start])
-            out.append(value() if callable(value) else value)
-            cursor = end
-        out.append(self.xml[cursor:])
-        return "".join(out)
+                span = (start, end)
+                self.edits.append((start, end, lambda span=span, xml=self.xml: self.attachment_list(xml, span)))
+
+    def write(self) -> Iterator[str]:
+        """Yield each segment with its edits applied (references and lists now that all is known), dropping it."""
+        for n, edits in enumerate(self.segment_edits):
+            xml, self.segments[n] = self.segments[n], ""
+            edits.sort(key=lambda edit: edit[0])
+            out, cursor = [], 0
+            for start, end, value in edits:
+                out.append(xml[cursor:start])
+                out.append(value() if callable(value) else value)
+                cursor = end
+            out.append(xml[cursor:])
+            yield "".join(out)
 
     def heading(self, at: int, level: int, numbered: bool) -> None:
         end = self.xml.find("</w:p>", at)
@@ -215,16 +238,16 @@ class _Pass:
         for i, (level, text, name) in enumerate(self.entries):
             head = _field(TOC_FIELD, dirty=True) if i == 0 else ""
             tail = FIELD_END if i == len(self.entries) - 1 else ""
-            page = _field(f"PAGEREF {name} \\h", str(self.pages.get(html.unescape(text), ""))) + FIELD_END
+            page = _field(f"PAGEREF {name} \\h", str(self.pages.get(unescape(text), ""))) + FIELD_END
             paragraphs.append(
                 f'<w:p><w:pPr><w:pStyle w:val="TOC{1 if level == 1 else 2}"/></w:pPr>{head}'
                 f'<w:hyperlink w:anchor="{name}" w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
                 f'<w:r><w:tab/></w:r>{page}</w:hyperlink>{tail}</w:p>')
         return "".join(paragraphs)
 
-    def attachment_list(self, span: tuple[int, int]) -> str:
+    def attachment_list(self, xml: str, span: tuple[int, int]) -> str:
         """附件： and one `N.title` line per attachment, in document order, in the marker's paragraph style."""
-        return "".join(self.list_lines(_properties(self.xml, *span)))
+        return "".join(self.list_lines(_properties(xml, *span)))
 
     def list_lines(self, properties: str) -> list[str]:
         lines = [self.label] + [f"{n}.{self.titles.get(name, name)}" for name, n in self.attachments.items()]
@@ -248,18 +271,23 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def resolve(xml: str, styles: dict[str, tuple[int, bool]], context: dict,
+def resolve(xml: str | list[str], styles: dict[str, tuple[int, bool]], context: dict,
             pages: dict[str, int] | None = None) -> Outline:
     """Return the body with its numbers, 目录 and 附件 list, and the problems of placement.
 
-    `styles` is heading_styles() of the template; `context` the one compose
-    made (its tables, attachments and the references it saw); `pages` maps a
-    目录 entry to its page when a rendering gave them.
+    `xml` is the body, or the list of its segments, each starting at a
+    paragraph (then Outline.segments can be read once, and empties the
+    list as it goes); `styles` is
+    heading_styles() of the template; `context` the one compose made (its
+    tables, attachments and the references it saw); `pages` maps a 目录 entry
+    to its page when a rendering gave them.
     """
     titles = {name: _escape(a["title"]) for name, a in context["attachments"].items() if a}
-    scan = _Pass(xml, styles, pages, titles, _escape(context["numbering"]["attachment_label"]))
-    body = scan.run()
-    return Outline(body, [html.unescape(text) for _, text, _ in scan.entries], list(scan.tables),
+    scan = _Pass([xml] if isinstance(xml, str) else xml, styles, pages, titles,
+                 _escape(context["numbering"]["attachment_label"]))
+    scan.scan()
+    segments = list(scan.write()) if isinstance(xml, str) else scan.write()
+    return Outline(segments, [unescape(text) for _, text, _ in scan.entries], list(scan.tables),
                    list(scan.attachments), _placement_problems(scan, context))
 
 

@@ -57,6 +57,7 @@ def canonical(xml: str) -> str:
 
 def collapse(xml: str) -> str:
     """Write the elements that have nothing inside self-closed, as lxml does (`<w:t xml:space="preserve"/>`)."""
+    xml = xml.replace('<w:t xml:space="preserve"></w:t>', '<w:t xml:space="preserve"/>')  # most often
     if '"></' in xml:  # a start tag with attributes, then its end tag
         out, at = [], 0
         found = xml.find('"></')
@@ -182,7 +183,10 @@ def children(xml: str, start: int, end: int) -> list[tuple[str, int, int]]:
 
 
 def element_end(xml: str, start: int, name: str) -> int:
-    """Return the end of the element `name` that starts at `start` (elements of that name may nest in it)."""
+    """Return the end of the element `name` that starts at `start`, -1 if it does not end in `xml`.
+
+    Elements of the same name may nest in it (a table in a table's cell).
+    """
     close, depth, at = f"</{name}>", 0, start
     opens = re.compile(f"<{re.escape(name)}[ >/]|{re.escape(close)}")
     for match in opens.finditer(xml, at):
@@ -192,7 +196,7 @@ def element_end(xml: str, start: int, name: str) -> int:
             depth += 1
         if depth == 0:
             return match.end() if match.group(0) == close else xml.find(">", match.start()) + 1
-    raise NotWellFormed(f"{name} 没有结束标记")
+    return -1
 
 
 # ---- strictness ----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from .bodyxml import unescape
+from .bodyxml import start_before, unescape
 from .errors import Problem, error, warning
 from .fmt import circled, cn_number
 
@@ -129,8 +129,7 @@ def _marker_paragraphs(xml: str) -> list[tuple[int, int, str, str]]:
 
 def _paragraph(xml: str, at: int) -> tuple[int, int]:
     """Return the span of the paragraph around position `at`."""
-    start = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
-    return start, xml.find("</w:p>", at) + len("</w:p>")
+    return start_before(xml, "w:p", at), xml.find("</w:p>", at) + len("</w:p>")
 
 
 def _properties(xml: str, start: int, end: int) -> str:
@@ -139,35 +138,36 @@ def _properties(xml: str, start: int, end: int) -> str:
     return xml[open_at: xml.find("</w:pPr>", open_at) + len("</w:pPr>")] if open_at >= 0 else ""
 
 
-class _Pass:
-    """One scan of the body: edits collected by position, applied in one join."""
+class Numbering:
+    """The pass over the body: `add` each segment in document order, then `outline` writes them back.
 
-    def __init__(self, segments: list[str], styles: dict[str, tuple[int, bool]], pages: dict[str, int] | None,
-                 titles: dict[str, str], label: str):
-        self.segments, self.styles, self.pages = segments, styles, pages or {}
-        self.titles, self.label = titles, label  # attachment titles and the list's first line, XML-escaped
-        self.xml = ""  # the segment being scanned
+    Edits are collected by position, segment by segment, and applied in one
+    join per segment; what depends on the whole body (references, the 目录,
+    the 附件 list, the bookmarks' ids) is written once every segment was read.
+    """
+
+    def __init__(self, styles: dict[str, tuple[int, bool]], context: dict, pages: dict[str, int] | None = None):
+        self.styles, self.pages, self.context = styles, pages or {}, context
+        # attachment titles and the list's first line, XML-escaped
+        self.titles = {name: _escape(a["title"]) for name, a in context["attachments"].items() if a}
+        self.label = _escape(context["numbering"]["attachment_label"])
+        self.xml = ""  # the segment being read
         self.edits: list[tuple[int, int, str | Callable[[], str]]] = []  # the segment's
         self.segment_edits: list[list[tuple[int, int, str | Callable[[], str]]]] = []
         self.counters = [0] * 7
         self.toc_at: tuple[int, int] | None = None
-        self.entries: list[tuple[int, str, str]] = []  # level, escaped text, bookmark
+        self.entries: list[tuple[int, str, int]] = []  # level, escaped text, bookmark (1, 2, …)
         self.tables: dict[str, int] = {}
         self.attachments: dict[str, int] = {}
         self.refs: list[tuple[str, str]] = []  # kind, name
         self.twice: list[tuple[str, str]] = []
-        ids = [int(i) for xml in segments for i in BOOKMARK_ID.findall(xml)]
-        self.next_bookmark = max(ids, default=0) + 1
+        self.last_id = 0  # the largest bookmark id in the body: the headings' bookmarks are numbered on from it
 
-    def scan(self) -> None:
-        """Find every numbered thing, segment by segment, collecting each segment's edits."""
-        for xml in self.segments:
-            self.xml, self.edits = xml, []
-            self.scan_segment()
-            self.segment_edits.append(self.edits)
-
-    def scan_segment(self) -> None:
-        for start, end, kind, value in _tokens(self.xml, self.styles):
+    def add(self, xml: str) -> None:
+        """Read the next segment, collecting its edits."""
+        self.xml, self.edits = xml, []
+        self.last_id = max([self.last_id] + [int(i) for i in BOOKMARK_ID.findall(xml)])
+        for start, end, kind, value in _tokens(xml, self.styles):
             if kind == "style":
                 self.heading(end, *self.styles[value])
             elif kind == "table":
@@ -181,13 +181,20 @@ class _Pass:
                 self.toc_at = (start, end)
                 self.edits.append((start, end, self.toc))
             elif kind == "list":
-                span = (start, end)
-                self.edits.append((start, end, lambda span=span, xml=self.xml: self.attachment_list(xml, span)))
+                properties = _properties(xml, start, end)
+                self.edits.append((start, end, lambda properties=properties: "".join(self.list_lines(properties))))
+        self.segment_edits.append(self.edits)
+        self.xml = ""
 
-    def write(self) -> Iterator[str]:
-        """Yield each segment with its edits applied (references and lists now that all is known), dropping it."""
+    def outline(self, segments) -> "Outline":
+        """The numbered body and what was found; `segments` are the ones added, in order (each read once)."""
+        return Outline(self.write(segments), [unescape(text) for _, text, _ in self.entries], list(self.tables),
+                       list(self.attachments), _placement_problems(self, self.context))
+
+    def write(self, segments) -> Iterator[str]:
+        """Yield each segment with its edits applied, dropping it from `segments` (a list, or what indexes alike)."""
         for n, edits in enumerate(self.segment_edits):
-            xml, self.segments[n] = self.segments[n], ""
+            xml, segments[n] = segments[n], ""
             edits.sort(key=lambda edit: edit[0])
             out, cursor = [], 0
             for start, end, value in edits:
@@ -196,6 +203,11 @@ class _Pass:
                 cursor = end
             out.append(xml[cursor:])
             yield "".join(out)
+
+    def bookmark(self, k: int) -> tuple[int, str]:
+        """The id and name of the k-th heading's bookmark."""
+        number = self.last_id + k
+        return number, f"_Toc{number:09d}"
 
     def heading(self, at: int, level: int, numbered: bool) -> None:
         end = self.xml.find("</w:p>", at)
@@ -214,13 +226,12 @@ class _Pass:
         for deeper in range(level + 1, len(self.counters)):
             self.counters[deeper] = 0
         if level <= 2 and self.toc_at is not None:
-            name = f"_Toc{self.next_bookmark:09d}"
+            k = len(self.entries) + 1
             after_properties = self.xml.find("</w:pPr>", at, end) + len("</w:pPr>")
-            self.edits.append((after_properties, after_properties,
-                               f'<w:bookmarkStart w:id="{self.next_bookmark}" w:name="{name}"/>'))
-            self.edits.append((end, end, f'<w:bookmarkEnd w:id="{self.next_bookmark}"/>'))
-            self.next_bookmark += 1
-            self.entries.append((level, number + re.sub(f"[{SENTINELS}]", "", text), name))
+            self.edits.append((after_properties, after_properties, lambda k=k: '<w:bookmarkStart w:id="{}" w:name="{}"/>'
+                               .format(*self.bookmark(k))))
+            self.edits.append((end, end, lambda k=k: f'<w:bookmarkEnd w:id="{self.bookmark(k)[0]}"/>'))
+            self.entries.append((level, number + re.sub(f"[{SENTINELS}]", "", text), k))
 
     def number(self, start: int, end: int, name: str, numbers: dict[str, int], form: str) -> None:
         if name in numbers:
@@ -235,7 +246,8 @@ class _Pass:
     def toc(self) -> str:
         """The 目录: a TOC field whose cached entries are the headings, with PAGEREFs to their bookmarks."""
         paragraphs = []
-        for i, (level, text, name) in enumerate(self.entries):
+        for i, (level, text, k) in enumerate(self.entries):
+            name = self.bookmark(k)[1]
             head = _field(TOC_FIELD, dirty=True) if i == 0 else ""
             tail = FIELD_END if i == len(self.entries) - 1 else ""
             page = _field(f"PAGEREF {name} \\h", str(self.pages.get(unescape(text), ""))) + FIELD_END
@@ -244,10 +256,6 @@ class _Pass:
                 f'<w:hyperlink w:anchor="{name}" w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
                 f'<w:r><w:tab/></w:r>{page}</w:hyperlink>{tail}</w:p>')
         return "".join(paragraphs)
-
-    def attachment_list(self, xml: str, span: tuple[int, int]) -> str:
-        """附件： and one `N.title` line per attachment, in document order, in the marker's paragraph style."""
-        return "".join(self.list_lines(_properties(xml, *span)))
 
     def list_lines(self, properties: str) -> list[str]:
         lines = [self.label] + [f"{n}.{self.titles.get(name, name)}" for name, n in self.attachments.items()]
@@ -277,21 +285,19 @@ def resolve(xml: str | list[str], styles: dict[str, tuple[int, bool]], context: 
 
     `xml` is the body, or the list of its segments, each starting at a
     paragraph (then Outline.segments can be read once, and empties the
-    list as it goes); `styles` is
-    heading_styles() of the template; `context` the one compose made (its
-    tables, attachments and the references it saw); `pages` maps a 目录 entry
-    to its page when a rendering gave them.
+    list as it goes); `styles` is heading_styles() of the template; `context`
+    the one compose made (its tables, attachments and the references it saw);
+    `pages` maps a 目录 entry to its page when a rendering gave them.
     """
-    titles = {name: _escape(a["title"]) for name, a in context["attachments"].items() if a}
-    scan = _Pass([xml] if isinstance(xml, str) else xml, styles, pages, titles,
-                 _escape(context["numbering"]["attachment_label"]))
-    scan.scan()
-    segments = list(scan.write()) if isinstance(xml, str) else scan.write()
-    return Outline(segments, [unescape(text) for _, text, _ in scan.entries], list(scan.tables),
-                   list(scan.attachments), _placement_problems(scan, context))
+    segments = [xml] if isinstance(xml, str) else xml
+    numbering = Numbering(styles, context, pages)
+    for segment in segments:
+        numbering.add(segment)
+    outline = numbering.outline(segments)
+    return outline._replace(segments=list(outline.segments)) if isinstance(xml, str) else outline
 
 
-def _placement_problems(scan: _Pass, context: dict) -> list[Problem]:
+def _placement_problems(scan: Numbering, context: dict) -> list[Problem]:
     problems = []
     tables = {name: t for name, t in context["tables"].items() if t}
     for kind, name in dict.fromkeys(scan.twice):

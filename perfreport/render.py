@@ -4,7 +4,7 @@ The template is prepared once and kept by its content (perfreport.prepare:
 docxtpl's preparation of its XML, and the package python-docx would save).
 A build renders the body with jinja2 (autoescape and StrictUndefined: cell
 text prints as typed, a missing name fails loudly) and streams it through
-linear passes, in segments cut at paragraph starts outside tables:
+linear passes, in segments cut at paragraph starts (outside text boxes):
 1. docxtpl's listing (\\n, \\t … in text become breaks and tabs);
 2. perfreport.numbering numbers headings, tables and attachments in document
    order and writes the 目录 and the 附件 list (it reads every segment, then
@@ -22,10 +22,11 @@ the core properties, settings and app.xml filled in, and the zip written once
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+import zlib
 from dataclasses import dataclass, field
 from importlib.resources import files
-from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
@@ -37,6 +38,7 @@ from .errors import Problem
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
 ZIP_TIME = opc.ZIP_TIME
 SEGMENT = 1 << 20  # characters: the body is cut into segments of about this size
+SPOOL_TEXT = 1 << 22  # characters of the body held as text; the rest is held deflated
 QR_WIDTH = 30 * 36000  # the letter's QR code, 30 mm wide (EMU)
 CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
@@ -105,13 +107,33 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     return Rendered(opc.write_zip(build.package.entries()), outline.headings, problems)
 
 
+class _Environment(Environment):
+    """jinja2's, looking a name up in a dict first (compose's rows are dicts: `r.c0`).
+
+    jinja2 tries an attribute first, which for a dict raises and is caught
+    for every cell; the answer is the same, as a dict's own methods keep
+    their precedence.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class _Build:
     """One report: the template's package being filled, and what the body's passes gathered."""
 
     def __init__(self, prepared: prepare.Prepared, context: dict, folder: Path | None):
         self.prepared, self.context, self.package = prepared, context, prepared.package()
-        self.env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
-                               loader=cache.Sources(), bytecode_cache=cache.bytecode(folder))
+        self.env = _Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
+                                loader=cache.Sources(), bytecode_cache=cache.bytecode(folder))
         self.env.filters["balance"] = typeset.balance
         self.values = dict(context)
         qr = context["letter"]["qr"]
@@ -127,15 +149,23 @@ class _Build:
     def body(self, pages: dict[str, int] | None) -> numbering.Outline:
         """Render the document part into the package (deflated); return what the numbering found."""
         main = self.prepared.main
-        pieces = self.template(main).generate(self.values)
-        segments = [bodyxml.resolve_listing(_unmarked(s)) for s in _segments(pieces)]
-        outline = numbering.resolve(segments, self.prepared.styles, self.context, pages)
+        numbers, spool = numbering.Numbering(self.prepared.styles, self.context, pages), _Spool()
+        for segment in _segments(self.template(main).generate(self.values)):
+            segment = bodyxml.resolve_listing(_unmarked(segment))
+            numbers.add(segment)
+            spool.append(segment)
+        outline = numbers.outline(spool)
         check, deflater, drawings = bodyxml.Wellformed(), opc.Deflater(), bodyxml.DRAWING_IDS_FROM
         check.feed(self.prepared.head)
         deflater.feed(self.prepared.head)
-        for xml in outline.segments:
-            xml, drawings = bodyxml.number_drawings(bodyxml.canonical(xml), drawings)
-            xml, _ = typeset.mark_east_asian(tables.table_passes(xml))
+        table_pass = tables.TablePass()
+        for xml in itertools.chain(outline.segments, [None]):
+            if xml is None:
+                xml = table_pass.close()
+            else:
+                xml, drawings = bodyxml.number_drawings(bodyxml.canonical(xml), drawings)
+                xml = table_pass.feed(xml)
+            xml, _ = typeset.mark_east_asian(xml)
             self.counts += docprops.counts(xml)
             self.digest.update(xml.encode("ascii", "xmlcharrefreplace"))  # as lxml serialised the body
             data = xml.encode("utf-8")
@@ -206,23 +236,42 @@ class _Build:
 
 def _segments(pieces: Iterator[str]) -> Iterator[str]:
     """Yield the rendered body in segments of about SEGMENT characters, each cut where a paragraph starts
-    outside any table or text box (at the line break the preparation put before each paragraph)."""
-    pending, size, limit = [], 0, SEGMENT
-    while batch := list(islice(pieces, 4096)):
-        pending.append("".join(batch))
-        size += len(pending[-1])
-        if size < limit:
-            continue
-        text = "".join(pending)
-        inside = (text.count("<w:tbl>") + text.count("<w:txbxContent>")
-                  - text.count("</w:tbl>") - text.count("</w:txbxContent>"))
-        cut = text.rfind("\n<w:p", max(text.rfind("</w:tbl>"), text.rfind("</w:txbxContent>"), 0)) if not inside else -1
-        if cut > 0:
-            yield text[:cut]
-            pending, size, limit = [text[cut:]], len(text) - cut, SEGMENT
-        else:  # inside a table: wait for its end, joining less and less often
-            pending, limit = [text], 2 * size
-    yield "".join(pending)
+    outside a text box (at the line break the preparation put before each paragraph)."""
+    pending = ""
+    while batch := list(itertools.islice(pieces, 4096)):
+        text, start = pending + "".join(batch), 0
+        while len(text) - start > SEGMENT:
+            cut = text.rfind("\n<w:p", start + 1, start + SEGMENT)
+            cut = cut if cut > 0 else text.find("\n<w:p", start + SEGMENT)  # a paragraph longer than a segment
+            while cut > 0 and text.count("<w:txbxContent>", start, cut) > text.count("</w:txbxContent>", start, cut):
+                cut = text.find("\n<w:p", text.find("</w:txbxContent>", cut) + 1)  # not inside a text box
+            if cut <= 0:
+                break
+            yield text[start:cut]
+            start = cut
+        pending = text[start:]
+        del text, batch
+    yield pending
+
+
+class _Spool:
+    """The body's segments from the numbering's reading to its writing: text while the body is small, then
+    deflated (a large body would otherwise be held in full while jinja2 still renders its largest table)."""
+
+    def __init__(self) -> None:
+        self.items: list[str | bytes] = []
+        self.size = 0
+
+    def append(self, xml: str) -> None:
+        self.size += len(xml)
+        self.items.append(xml if self.size <= SPOOL_TEXT else zlib.compress(xml.encode("utf-8"), 1))
+
+    def __getitem__(self, n: int) -> str:
+        item = self.items[n]
+        return item if isinstance(item, str) else zlib.decompress(item).decode("utf-8")
+
+    def __setitem__(self, n: int, xml: str) -> None:
+        self.items[n] = xml
 
 
 def _unmarked(xml: str) -> str:

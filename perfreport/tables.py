@@ -34,39 +34,142 @@ WRAPPERS = {"w:tr": _BLOCKS, "w:tc": _BLOCKS, "w:p": _BLOCKS + ("<w:txbxContent"
 
 def table_passes(xml: str) -> str:
     """Carry out the `merge:`/`drop:` Alt-Text of every table in `xml` (each table whole in it)."""
-    if "<w:tblDescription" not in xml:
-        return xml
-    out, at = [], 0
-    for match in DESCRIPTION.finditer(xml):
-        start = xml.rfind("<w:tbl>", at, match.start())
-        if start < 0:  # the table of a description already passed: done with it
-            continue
-        end = element_end(xml, start, "w:tbl")
-        out += [xml[at:start], _table(xml[start:end])]
-        at = end
-    out.append(xml[at:])
-    return "".join(out)
+    tables = TablePass()
+    return tables.feed(xml) + tables.close()
 
 
-def _table(tbl: str) -> str:
-    """The table with its own instructions carried out, then those of the tables nested in it."""
-    described = DESCRIPTION.search(tbl)
-    if described.start() < tbl.find("</w:tblPr>"):  # its own, not a nested table's
-        words = dict(word.partition(":")[::2] for word in unescape(described.group(1)).split())
-        if "merge" in words or "drop" in words:
-            table = Table(tbl[:described.start()] + tbl[described.end():])
-            if words.get("merge"):
-                table.merge([int(c) for c in words["merge"].split(",")])
-            for column in sorted((int(c) for c in words.get("drop", "").split(",") if c), reverse=True):
-                table.drop(column)
-            tbl = table.text()
-    inner = tbl.find("<w:tbl>", 1)
-    return tbl if inner < 0 else tbl[:inner] + table_passes(tbl[inner:])
+class TablePass:
+    """Carries out the tables' instructions on body text fed in pieces cut at paragraph starts.
+
+    Text outside a table with instructions passes straight through; such a
+    table's rows are carried out one at a time as they are complete, the
+    text of a row not yet complete is held back for the next piece.
+    """
+
+    def __init__(self) -> None:
+        self.held = ""  # the start of a row, or of a table's head, not yet complete
+        self.table: _Table | None = None
+
+    def feed(self, xml: str) -> str:
+        """Return the text of `xml` (after what was held back) that is done."""
+        xml, self.held = self.held + xml, ""
+        out, at = [], 0
+        while at < len(xml):
+            if self.table is None:
+                found = DESCRIPTION.search(xml, at)
+                start = xml.rfind("<w:tbl>", at, found.start()) if found else -1
+                words = _words(found.group(1)) if found else {}
+                if start < 0 or ("merge" not in words and "drop" not in words):  # nothing to do up to there
+                    stop = found.end() if found else len(xml)
+                    out.append(xml[at:stop])
+                    at = stop
+                    continue
+                out.append(xml[at:start])
+                if not words.get("merge") and not words.get("drop"):  # nothing to do but drop the description
+                    out.append(xml[start:found.start()])
+                    at = found.end()
+                    continue
+                at, self.table = start, _Table(words)
+            at = self.table.carry_out(xml, at, out)
+            if not self.table.done:  # the rest of the table is still to come: hold it back
+                self.held = xml[at:]
+                break
+            self.table = None
+        return "".join(out)
+
+    def close(self) -> str:
+        """What is still held back (only when the text ended inside a table: not well-formed)."""
+        held, self.held = self.held, ""
+        return held
 
 
-def _spans(xml: str, name: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The (start, end) of the `name` elements directly inside xml[start:end]."""
-    if any(xml.find(w, start, end) >= 0 for w in WRAPPERS[name]):
+class _Table:
+    """One table with instructions: its head once read, the row before, and the columns to drop."""
+
+    def __init__(self, words: dict[str, str]):
+        self.merge = [int(c) for c in words["merge"].split(",")] if words.get("merge") else []
+        self.drop = sorted((int(c) for c in words.get("drop", "").split(",") if c), reverse=True)
+        self.drops: list[tuple[int, int, int]] | None = None  # (column, target, width), once the head is read
+        self.columns = 0
+        self.previous: list[str] | None = None
+        self.done = False
+
+    def carry_out(self, xml: str, at: int, out: list[str]) -> int:
+        """Write the table's complete parts from `at` to `out`; return where it stopped (`done` at its end)."""
+        if self.drops is None:
+            first_row, end = _next_row(xml, at), xml.find("</w:tbl>", at)
+            if first_row < 0 and end < 0:
+                return at
+            head_end = first_row if first_row >= 0 and (end < 0 or first_row < end) else end
+            out.append(self._head(xml[at:head_end]))
+            at = head_end
+        end = xml.find("</w:tbl>", at)
+        wrapped = min((f for w in WRAPPERS["w:r"] if (f := xml.find(w, at)) >= 0), default=len(xml))
+        while True:
+            row = _next_row(xml, at)
+            if 0 <= end < at:  # a table in the row just done ended there
+                end = xml.find("</w:tbl>", at)
+            if row < 0 or (0 <= end < row):
+                if end < 0:
+                    return at
+                out.append(xml[at:end + len("</w:tbl>")])
+                self.done = True
+                return end + len("</w:tbl>")
+            wrapper = next((w for w in ("<w:sdt>", "<w:customXml ") if xml.find(w, at, row) >= 0), None)
+            if wrapper:  # a row in a content control stays as it is, as the tree pass left it
+                start = xml.find(wrapper, at, row)
+                stop = element_end(xml, start, wrapper[1:-1])
+                if stop < 0:
+                    return at
+                out.append(xml[at:stop])
+                at = stop
+                continue
+            stop = _row_end(xml, row)
+            if stop < 0:
+                return at
+            out += [xml[at:row], self._row(xml[row:stop], plain=stop <= wrapped)]
+            at = stop
+
+    def _head(self, head: str) -> str:
+        """The table's start without its description, its grid without the dropped columns."""
+        head = DESCRIPTION.sub("", head, count=1)
+        grid = [_grid_width(m.group(0)) for m in GRID_COLUMN.finditer(head)]
+        self.columns, self.drops = len(grid), []
+        for column in self.drop:
+            width = grid[column]
+            widest = max((i for i in range(len(grid)) if i != column), key=lambda i: grid[i])
+            target = widest - (widest > column)
+            head = _dropped_grid(head, column, target + (target >= column), width)
+            grid = grid[:column] + grid[column + 1:]
+            grid[target] += width
+            self.drops.append((column, target, width))
+        return head
+
+    def _row(self, tr: str, plain: bool) -> str:
+        """The row carried out: merged with the row before, its cells of dropped columns removed.
+
+        `plain`: nothing in the row wraps its cells, paragraphs or runs.
+        """
+        row = _cells(tr, plain)
+        if self.merge and "<w:tblHeader" not in row[0]:
+            if len(row) // 2 != self.columns:  # a spanning row (section title, total) ends every group
+                self.previous = None
+            else:
+                key = ["".join(TEXT.findall(row[2 * c + 1])) for c in self.merge]
+                for depth, column in enumerate(self.merge):
+                    same = self.previous is not None and key[: depth + 1] == self.previous[: depth + 1]
+                    cell = _set_vmerge(row[2 * column + 1], "continue" if same else "restart")
+                    row[2 * column + 1] = _emptied(cell, plain) if same else cell
+                self.previous = key
+        for column, target, width in self.drops:
+            row = _dropped(row, column, target, width)
+        tr = "".join(row)
+        return table_passes(tr) if "<w:tblDescription" in tr else tr  # the tables in its cells
+
+
+def _spans(xml: str, name: str, start: int, end: int, plain: bool = False) -> list[tuple[int, int]]:
+    """The (start, end) of the `name` elements directly inside xml[start:end] (`plain`: no wrappers there)."""
+    if not plain and any(xml.find(w, start, end) >= 0 for w in WRAPPERS[name]):
         return [(s, e) for n, s, e in children(xml, start, end) if n == name]
     close = f"</{name}>"
     spans = []
@@ -79,64 +182,41 @@ def _spans(xml: str, name: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-class Table:
-    """A table's text cut into what comes before its rows, its rows cut into cells, and the rest."""
+def _words(description: str) -> dict[str, str]:
+    return dict(word.partition(":")[::2] for word in unescape(description).split())
 
-    def __init__(self, tbl: str):
-        self.parts: list[str | list[str]] = []  # text between rows, and rows as [before, cell, between, cell, …, after]
-        at = 0
-        for start, end in _spans(tbl, "w:tr", tbl.find(">") + 1, len(tbl) - len("</w:tbl>")):
-            self.parts += [tbl[at:start], _row(tbl[start:end])]
-            at = end
-        self.parts.append(tbl[at:])
-        self.grid = [_grid_width(m.group(0)) for m in GRID_COLUMN.finditer(self.parts[0])]
 
-    def text(self) -> str:
-        return "".join(p if isinstance(p, str) else "".join(p) for p in self.parts)
+def _next_row(xml: str, at: int) -> int:
+    found = OPENING["w:tr"].search(xml, at)
+    return found.start() if found else -1
 
-    def rows(self) -> list[list[str]]:
-        return self.parts[1::2]
 
-    def merge(self, columns: list[int]) -> None:
-        """Merge equal cells of `columns` down the body rows, each column inside its parent's group."""
-        previous: list[str] | None = None
-        for row in self.rows():
-            if "<w:tblHeader" in row[0]:
-                continue
-            if len(row) // 2 != len(self.grid):  # a spanning row (section title, total) ends every group
-                previous = None
-                continue
-            key = ["".join(TEXT.findall(row[2 * c + 1])) for c in columns]
-            for depth, column in enumerate(columns):
-                same = previous is not None and key[: depth + 1] == previous[: depth + 1]
-                cell = _set_vmerge(row[2 * column + 1], "continue" if same else "restart")
-                row[2 * column + 1] = _emptied(cell) if same else cell
-            previous = key
+def _row_end(xml: str, start: int) -> int:
+    """The end of the row at `start` (-1: not in `xml`)."""
+    end = xml.find("</w:tr>", start)
+    if end >= 0 and xml.find("<w:tbl>", start, end) < 0:
+        return end + len("</w:tr>")
+    return element_end(xml, start, "w:tr")
 
-    def drop(self, column: int) -> None:
-        """Remove grid column `column`; its width goes to the widest remaining column."""
-        width = self.grid[column]
-        widest = max((i for i in range(len(self.grid)) if i != column), key=lambda i: self.grid[i])
-        target = widest - (widest > column)
-        self.parts[0] = _dropped_grid(self.parts[0], column, target + (target >= column), width)
-        self.grid = [_grid_width(m.group(0)) for m in GRID_COLUMN.finditer(self.parts[0])]
-        for row in self.rows():
-            position, kept = 0, [row[0]]
-            for n in range(1, len(row), 2):
-                cell = row[n]
-                found = SPAN.search(cell, 0, cell.find("</w:tcPr>"))
-                span = int(found.group(1)) if found else 1
-                if position <= column < position + span:
-                    if span > 1:
-                        kept += [_width(_span(cell, found, span - 1), -width), row[n + 1]]
-                    else:
-                        kept[-1] += row[n + 1]
-                elif position <= target + (target >= column) < position + span:
-                    kept += [_width(cell, width), row[n + 1]]
-                else:
-                    kept += [cell, row[n + 1]]
-                position += span
-            row[:] = kept
+
+def _dropped(row: list[str], column: int, target: int, width: int) -> list[str]:
+    """The row without its cell of grid column `column`; `width` goes to the cell of `target` (after the drop)."""
+    position, kept = 0, [row[0]]
+    for n in range(1, len(row), 2):
+        cell = row[n]
+        found = SPAN.search(cell, 0, cell.find("</w:tcPr>"))
+        span = int(found.group(1)) if found else 1
+        if position <= column < position + span:
+            if span > 1:
+                kept += [_width(_span(cell, found, span - 1), -width), row[n + 1]]
+            else:
+                kept[-1] += row[n + 1]
+        elif position <= target + (target >= column) < position + span:
+            kept += [_width(cell, width), row[n + 1]]
+        else:
+            kept += [cell, row[n + 1]]
+        position += span
+    return kept
 
 
 def _grid_width(column: str) -> int:
@@ -158,10 +238,17 @@ def _dropped_grid(head: str, column: int, target: int, width: int) -> str:
     return "".join(out)
 
 
-def _row(tr: str) -> list[str]:
+def _cells(tr: str, plain: bool) -> list[str]:
     """A row as [before its cells, cell, between, cell, …, after]."""
+    if plain and "<w:tc " not in tr:
+        pieces = tr.split("<w:tc>")
+        parts = [pieces[0]]
+        for piece in pieces[1:]:
+            end = piece.find("</w:tc>") + len("</w:tc>")
+            parts += ["<w:tc>" + piece[:end], piece[end:]]
+        return parts
     parts, at = [], 0
-    for start, end in _spans(tr, "w:tc", tr.find(">") + 1, len(tr) - len("</w:tr>")):
+    for start, end in _spans(tr, "w:tc", tr.find(">") + 1, len(tr) - len("</w:tr>"), plain):
         parts += [tr[at:start], tr[start:end]]
         at = end
     parts.append(tr[at:])
@@ -190,15 +277,25 @@ def _set_vmerge(tc: str, value: str) -> str:
     return tc[:found] + tag + tc[close:]
 
 
-def _emptied(tc: str) -> str:
+def _emptied(tc: str, plain: bool) -> str:
     """The cell with its first paragraph left, without runs, as Word wants a merged-away cell."""
-    paragraphs = _spans(tc, "w:p", tc.find(">") + 1, len(tc) - len("</w:tc>"))
+    if plain and tc.count("<w:p>") == 1 and "<w:p " not in tc and "<w:p/>" not in tc and "<w:r " not in tc:
+        start = tc.find("<w:p>")
+        end = tc.find("</w:p>", start)
+        inner = tc[start + len("<w:p>"):end]
+        properties = (inner[:inner.find("</w:pPr>") + len("</w:pPr>")] if inner.startswith("<w:pPr>")
+                      else "<w:pPr/>" if inner.startswith("<w:pPr/>") else "")
+        pieces = inner[len(properties):].split("</w:r>")
+        if not pieces[-1] and all(piece.startswith("<w:r>") for piece in pieces[:-1]):  # runs only, as usual
+            first = f"<w:p>{properties}</w:p>" if properties else "<w:p/>"
+            return tc[:start] + first + tc[end + len("</w:p>"):]
+    paragraphs = _spans(tc, "w:p", tc.find(">") + 1, len(tc) - len("</w:tc>"), plain)
     if not paragraphs:
         return tc
     start, end = paragraphs[0]
     first = tc[start:end]
     if not first.endswith("/>"):
-        for s, e in reversed(_spans(first, "w:r", first.find(">") + 1, len(first) - len("</w:p>"))):
+        for s, e in reversed(_spans(first, "w:r", first.find(">") + 1, len(first) - len("</w:p>"), plain)):
             first = first[:s] + first[e:]
         first = collapse(first)
     out, at = [tc[:start], first], end

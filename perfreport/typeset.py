@@ -39,14 +39,19 @@ def mark_east_asian(xml: str) -> tuple[str, int]:
     """
     edits: dict[int, tuple[int, str]] = {}  # position -> (length replaced, new text), one per run
     runs: set[int] = set()
-    for match in AMBIGUOUS.finditer(xml):
-        tag = xml.rfind("<", 0, match.start())
-        if not xml.startswith(("<w:t>", "<w:t "), tag) or xml.find(">", tag) > match.start():
-            continue  # not in a run's text: an attribute, or another element's text
-        run = _run_start(xml, tag)
-        if run >= 0 and run not in runs:
-            runs.add(run)
-            edits.update(_hint(xml, run))
+    match = AMBIGUOUS.search(xml)
+    while match:
+        at = match.start()
+        tag = xml.rfind("<", 0, at)
+        if xml.startswith(("<w:t>", "<w:t "), tag) and xml.find(">", tag) < at:  # in a run's text
+            run = _run_start(xml, tag)
+            if run >= 0 and run not in runs:
+                runs.add(run)
+                edits.update(_hint(xml, run))
+            at = xml.find("</w:t>", at)  # the rest of this text needs no look
+            if at < 0:
+                break
+        match = AMBIGUOUS.search(xml, at + 1)
     if not edits:
         return xml, 0
     out, cursor = [], 0

@@ -66,37 +66,44 @@ def test_the_rendered_parts_are_written_as_lxml_writes_them_once_parsed(reports,
 
 @pytest.fixture()
 def passes(monkeypatch):
-    """Record what render's table and hint passes were given and gave back."""
-    seen = {"tables": [], "hints": []}
-    real_tables, real_hints = tables.table_passes, typeset.mark_east_asian
+    """Record what render's table pass (all it was fed, all it gave) and hint pass were given and gave back."""
+    seen = {"tables": ["", ""], "hints": []}
+    real_feed, real_close, real_hints = tables.TablePass.feed, tables.TablePass.close, typeset.mark_east_asian
 
-    def table_passes(xml):
-        out = real_tables(xml)
-        seen["tables"].append((xml, out))
+    def feed(self, xml):
+        out = real_feed(self, xml)
+        seen["tables"][0] += xml
+        seen["tables"][1] += out
+        return out
+
+    def close(self):
+        out = real_close(self)
+        seen["tables"][1] += out
         return out
 
     def mark_east_asian(xml):
         out = real_hints(xml)
         seen["hints"].append((xml, out))
         return out
-    monkeypatch.setattr(tables, "table_passes", table_passes)
+    monkeypatch.setattr(tables.TablePass, "feed", feed)
+    monkeypatch.setattr(tables.TablePass, "close", close)
     monkeypatch.setattr(typeset, "mark_east_asian", mark_east_asian)
     return seen
 
 
 @pytest.mark.parametrize("workbook", ["sample", "other"])
-def test_the_string_passes_write_what_the_tree_passes_wrote(passes, workbook, tmp_path):
+def test_the_string_passes_write_what_the_tree_passes_wrote(passes, workbook, tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "SEGMENT", 20_000)  # tables cut into pieces too
     path = SAMPLE if workbook == "sample" else write_other_workbook(tmp_path / "other.xlsx")
     assert build(path, tmp_path / "out.docx").ok
-    assert passes["tables"] and passes["hints"]
-    for given, got in passes["tables"]:
-        body = tree_passes.tree(given)
-        tree_passes.table_passes(body)
-        assert got == etree.tostring(body, encoding="unicode")
-    for given, (got, marked) in passes["hints"]:
-        body = tree_passes.tree(given)
-        assert marked == tree_passes.mark_east_asian(body) > 0
-        assert got == etree.tostring(body, encoding="unicode")
+    given, got = passes["tables"]
+    body = tree_passes.tree(given)
+    tree_passes.table_passes(body)
+    assert "<w:tblDescription" in given and got == etree.tostring(body, encoding="unicode")
+    assert len(passes["hints"]) > 3  # one call per piece: together they are the body
+    body = tree_passes.tree("".join(given for given, _ in passes["hints"]))
+    assert sum(marked for _, (_, marked) in passes["hints"]) == tree_passes.mark_east_asian(body) > 0
+    assert "".join(got for _, (got, _) in passes["hints"]) == etree.tostring(body, encoding="unicode")
 
 
 def _cell(text: str, properties: str = '<w:tcW w:w="1000" w:type="dxa"/>', extra: str = "") -> str:

@@ -167,8 +167,8 @@ class _Build:
                 xml = table_pass.feed(xml)
             xml, _ = typeset.mark_east_asian(xml)
             self.counts += docprops.counts(xml)
-            self.digest.update(xml.encode("ascii", "xmlcharrefreplace"))  # as lxml serialised the body
             data = xml.encode("utf-8")
+            self.digest.update(data)  # the document ids come from the body as written
             check.feed(data)
             deflater.feed(data)
         check.feed(self.prepared.tail, final=True)

@@ -32,6 +32,9 @@ WRAPPERS = {"w:tr": _BLOCKS, "w:tc": _BLOCKS, "w:p": _BLOCKS + ("<w:txbxContent"
                               "<w:ins ", "<w:del ", "<w:moveTo", "<w:moveFrom", "<w:dir ", "<w:bdo ")}
 
 
+WRAPPER = re.compile("|".join(re.escape(w) for w in WRAPPERS["w:r"]))  # any of them
+
+
 def table_passes(xml: str) -> str:
     """Carry out the `merge:`/`drop:` Alt-Text of every table in `xml` (each table whole in it)."""
     tables = TablePass()
@@ -104,7 +107,6 @@ class _Table:
             out.append(self._head(xml[at:head_end]))
             at = head_end
         end = xml.find("</w:tbl>", at)
-        wrapped = min((f for w in WRAPPERS["w:r"] if (f := xml.find(w, at)) >= 0), default=len(xml))
         while True:
             row = _next_row(xml, at)
             if 0 <= end < at:  # a table in the row just done ended there
@@ -127,7 +129,7 @@ class _Table:
             stop = _row_end(xml, row)
             if stop < 0:
                 return at
-            out += [xml[at:row], self._row(xml[row:stop], plain=stop <= wrapped)]
+            out += [xml[at:row], self._row(xml[row:stop], plain=not WRAPPER.search(xml, row, stop))]
             at = stop
 
     def _head(self, head: str) -> str:

@@ -204,7 +204,9 @@ def test_document_ids_come_from_the_report(reports):
     assert len({sample, other, template}) == 3
     assert re.fullmatch(r"[0-7][0-9A-F]{7}", sample[0])  # ST_LongHexNumber below 0x80000000
     assert re.fullmatch(r"\{[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}", sample[1])
-    body = etree.tostring(part(reports["sample"], "word/document.xml").find(f"{W}body"))
+    with zipfile.ZipFile(reports["sample"]) as archive:
+        document = archive.read("word/document.xml")
+    body = document[document.index(b"<w:body"):document.rindex(b"</w:body>") + len(b"</w:body>")]
     assert docprops.document_ids(hashlib.sha256(body).hexdigest()) == sample  # derived from the body, as written
 
 

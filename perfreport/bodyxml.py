@@ -14,8 +14,8 @@ import re
 from xml.parsers import expat
 
 LISTING = re.compile("[\t\n\a\f]")
-# an element without attributes written open and closed with nothing inside; lxml writes it self-closed
-EMPTY = re.compile(r"<([A-Za-z_][\w.:-]*)></\1>")
+# an element written open and closed with nothing inside; lxml writes it self-closed
+EMPTY = re.compile(r"<([A-Za-z_][\w.:-]*)((?: [^<>]*)?)(?<!/)></\1>")
 BLANK = re.compile(r">([ \t\r\n]+)<")
 TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 DRAWING_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")[^"]*(")')
@@ -40,36 +40,29 @@ def unescape(text: str) -> str:
 
 
 # ---- lxml's serialisation --------------------------------------------------------------------
-def canonical(xml: str) -> str:
+def canonical(xml: str, empty: list[tuple[str, str]] = ()) -> str:
     """Return `xml` as lxml writes it once parsed, for what jinja2 and docxtpl write differently.
 
     jinja2 escapes quotes as `&#34;` and `&#39;` (lxml: the characters, or
-    `&quot;` inside an attribute), leaves an element with nothing in it open
-    and closed (lxml: `<w:t/>`), and python-docx's parser drops white space
-    between elements (blank text), keeping it as an element's whole content.
+    `&quot;` inside an attribute); python-docx's parser drops white space
+    between elements (blank text), keeping it as an element's whole content;
+    an element written open and closed with nothing inside lxml writes
+    self-closed (`<w:t/>`). Only the start tags in `empty` (start tag, name)
+    are looked at for that: those of the template whose content is all
+    template code (prepare._empty); nothing else can come out empty.
     """
     if "&#" in xml:
         xml = _quotes(xml.replace("&#39;", "'"))
     if BLANK.search(xml):
         xml = BLANK.sub(lambda m: _blank(xml, m), xml)
-    return collapse(xml)
+    for start, name in empty:
+        xml = xml.replace(f"{start}</{name}>", f"{start[:-1]}/>")
+    return xml
 
 
 def collapse(xml: str) -> str:
-    """Write the elements that have nothing inside self-closed, as lxml does (`<w:t xml:space="preserve"/>`)."""
-    xml = xml.replace('<w:t xml:space="preserve"></w:t>', '<w:t xml:space="preserve"/>')  # most often
-    if '"></' in xml:  # a start tag with attributes, then its end tag
-        out, at = [], 0
-        found = xml.find('"></')
-        while found >= 0:
-            start = xml.rfind("<", 0, found)
-            name = xml[start + 1:xml.find(" ", start)]
-            if xml.startswith(f"</{name}>", found + 2):
-                out += [xml[at:found], '"/>']
-                at = found + len(f'"></{name}>')
-            found = xml.find('"></', found + 1)
-        xml = "".join(out) + xml[at:]
-    return EMPTY.sub(r"<\1/>", xml) if EMPTY.search(xml) else xml
+    """`xml` with every element that has nothing inside written self-closed (for short texts: it looks at all)."""
+    return EMPTY.sub(r"<\1\2/>", xml)
 
 
 def start_before(xml: str, name: str, at: int, floor: int = 0) -> int:

@@ -16,8 +16,7 @@ from __future__ import annotations
 import posixpath
 import struct
 import zlib
-from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP64_LIMIT = (1 << 31) - 1  # zipfile would switch to ZIP64 records here; no report comes near it
@@ -36,16 +35,14 @@ DEFAULTS = {("bin", "application/vnd.openxmlformats-officedocument.presentationm
             ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("xml", XML_TYPE)}
 
 
-@dataclass(frozen=True)
-class Relationship:
+class Relationship(NamedTuple):
     id: str
     type: str
     target: str  # as written: relative to the source's folder, or a URL when external
     external: bool = False
 
 
-@dataclass(frozen=True)
-class Compressed:
+class Compressed(NamedTuple):
     """A part's bytes deflated ahead: what the zip entry holds."""
 
     data: bytes
@@ -53,11 +50,14 @@ class Compressed:
     size: int
 
 
-@dataclass
 class Package:
-    parts: dict[str, tuple[str, bytes | Compressed]]  # part name (no leading /) -> (content type, bytes)
-    rels: dict[str, list[Relationship]] = field(default_factory=dict)  # source part ("" the package) -> rels
-    written: dict[str, bytes] = field(default_factory=dict)  # relationship and content-type parts as written
+    """A package's parts and relationships, and the parts python-docx wrote for them while they stay as they are."""
+
+    def __init__(self, parts: dict[str, tuple[str, bytes | Compressed]],
+                 rels: dict[str, list[Relationship]] | None = None, written: dict[str, bytes] | None = None):
+        self.parts = parts  # part name (no leading /) -> (content type, bytes)
+        self.rels = rels or {}  # source part ("" the package) -> its relationships
+        self.written = written or {}  # relationship and content-type parts as written
 
     def target(self, source: str, rel: Relationship) -> str:
         """The part name a relationship of `source` points at."""

@@ -29,17 +29,22 @@ import re
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
-from .opc import Package, Relationship
+from .opc import Compressed, Package, Relationship, deflate
 
 LIBRARIES = "docxtpl==0.20.2 python-docx==1.2.0"  # pyproject's pins (tests/test_render_path.py holds them equal)
 HEADER, FOOTER = (f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{k}" for k in ("header",
                                                                                                       "footer"))
 IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+SETTINGS = "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"
+FILLED = (CORE, SETTINGS)  # the parts a build fills in (tokens); app.xml it writes anew
+MAYBE_EMPTY = re.compile(r"(<([A-Za-z_][\w.:-]*)(?: [^<>]*)?>)(?=\{[{%#]|</\2>)")
 TEMPLATE_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))  # docxtpl's, for template authors
 # what differs per report in the core properties and the settings, as python-docx writes it
 TOKENS = {"title": "\ue0f0title\ue0f1", "agency": "\ue0f0agency\ue0f1", "identifier": "\ue0f0identifier\ue0f1",
@@ -52,9 +57,10 @@ W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 
 
-@dataclass
-class Prepared:
-    parts: dict[str, tuple[str, bytes]]  # part name -> (content type, bytes as python-docx writes them)
+class Prepared(NamedTuple):
+    # part name -> (content type, bytes as python-docx writes them: deflated ahead (data, crc, size) for the parts a
+    # build copies as they are, b"" for those it renders)
+    parts: dict[str, tuple[str, bytes | tuple[bytes, int, int]]]
     rels: dict[str, list[tuple[str, str, str, bool]]]  # source ("" the package) -> (id, type, target, external)
     written: dict[str, bytes]  # the relationship parts and [Content_Types].xml as python-docx writes them
     sources: dict[str, str]  # part name -> jinja2 source, for the parts docxtpl renders
@@ -65,15 +71,14 @@ class Prepared:
     core: dict[str, str]  # the template's identifier and language (docxtpl renders them)
     next_shape_id: int  # python-docx's next picture id in the template's document part
     images: dict[str, str]  # the images already in the package: SHA-1 -> part name
+    empty: list[tuple[str, str]]  # (start tag, name) of the elements the rendering may leave empty: bodyxml.canonical
 
     def package(self) -> Package:
         """A new package of the template's parts, for one build to fill."""
         rels = {source: [Relationship(*r) for r in found] for source, found in self.rels.items()}
-        return Package(dict(self.parts), rels, dict(self.written))
-
-    def dump(self) -> bytes:
-        return marshal.dumps((self.parts, self.rels, self.written, self.sources, self.main, self.head, self.tail,
-                              self.styles, self.core, self.next_shape_id, self.images))
+        parts = {name: (kind, Compressed(*data) if isinstance(data, tuple) else data)
+                 for name, (kind, data) in self.parts.items()}
+        return Package(parts, rels, dict(self.written))
 
 
 def load(template: Path, folder: Path | None) -> Prepared:
@@ -89,7 +94,7 @@ def load(template: Path, folder: Path | None) -> Prepared:
     except (OSError, ValueError, EOFError, TypeError):
         pass
     prepared = prepare(data)
-    payload = prepared.dump()
+    payload = marshal.dumps(tuple(prepared))
     try:  # written aside and renamed, so that a parallel build never reads half a file
         with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".tmp", delete=False) as out:
             out.write(hashlib.sha256(payload).digest() + payload)
@@ -137,13 +142,31 @@ def prepare(template: bytes) -> Prepared:
     with zipfile.ZipFile(saved) as archive:
         entries = {info.filename: archive.read(info) for info in archive.infolist()}
     package = main.package
-    parts = {_name(p): (p.content_type, entries[_name(p)]) for p in package.iter_parts()}
+    parts = {_name(p): (p.content_type, _kept(p.content_type, entries[_name(p)], _name(p) in sources))
+             for p in package.iter_parts()}
     rels = {"": _rels(package)} | {_name(p): _rels(p) for p in package.iter_parts() if p.rels}
     written = {name: data for name, data in entries.items() if name not in parts}  # rels, [Content_Types].xml
     body = entries[_name(main)]
     return Prepared(parts, rels, written, sources, _name(main), body[:body.index(b"<w:body")],
                     body[body.rindex(b"</w:body>") + len(b"</w:body>"):], _heading_styles(document), core,
-                    main.next_id, {p.sha1: _name(p) for p in package.image_parts})
+                    main.next_id, {p.sha1: _name(p) for p in package.image_parts}, _empty(sources.values()))
+
+
+def _kept(content_type: str, data: bytes, rendered: bool) -> bytes | tuple[bytes, int, int]:
+    """A part as the preparation keeps it: nothing when rendered, as it is when filled in, else deflated."""
+    if rendered:
+        return b""
+    return data if content_type in FILLED else tuple(deflate(data))
+
+
+def _empty(sources) -> list[tuple[str, str]]:
+    """The start tags whose element jinja2 may leave empty: all inside is template code, or nothing.
+
+    docxtpl's listing writes `<w:t xml:space="preserve">` that may stay empty too.
+    """
+    found = {(m.group(1), m.group(2)) for source in sources for m in MAYBE_EMPTY.finditer(source)
+             if not m.group(1).endswith("/>")}
+    return sorted(found | {('<w:t xml:space="preserve">', "w:t")})
 
 
 def _name(part) -> str:

@@ -40,9 +40,6 @@ ZIP_TIME = opc.ZIP_TIME
 SEGMENT = 1 << 20  # characters: the body is cut into segments of about this size
 SPOOL_TEXT = 1 << 22  # characters of the body held as text; the rest is held deflated
 QR_WIDTH = 30 * 36000  # the letter's QR code, 30 mm wide (EMU)
-CORE = "application/vnd.openxmlformats-package.core-properties+xml"
-APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
-SETTINGS = "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"
 # docxtpl's InlineImage, as python-docx writes the picture (CT_Inline.new_pic_inline)
 INLINE = ('</w:t></w:r><w:r><w:drawing><wp:inline '
           'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
@@ -163,7 +160,7 @@ class _Build:
             if xml is None:
                 xml = table_pass.close()
             else:
-                xml, drawings = bodyxml.number_drawings(bodyxml.canonical(xml), drawings)
+                xml, drawings = bodyxml.number_drawings(bodyxml.canonical(xml, self.prepared.empty), drawings)
                 xml = table_pass.feed(xml)
             xml, _ = typeset.mark_east_asian(xml)
             self.counts += docprops.counts(xml)
@@ -186,7 +183,7 @@ class _Build:
             if content_type == prepare.FOOTNOTES:  # python-docx keeps this part as docxtpl leaves it
                 data = xml.encode("utf-8")
             else:
-                data = bodyxml.DECLARATION + bodyxml.canonical(xml).encode("utf-8")
+                data = bodyxml.DECLARATION + bodyxml.canonical(xml, self.prepared.empty).encode("utf-8")
             bodyxml.Wellformed().feed(data, final=True)
             self.package.parts[name] = (content_type, data)
 
@@ -199,15 +196,15 @@ class _Build:
                 tokens["language"]: self.rendered(self.prepared.core["language"])}
         short, guid = docprops.document_ids(self.digest.hexdigest())
         for name, (content_type, data) in self.package.parts.items():
-            if content_type == CORE:
+            if content_type == prepare.CORE:
                 text = data.decode("utf-8").replace(prepare.DATE_TEXT, f"{year:04d}-{month:02d}-{day or 1:02d}T00:00:00Z")
                 for token, value in core.items():
                     text = text.replace(token, _escape(value))
                 self.package.parts[name] = (content_type, text.encode("utf-8"))
-            elif content_type == SETTINGS:
+            elif content_type == prepare.SETTINGS:
                 data = data.replace(tokens["w14"].encode(), short.encode()).replace(tokens["w15"].encode(), guid.encode())
                 self.package.parts[name] = (content_type, data)
-            elif content_type == APP:
+            elif content_type == prepare.APP:
                 self.package.parts[name] = (content_type, docprops.app_xml(self.counts, context["agency"]))
 
     def rendered(self, text: str) -> str:

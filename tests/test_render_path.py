@@ -159,7 +159,7 @@ TABLES = {
 
 @pytest.mark.parametrize("name", TABLES)
 def test_table_instructions_on_the_text_do_what_they_did_on_the_tree(name):
-    xml = bodyxml.canonical(f'<w:p><w:r><w:t>前</w:t></w:r></w:p>{TABLES[name]}<w:p/>')
+    xml = bodyxml.collapse(f'<w:p><w:r><w:t>前</w:t></w:r></w:p>{TABLES[name]}<w:p/>')
     body = tree_passes.tree(xml)
     tree_passes.table_passes(body)
     assert tables.table_passes(xml) == tree_passes.text_of(body)
@@ -173,7 +173,15 @@ def test_table_instructions_on_the_text_do_what_they_did_on_the_tree(name):
     ("<w:p><w:pPr/></w:p>", "<w:p><w:pPr/></w:p>"),
 ])
 def test_text_is_written_as_lxml_writes_it(jinja, lxml):
-    assert bodyxml.canonical(jinja) == lxml == tree_passes.text_of(tree_passes.tree(jinja))
+    empty = [('<w:t xml:space="preserve">', "w:t"), ("<w:t>", "w:t")]
+    assert bodyxml.canonical(jinja, empty) == lxml == tree_passes.text_of(tree_passes.tree(jinja))
+
+
+def test_the_elements_a_rendering_may_leave_empty_are_found_in_the_template():
+    source = ('<w:p><w:r><w:t>{{ a }}</w:t></w:r><w:r><w:t xml:space="preserve">甲{{ b }}</w:t></w:r></w:p>'
+              '<w:tbl><w:tr w:rsidR="1">{% for c in d %}<w:tc><w:p/></w:tc>{% endfor %}</w:tr></w:tbl><w:sdt></w:sdt>')
+    assert prepare._empty([source]) == sorted([("<w:t>", "w:t"), ('<w:tr w:rsidR="1">', "w:tr"),
+                                               ("<w:sdt>", "w:sdt"), ('<w:t xml:space="preserve">', "w:t")])
 
 
 def test_a_body_cut_into_small_segments_gives_the_same_report(reports, monkeypatch, tmp_path):

@@ -21,6 +21,7 @@ the core properties, settings and app.xml filled in, and the zip written once
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import re
@@ -89,6 +90,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     """
     folder = cache.folder()
     build = _Build(prepare.load(template_path(template), folder), context, folder)
+    gc.freeze()  # what exists now (the workbook, the context) outlives the render: no collection need scan it
     try:
         outline = build.body(pages)
         build.other_parts()
@@ -99,6 +101,8 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     except Exception as exc:  # jinja2 errors, or a name the template asks for and compose does not have
         from .template_errors import describe
         raise TemplateError(describe(exc, build.source)) from None
+    finally:
+        gc.unfreeze()
     build.properties()
     problems = outline.problems + numbering.unused_texts(context)
     return Rendered(opc.write_zip(build.package.entries()), outline.headings, problems)
@@ -233,22 +237,39 @@ class _Build:
 
 def _segments(pieces: Iterator[str]) -> Iterator[str]:
     """Yield the rendered body in segments of about SEGMENT characters, each cut where a paragraph starts
-    outside a text box (at the line break the preparation put before each paragraph)."""
-    pending = ""
-    while batch := list(itertools.islice(pieces, 4096)):
-        text, start = pending + "".join(batch), 0
-        while len(text) - start > SEGMENT:
-            cut = text.rfind("\n<w:p", start + 1, start + SEGMENT)
-            cut = cut if cut > 0 else text.find("\n<w:p", start + SEGMENT)  # a paragraph longer than a segment
-            while cut > 0 and text.count("<w:txbxContent>", start, cut) > text.count("</w:txbxContent>", start, cut):
-                cut = text.find("\n<w:p", text.find("</w:txbxContent>", cut) + 1)  # not inside a text box
-            if cut <= 0:
-                break
-            yield text[start:cut]
-            start = cut
-        pending = text[start:]
-        del text, batch
-    yield pending
+    outside a text box (at the line break the preparation put before each paragraph).
+
+    jinja2 hands a table its macro made as one piece: a large one is cut where
+    it is, not copied onto what came before it.
+    """
+    pending, size = [], 0
+    for piece in pieces:  # a piece may be Markup: joined with "" and sliced as str, so nothing is escaped
+        size += len(piece)
+        if size <= SEGMENT:
+            pending.append(piece)
+            continue
+        head, text = ("".join(pending), piece) if len(piece) > SEGMENT else ("", "".join(pending + [piece]))
+        start = 0
+        for cut in _cuts(text):
+            yield head + str.__getitem__(text, slice(start, cut))
+            head, start = "", cut
+        pending = [head, str.__getitem__(text, slice(start, None))]
+        size = len(head) + len(text) - start
+    yield "".join(pending)
+
+
+def _cuts(text: str) -> Iterator[int]:
+    """Where to cut `text` into segments of about SEGMENT characters, the last one left whole."""
+    start = 0
+    while len(text) - start > SEGMENT:
+        cut = text.rfind("\n<w:p", start + 1, start + SEGMENT)
+        cut = cut if cut > 0 else text.find("\n<w:p", start + SEGMENT)  # a paragraph longer than a segment
+        while cut > 0 and text.count("<w:txbxContent>", start, cut) > text.count("</w:txbxContent>", start, cut):
+            cut = text.find("\n<w:p", text.find("</w:txbxContent>", cut) + 1)  # not inside a text box
+        if cut <= 0:
+            return
+        yield cut
+        start = cut
 
 
 class _Spool:

@@ -259,6 +259,22 @@ def _cells(tr: str, plain: bool) -> list[str]:
 
 def _set_vmerge(tc: str, value: str) -> str:
     """Set w:vMerge on a cell, in schema order (a cell without w:tcPr gets one)."""
+    if tc.startswith("<w:tc><w:tcPr>"):  # as the template writes its cells: the properties are done once
+        end = tc.find("</w:tcPr>") + len("</w:tcPr>")
+        key = (tc[:end], value)
+        properties = MERGED.get(key)
+        if properties is None:
+            properties = _vmerged(key[0], value)
+            if len(MERGED) < 10_000:
+                MERGED[key] = properties
+        return properties + tc[end:]
+    return _vmerged(tc, value)
+
+
+MERGED: dict[tuple[str, str], str] = {}  # (a cell's start as written, value) -> with its w:vMerge
+
+
+def _vmerged(tc: str, value: str) -> str:
     merge = f'<w:vMerge w:val="{value}"/>'
     paragraph = tc.find("<w:p")
     start = tc.find("<w:tcPr", 0, paragraph if paragraph >= 0 else len(tc))

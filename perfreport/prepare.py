@@ -82,11 +82,24 @@ class Prepared(NamedTuple):
 
 
 def load(template: Path, folder: Path | None) -> Prepared:
-    """Return the template's preparation, from the cache in `folder` when it was made before."""
+    """Return the template's preparation: this process's, or the cache's in `folder`, or made now."""
     data = template.read_bytes()
+    key = _key(data)
+    if key not in MEMORY:
+        if len(MEMORY) >= 8:
+            MEMORY.clear()
+        MEMORY[key] = _stored(data, key, folder)
+    return MEMORY[key]
+
+
+MEMORY: dict[str, Prepared] = {}  # the preparations this process made or read, by key (a batch builds many)
+
+
+def _stored(data: bytes, key: str, folder: Path | None) -> Prepared:
+    """The preparation of the template `data` from the cache in `folder`, made (and kept there) if need be."""
     if folder is None:
         return prepare(data)
-    path = folder / f"prepared-{_key(data)}.bin"
+    path = folder / f"prepared-{key}.bin"
     try:
         stored = path.read_bytes()
         if hashlib.sha256(stored[32:]).digest() == stored[:32]:

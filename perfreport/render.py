@@ -90,6 +90,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     """
     folder = cache.folder()
     build = _Build(prepare.load(template_path(template), folder), context, folder)
+    frozen = gc.get_freeze_count()  # a batch froze what its forked builds inherit: leave that as it is
     gc.freeze()  # what exists now (the workbook, the context) outlives the render: no collection need scan it
     try:
         outline = build.body(pages)
@@ -102,7 +103,8 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
         from .template_errors import describe
         raise TemplateError(describe(exc, build.source)) from None
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
     build.properties()
     problems = outline.problems + numbering.unused_texts(context)
     return Rendered(opc.write_zip(build.package.entries()), outline.headings, problems)
@@ -128,14 +130,37 @@ class _Environment(Environment):
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+def _environment(folder: Path | None) -> _Environment:
+    """This process's jinja2 environment for the cache in `folder`: it keeps the templates it compiled."""
+    if folder not in ENVIRONMENTS:
+        env = _Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
+                           loader=cache.Sources(), bytecode_cache=cache.bytecode(folder))
+        env.filters["balance"] = typeset.balance
+        ENVIRONMENTS[folder] = env
+    return ENVIRONMENTS[folder]
+
+
+ENVIRONMENTS: dict[Path | None, _Environment] = {}
+
+
+def warm(template: Path | str | None = None) -> None:
+    """Prepare and compile the template now, for the builds this process and the processes it forks run."""
+    folder = cache.folder()
+    try:
+        prepared = prepare.load(template_path(template), folder)
+        env = _environment(folder)
+        for source in prepared.sources.values():
+            env.get_template(env.loader.add(source))
+    except Exception:  # noqa: BLE001 - a broken template: each build that uses it says what is wrong
+        pass
+
+
 class _Build:
     """One report: the template's package being filled, and what the body's passes gathered."""
 
     def __init__(self, prepared: prepare.Prepared, context: dict, folder: Path | None):
         self.prepared, self.context, self.package = prepared, context, prepared.package()
-        self.env = _Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
-                                loader=cache.Sources(), bytecode_cache=cache.bytecode(folder))
-        self.env.filters["balance"] = typeset.balance
+        self.env = _environment(folder)
         self.values = dict(context)
         qr = context["letter"]["qr"]
         self.values["qr_image"] = self.picture(qr) if qr else ""

@@ -230,9 +230,11 @@ def test_the_check_stops_at_the_first_error_and_says_where():
 # ---- the cache ------------------------------------------------------------------------------------
 def test_a_damaged_preparation_is_prepared_again(reports, tmp_path, monkeypatch):
     monkeypatch.setenv("PERFREPORT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(prepare, "MEMORY", {})  # as in a new process
     assert build(SAMPLE, tmp_path / "first.docx").ok
     [entry] = (tmp_path / "cache").glob("prepared-*.bin")
     entry.write_bytes(entry.read_bytes()[:-100] + b"\0" * 100)
+    monkeypatch.setattr(prepare, "MEMORY", {})  # as in a new process
     assert build(SAMPLE, tmp_path / "second.docx").ok
     assert (tmp_path / "second.docx").read_bytes() == reports["sample"]
 

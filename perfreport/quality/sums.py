@@ -2,11 +2,11 @@
 
 Three forms, as the report (and a consultant) writes them:
 - 其中: `总资产921.54万元，其中流动资产797.6万元，…非流动资产123.94万元` — the total is the
-  quantity right before `，其中` / `（其中`, the parts the quantities of the same unit after it, to
-  the end of the clause (`；`, `。`, the closing bracket, or the next total that has its own
-  `其中`); a part followed by `占…%` carries the clause over `；` to the next share, and the
-  shares then add up to 100%. A single part is a subset (`其中过亿元项目31个`), not a breakdown:
-  not checked.
+  quantity right before `，其中` / `（其中`, the parts the phrases after it that end with a
+  quantity of the same unit, up to the first phrase that does not, the end of the clause (`；`,
+  `。`, the closing bracket) or the next total with its own `其中`; a part followed by `占…%`
+  carries the clause over `；` to the next share, and the shares then add up to 100%. A single
+  part is a subset (`其中过亿元项目31个`), not a breakdown: not checked.
 - 调整: `批复12,779.84万元…；年中核减预算63.47万元，增加…245.15万元，调整后…为12,961.52万元` — the
   first amount, plus each amount between `年中` and `调整后` (minus where its phrase says 减),
   is the amount after `调整后`.
@@ -131,8 +131,9 @@ def _segments(sentence: str, begin: int, end: int) -> list[tuple[int, int]]:
 
 
 def _whereof(sentence: str, quantities: list[Quantity]) -> list[Sum]:
-    """The 其中 breakdowns: the parts are the phrases after 其中 each naming a quantity of the total's unit
-    (a share phrase `占…%` after one goes with it); a phrase naming none ends the breakdown."""
+    """The 其中 breakdowns: the parts are the phrases after 其中 ending with a quantity of the total's unit
+    (`行政12名`; a remark in brackets may follow, and a share phrase `占…%` goes with it); any other phrase
+    ends the breakdown."""
     totals = []
     for m in WHEREOF.finditer(sentence):
         total = next((q for q in reversed(quantities) if q.end <= m.start()), None)
@@ -146,11 +147,12 @@ def _whereof(sentence: str, quantities: list[Quantity]) -> list[Sum]:
         for a, b in _segments(sentence, begin, end):
             if parts and SHARE.match(sentence[a - 1:b]):
                 continue
-            named = [q for q in quantities if a <= q.start < b and q.unit == total.unit]
-            if not named:
+            ends = a + len(re.sub(r"\s*([（(][^）)]*[）)])?\s*$", "", sentence[a:b]))
+            named = next((q for q in quantities if q.end == ends and q.start >= a and q.unit == total.unit), None)
+            if named is None:
                 break
-            parts += [(1, q) for q in named]
-            share = SHARE.match(sentence[named[-1].end:])
+            parts.append((1, named))
+            share = SHARE.match(sentence[named.end:])
             if share:
                 shares.append(share.group(1))
         if len(parts) < 2:

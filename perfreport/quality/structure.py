@@ -40,6 +40,7 @@ def _references(subject: Subject, pattern: re.Pattern, exists: set[str], kind: s
                 skip: set[int]) -> Iterator[Finding]:
     """Every reference `表N` / `附件N` in the text: to a table or attachment the report has."""
     found, wrong = [], []
+    exists = exists - {"?"}  # 表? is what numbering prints for a part it could not find
     for i, p in enumerate(subject.report.paragraphs):
         if i in skip or p.zone == "目录":
             continue
@@ -69,7 +70,8 @@ def numbers(subject: Subject) -> Iterator[Finding]:
     listed = _attachment_list(subject)
     yield from _references(subject, ATTACHMENT_REF, {m.group(1) for m in labels.values()}, "附件",
                            set(labels) | set(listed))
-    titles = [(m.group(1), _plain(paragraphs[i + 1].text) if i + 1 < len(paragraphs) else "") for i, m in labels.items()]
+    titles = [(m.group(1), _plain(paragraphs[i + 1].text) if i + 1 < len(paragraphs) else "")
+              for i, m in labels.items()]
     lines = [LIST_LINE.match(_plain(paragraphs[i].text)).groups() for i in listed]
     if titles or lines:
         same = lines == titles
@@ -102,7 +104,8 @@ def _subsections(subject: Subject, name: str) -> list[Paragraph]:
     headings = [p for p in subject.report.headings if p.zone == "正文"]
     found = []
     for title in titles:
-        match = next((h for h in headings if number_of(h.text.strip())[1] == title and h not in found), None)
+        match = next((h for h in headings if number_of(h.text.strip())[1] == title
+                      and all(h is not f for f in found)), None)
         if match is not None:
             found.append(match)
     return found
@@ -139,9 +142,10 @@ def issues_and_advice(subject: Subject) -> Iterator[Finding]:
 
 # ---- 问题清单 -------------------------------------------------------------------
 def _snippet(text: str) -> str:
-    """The first literal run of a text cell (before any {名称} or [标记]), without spaces, at most 20 characters."""
-    first = re.split(r"[{\[\n]", text or "", maxsplit=1)[0]
-    return _plain(first)[:20]
+    """The first run of a text cell's own words (between {名称} and [标记], which print otherwise) of four characters
+    or more, else its longest, without spaces, at most 20 characters."""
+    runs = [_plain(run) for run in re.split(r"\{[^}]*\}|\[[^\]]*\]|\n", text or "")]
+    return next((run for run in runs if len(run) >= 4), max(runs, key=len, default=""))[:20]
 
 
 def problem_list(subject: Subject) -> Iterator[Finding]:
@@ -159,9 +163,7 @@ def problem_list(subject: Subject) -> Iterator[Finding]:
             yield Finding(False, cell, f"{indicator.label}有问题描述，但报告中没有问题清单附件")
             continue
         snippet = _snippet(indicator.text("问题描述"))
-        found = any(snippet in row for row in rows) if len(snippet) >= 4 else None
-        if found is None:
-            continue
+        found = any(snippet in row for row in rows)
         yield Finding(found, cell, f"{indicator.label}的问题描述“{snippet}…”" + (
             f"在问题清单（{label}）中" if found else f"不在问题清单（{label}）中"))
 
@@ -192,7 +194,7 @@ def _once(places: list[str], what: str) -> Finding:
 
 
 def outline(subject: Subject) -> Iterator[Finding]:
-    """Each part with content (perfreport.outline: texts, tables, attachments) once; no heading twice among its siblings."""
+    """Each part with content (perfreport.outline: texts, tables, attachments) once; no heading twice among siblings."""
     for name, part in subject.context["texts"].items():
         blocks = [b for b in (part or {}).get("blocks", []) if b["kind"] in ("p", "h", "u") and _plain(b["text"])]
         if blocks:
@@ -228,9 +230,9 @@ def _repeated_headings(subject: Subject) -> Iterator[Finding]:
         places.setdefault(key, p.where)
         path.append(title)
     repeated = {key for key, n in seen.items() if n > 1}
-    # a repeated chapter repeats its sections: name only the topmost heading repeated
-    twice = [(key, seen[key]) for key in repeated
-             if not any((key[0][:k - 1], k, key[0][k - 1]) in repeated for k in range(1, len(key[0]) + 1))]
+    # a repeated chapter repeats its sections: name only the topmost heading repeated, in document order
+    twice = [(key, n) for key, n in seen.items() if key in repeated
+             and not any((key[0][:k - 1], k, key[0][k - 1]) in repeated for k in range(1, len(key[0]) + 1))]
     for key, n in twice:
         _, level, title = key
         yield Finding(False, places[key], f"{level} 级标题“{title}”在同一章节下出现了 {n} 次")

@@ -211,6 +211,29 @@ def test_table_totals_are_added_as_printed():
         True, "合计行：“原值”、“累计折旧”、“净值” = 各行之和")
 
 
+def test_the_report_is_read_inside_content_controls_too():
+    import io
+
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from perfreport.quality.document import read
+
+    document = docx.Document()
+    document.add_paragraph("某局2025年度部门整体绩效评价报告", "Title")
+    heading = document.add_paragraph("一、基本情况", "Heading 1")
+    body = document.add_paragraph("表1：资产表")
+    control = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtContent/></w:sdt>")
+    heading._p.addprevious(control)
+    control[0].append(heading._p)
+    control[0].append(body._p)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    report = read(buffer.getvalue(), "某局2025年度部门整体绩效评价报告")
+    assert [(p.zone, p.level, p.where, p.text) for p in report.paragraphs[1:]] == [
+        ("正文", 1, "一 基本情况", "一、基本情况"), ("正文", 0, "一 基本情况", "表1：资产表")]
+
+
 # ---- documented once ------------------------------------------------------------------------------
 def test_the_readme_lists_every_quality_item():
     section = README.split("### Report quality", 1)[1].split("\n## ", 1)[0]

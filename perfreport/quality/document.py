@@ -192,6 +192,17 @@ def _breaks(p, style_id: str, breaking: set[str]) -> bool:
             or any(br.get(f"{W}type") == "page" for br in p.iter(f"{W}br")))
 
 
+def _blocks(container):
+    """The paragraphs and tables of the body in order, those inside content controls (w:sdt) included."""
+    for child in container.iterchildren(f"{W}p", f"{W}tbl", f"{W}sdt"):
+        if child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+        else:
+            yield child
+
+
 def read(data: bytes, title: str) -> Report:
     """Return the report in the .docx `data`; `title` is the report's title, where the body begins.
 
@@ -204,7 +215,7 @@ def read(data: bytes, title: str) -> Report:
         body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
     title = re.sub(r"\s", "", title)
     elements, section_ended = [], False
-    for child in body.iterchildren(f"{W}p", f"{W}tbl"):
+    for child in _blocks(body):
         if child.tag == f"{W}tbl":
             elements.append((child, "", "", 0, section_ended))
             section_ended = False

@@ -136,9 +136,20 @@ def item_rate(result: Result, name: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="每个工作簿输出一行 JSON")
 @click.option("--explain", is_flag=True,
               help="列出每个指标得分的由来：输入及其单元格、评分参数、算式、舍入、填写得分的覆盖及差额")
+@click.option("--quality", is_flag=True,
+              help="在内存中生成报告，按报告质量评分表中可机器核对的各项自评（封面和报告要素、散总一致、评分与等级、"
+                   "表号、问题与建议、问题清单、提纲），逐项列出通过与否及位置；有未通过项时退出码仍为 0")
+@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="--quality 自评时使用的报告模板（同 build --template）")
 @IMAGE_DIR
-def check(workbooks: tuple[Path, ...], as_json: bool, explain: bool, image_dir: Path | None) -> None:
+def check(workbooks: tuple[Path, ...], as_json: bool, explain: bool, quality: bool, template: Path | None,
+          image_dir: Path | None) -> None:
     """校验并计算得分，不生成报告；按工作表列出全部错误、警告和提示（标准输出）。"""
+    if template and not quality:
+        raise click.UsageError("--template 只用于 --quality（check 本身不生成报告）")
+    if quality:
+        _check_quality(workbooks, as_json, template, image_dir)
+        return
     results = [check_workbook(path, images=image_dir) for path in workbooks]
     for result in results:
         if as_json:
@@ -154,6 +165,29 @@ def check(workbooks: tuple[Path, ...], as_json: bool, explain: bool, image_dir: 
         elif not result.ok:
             click.echo("  请按以上位置补充或更正后再次运行 check。")
     sys.exit(OK if all(r.ok for r in results) else FAILED)
+
+
+def _check_quality(workbooks: tuple[Path, ...], as_json: bool, template: Path | None, image_dir: Path | None) -> None:
+    """`check --quality`: each workbook's assessment; failing items are no errors, the workbook's and template's are."""
+    from .quality import assess
+
+    outcomes = [assess(path, template=template, images=image_dir) for path in workbooks]
+    for result, assessment in outcomes:
+        if as_json:
+            click.echo(json.dumps({**result.as_dict(), "quality": assessment.as_dict() if assessment else None},
+                                  ensure_ascii=False))
+            continue
+        click.echo(_summary(result) + (f"，{len(result.hints)} 个提示" if result.hints else "")
+                   + ("（问题清单见 perfreport check）" if result.ok and result.problems else ""))
+        if assessment is None:
+            _echo_by_sheet(result)
+            click.echo("  报告无法生成，不能自评：请按以上位置更正后再次运行 check --quality。")
+            continue
+        for problem in result.errors:
+            click.echo(f"  {problem}")
+        for line in assessment.lines():
+            click.echo(f"  {line}")
+    sys.exit(OK if all(result.ok for result, _ in outcomes) else FAILED)
 
 
 @main.command()

@@ -35,10 +35,10 @@ SCORING_WILL_FAIL = "按现有数据无法计算："
 SHEET_ORDER = {sheet.name: n for n, sheet in enumerate(SHEETS, 1)}
 
 
-def _analyse(path: Path, images: Path | None) -> tuple[Result, dict | None]:
+def _analyse(path: Path, images: Path | None, seen: dict | None = None) -> tuple[Result, dict | None]:
     result = Result(path.name)
     try:
-        return result, _stages(path, result, images or path.parent)
+        return result, _stages(path, result, images or path.parent, seen)
     except WorkbookError as exc:
         result.problems.append(exc.problem)
     except Exception as exc:  # noqa: BLE001 - a bug must reach the user as a message, not a traceback
@@ -71,13 +71,18 @@ def _follows(errors: list[Problem], broken: set[str]):
                             or FOLLOW_ON.get(problem.code) in sheets_in_error or places.overlap(problem.location))
 
 
-def _stages(path: Path, result: Result, images: Path) -> dict | None:
-    """Run the stages into `result`; return the render context, or None when a stage found errors."""
+def _stages(path: Path, result: Result, images: Path, seen: dict | None = None) -> dict | None:
+    """Run the stages into `result`; return the render context, or None when a stage found errors.
+
+    `seen` (when given) receives the validated workbook under "checked".
+    """
     workbook, problems = load(path)
     result.problems += problems
     result.problems += unfilled(path, workbook, result.problems)  # what next-year cleared and is still blank
     read, broken = result.errors, _broken_sheets(result.errors)
     checked, problems = validate(workbook, images)  # pictures the workbook names: in its folder by default
+    if seen is not None:
+        seen["checked"] = checked
     follows = _follows(read, broken)
     result.problems += [p for p in problems if not follows(p)]
     in_error = Places(result.errors)
@@ -119,6 +124,14 @@ def check(path: Path | str, *, images: Path | str | None = None) -> Result:
     `images` is the folder the workbook's pictures must lie in (default: the workbook's folder).
     """
     return _analyse(Path(path), Path(images) if images else None)[0]
+
+
+def analyse(path: Path | str, *, images: Path | str | None = None) -> tuple[Result, Checked | None, dict | None]:
+    """Return what `check` returns, the validated workbook (None when it could not be read) and the render
+    context (None when there are errors): what `check --quality` renders and inspects."""
+    seen: dict = {}
+    result, context = _analyse(Path(path), Path(images) if images else None, seen)
+    return result, seen.get("checked"), context
 
 
 def build(path: Path | str, output: Path | str | None = None, *, force: bool = False,

@@ -42,8 +42,9 @@ def texts(d: Draft) -> None:
     d.text("组织架构及主要职能", d.flow(profile, "组织架构及主要职能"), workbook=True)
     d.text("人员构成", d.say("人员构成"))
     d.text("资产情况", d.say("资产情况", **{k: DASH for k in ("流动资产占比", "非流动资产占比") if k not in d.names}))
-    d.text("收入预决算", d.say("收入预决算", 收入来源=_income_sources(d), 收入调整明细=_changes(d, (
-        ("调减", "收入调减"), ("调增_转移支付", "收入调增_转移支付"), ("调增_其他", "收入调增_其他")))))
+    d.text("收入预决算", d.say("收入预决算", 收入来源=_income_sources(d), 收入决算=_income_outturn(d),
+                                  收入调整明细=_changes(d, (("调减", "收入调减"), ("调增_转移支付", "收入调增_转移支付"),
+                                                      ("调增_其他", "收入调增_其他")))))
     d.text("收入变动说明", d.flow(budget, "收入变动说明"), workbook=True)
     d.text("支出预决算", d.say("支出预决算", 支出调整明细=_changes(d, (("调增预算", "支出调增"), ("调减", "支出调减")))))
     d.text("支出变动说明", d.flow(budget, "支出变动说明"), workbook=True)
@@ -62,6 +63,14 @@ def texts(d: Draft) -> None:
 
 def _income_sources(d: Draft) -> str:
     return "，".join(d.phrase("收入来源", 项目=r["项目"], 金额=amount(r["金额"])) for r in d.wb.tables["收入构成"])
+
+
+def _income_outturn(d: Draft) -> str:
+    """收支决算's 评价年度 income total, as 表2 prints it ("" when 收支决算 has no row for that year).
+
+    The income sentence states income: 决算支出 is the expenditure outturn.
+    """
+    return d.names.get(f"收入合计_{d.names['评价年度']}", "")
 
 
 def _changes(d: Draft, parts: tuple[tuple[str, str], ...]) -> str:

@@ -51,10 +51,14 @@ def stamp(data: bytes, workbook: str, subject: str = "") -> bytes:
     root = package.xml(main)
     body = root.find(q("body"))
     keys = carrier.finalize(body)
-    blocks = carrier.read(body, {carrier.bookmark_name(key): key for key in keys})
-    if unkeyed.key_unkeyed(blocks):
-        finish.renumber(body)
-    generated = [store.Generated(b.key, b.name, b.kind, b.text, digest(b.elements)) for b in blocks if b.key]
+    blocks = carrier.read(body, {carrier.bookmark_name(i): key for i, key in enumerate(keys)})
+    unkeyed.key_unkeyed(blocks)
+    blocks = [b for b in blocks if b.key]
+    for i, block in enumerate(blocks):  # names in the store's order, which is the document's
+        block.start.set(q("name"), carrier.bookmark_name(i))
+    finish.renumber(body)
+    generated = [store.Generated(b.key, carrier.bookmark_name(i), b.kind, b.text, digest(b.elements))
+                 for i, b in enumerate(blocks)]
     package.parts[main] = serialize(root)
     store.attach(package, store.Store(workbook, tuple(generated), subject))
     return package.write()

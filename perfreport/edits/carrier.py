@@ -1,9 +1,10 @@
 """The carrier of a block's key: a hidden bookmark around the block's text.
 
 A generated paragraph (or run of paragraphs) and a generated table cell each
-hold one bookmark named `_pr` + 16 hex digits of the key's hash (Word caps
-names at 40 characters; the leading underscore hides it in Word's bookmark
-dialog). The store part maps names back to keys. Bookmarks were chosen over
+hold one bookmark named `_pr` + the block's place in the store, `_pr0`,
+`_pr1` … (short: a report holds two thousand; the leading underscore hides
+it in Word's bookmark dialog). The store part maps names back to keys, so a
+name only means something together with the store of its own report. Bookmarks were chosen over
 content controls after measuring both (benchmarks/carriers.py): they survive
 run splitting, rewording, Enter and LibreOffice's round trip, and every
 reader still sees the text, where LibreOffice 7.4 drops content controls.
@@ -21,25 +22,22 @@ of any document, generated or edited.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .finish import renumber
 from .ooxml import BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, cell_paragraphs, paragraph_text, q, text_of
 
-PREFIX = "_pr"
 READABLE = "_prk"  # the template's names of key bookmarks start so; `finalize` replaces them
-NAME = re.compile(r"_pr[0-9a-f]{16}$")
+NAME = re.compile(r"_pr\d+$")
 HEADING = re.compile(r"Heading(\d)$|标题\s*(\d)$")
 TOC_STYLE = re.compile(r"(TOC|toc|Contents|目录)\s*\d")
 
 
-def bookmark_name(key: str) -> str:
-    """Return the bookmark name that carries `key` (stable: the same key always gives the same name)."""
-    return PREFIX + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+def bookmark_name(index: int) -> str:
+    """Return the name of the bookmark that carries the key of the report's block number `index` (from 0)."""
+    return f"_pr{index}"
 
 
 def _pair(name: str, number: int | str):
@@ -47,17 +45,18 @@ def _pair(name: str, number: int | str):
     return start, etree.Element(BOOKMARK_END, {q("id"): str(number)})
 
 
-def mark(element, key: str, number: int | str = 0, name: str | None = None) -> None:
-    """Put `key` on a generated w:p or w:tc: a bookmark from its first to its last paragraph's end.
+def mark(element, key: str, number: int | str = 0, name: str | None = None):
+    """Put `key` on a generated w:p or w:tc: a bookmark from its first to its last paragraph's end; return its start.
 
     The bookmark gets the readable name `_prkKEY` unless `name` is given;
-    `finalize` renames it and renumbers ids, so `number` only needs to be an id.
+    `finalize` renames it, so `number` only needs to be an id.
     """
     paragraphs = [element] if element.tag == P else cell_paragraphs(element)
     start, end = _pair(name or READABLE + key, number)
     first = paragraphs[0]
     first.insert(1 if first.find(PPR) is not None else 0, start)
     paragraphs[-1].append(end)
+    return start
 
 
 def readable_key(name: str) -> str:
@@ -101,14 +100,15 @@ def _end_of(marks: list, i: int, holder):
 
 
 def finalize(body) -> list[str]:
-    """Rename the readable key bookmarks to Word-safe names, number every bookmark 1, 2, …; return the keys.
+    """Pair the readable key bookmarks and name them `bookmark_name(i)` in document order; return the keys.
 
     A start pairs with the next end of its id in its cell (or in its
     paragraph and those right after it, where a text was split into
     paragraphs); one that lost its end (a vertical merge empties a cell)
     gets one at the end of its cell or paragraph. A key met again (a firm's
     template that places a text twice) becomes KEY@2, KEY@3 … in document
-    order: a key identifies one block.
+    order: a key identifies one block. Each pair gets an id of its own;
+    finish.renumber numbers them with the rest.
     """
     marks = list(body.iter(BOOKMARK_START, BOOKMARK_END))
     keys: list[str] = []
@@ -133,8 +133,7 @@ def finalize(body) -> list[str]:
         if seen[key] > 1:
             key = f"{key}@{seen[key]}"
         keys.append(key)
-        start.set(q("name"), bookmark_name(key))
-    renumber(body)
+        start.set(q("name"), bookmark_name(len(keys) - 1))
     return keys
 
 
@@ -156,6 +155,7 @@ class Block:
     row: object | None = None  # the cell's w:tr
     column: int = 0  # the cell's index in its row
     name: str | None = None  # the carrier's bookmark name, when one was found
+    start: object | None = None  # the carrier's w:bookmarkStart
     text: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -221,14 +221,15 @@ class _Reader:
                 j += 1
             else:  # no end before the next block: the bookmark's end was lost, the block is its first paragraph
                 members = [p]
-        self.blocks.append(Block(key, "p", members, p, self.heading, name=name))
+        self.blocks.append(Block(key, "p", members, p, self.heading, name=name, start=start))
         return i + len(members)
 
     def table(self, tbl) -> None:
         for tr in tbl.iterchildren(TR):
             for column, tc in enumerate(tr.iterchildren(TC)):
-                key, name = self.key(_key_start(tc))
-                self.blocks.append(Block(key, "cell", [tc], tbl, self.heading, tr, column, name))
+                start = _key_start(tc)
+                key, name = self.key(start)
+                self.blocks.append(Block(key, "cell", [tc], tbl, self.heading, tr, column, name, start))
 
     def body(self, container) -> None:
         children = [c for c in container if isinstance(c.tag, str)]

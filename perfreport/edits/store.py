@@ -7,13 +7,13 @@ LibreOffice gives the item when they save. Its bytes depend only on the
 blocks, so a build stays reproducible.
 
     <blocks xmlns="urn:perfreport:blocks:1" version="1" workbook="sha256:…" subject="单位 2023">
-      <b k="KEY" t="p|cell" d="digest">generated text</b> …
+      <b k="KEY" d="digest">a paragraph's generated text</b> <b k="KEY" t="cell" d="…">a cell's</b> …
     </blocks>
 
 `workbook` is the fingerprint of the workbook file, `subject` what the
 report is about (被评价单位 and 评价年度): a rebuild from changed data keeps
-the subject, another department's workbook does not. A block's bookmark
-name is its key's hash (carrier.bookmark_name), so it is not stored.
+the subject, another department's workbook does not. The bookmark that
+carries block number i is named carrier.bookmark_name(i), so names are not stored.
 
 Text escapes "\\" as "\\\\" and a line break (U+000B, not allowed in XML) as "\\v".
 """
@@ -50,7 +50,7 @@ class Generated:
     """One block as perfreport generated it."""
 
     key: str
-    name: str  # its carrier's bookmark name, carrier.bookmark_name(key)
+    name: str  # its carrier's bookmark name, carrier.bookmark_name(its place in the store)
     kind: str  # "p" or "cell"
     text: str
     digest: str  # ooxml.digest of its markup
@@ -93,7 +93,8 @@ def to_xml(store: Store) -> bytes:
     root = etree.Element(f"{{{NS}}}blocks", {"version": VERSION, "workbook": store.workbook,
                                              "subject": store.subject}, nsmap={None: NS})
     for block in store.blocks:
-        element = etree.SubElement(root, f"{{{NS}}}b", {"k": block.key, "t": block.kind, "d": block.digest})
+        element = etree.SubElement(root, f"{{{NS}}}b", {"k": block.key, **({"t": block.kind} if block.kind != "p" else {}),
+                                                        "d": block.digest})
         element.text = _escape(block.text)
     return serialize(root)
 
@@ -106,9 +107,9 @@ def from_xml(data: bytes) -> Store:
     if root.get("version") != VERSION:
         raise StoreError(f"报告由另一版本的 perfreport 生成（存储格式 {root.get('version')}），无法合并")
     blocks = []
-    for b in root.iterchildren(f"{{{NS}}}b"):
-        key = b.get("k", "")
-        blocks.append(Generated(key, bookmark_name(key), b.get("t", "p"), _unescape(b.text or ""), b.get("d", "")))
+    for i, b in enumerate(root.iterchildren(f"{{{NS}}}b")):
+        blocks.append(Generated(b.get("k", ""), bookmark_name(i), b.get("t", "p"), _unescape(b.text or ""),
+                                b.get("d", "")))
     return Store(root.get("workbook", ""), tuple(blocks), root.get("subject", ""))
 
 

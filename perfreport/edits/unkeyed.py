@@ -15,7 +15,7 @@ stay unkeyed: nothing in them can be edited away.
 """
 from __future__ import annotations
 
-from .carrier import Block, bookmark_name, mark
+from .carrier import Block, mark
 from .match import row_of
 
 SHOWN = 24
@@ -41,7 +41,7 @@ def _row_keys(blocks: list[Block]) -> dict[int, str]:
 def key_unkeyed(blocks: list[Block]) -> int:
     """Give every unkeyed block with content a key and its bookmark (in place); return how many.
 
-    The bookmarks get id 0: the caller renumbers them with the rest.
+    The bookmarks get id 0 and the name `_prk` + key: the caller names and numbers them with the rest.
     """
     taken = {b.key for b in blocks if b.key}
     rows, tables = _row_keys(blocks), _table_names(blocks)
@@ -65,7 +65,7 @@ def key_unkeyed(blocks: list[Block]) -> int:
             n += 1
             unique = f"{key}@{n}"
         taken.add(unique)
-        block.key, block.name = unique, bookmark_name(unique)
-        mark(block.elements[0], unique, name=block.name)
+        block.key = unique
+        block.start = mark(block.elements[0], unique, f"u{count}")
         count += 1
     return count

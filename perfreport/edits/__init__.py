@@ -54,6 +54,7 @@ def stamp(data: bytes, workbook: str, subject: str = "") -> bytes:
     blocks = carrier.read(body, {carrier.bookmark_name(i): key for i, key in enumerate(keys)})
     unkeyed.key_unkeyed(blocks)
     blocks = [b for b in blocks if b.key]
+    carrier.drop_strays(body, {id(b.start) for b in blocks})
     for i, block in enumerate(blocks):  # names in the store's order, which is the document's
         block.start.set(q("name"), carrier.bookmark_name(i))
     finish.renumber(body)

@@ -137,6 +137,17 @@ def finalize(body) -> list[str]:
     return keys
 
 
+def drop_strays(body, starts: set[int]) -> None:
+    """Remove the key bookmarks that carry no block's key: a second one in a block (LibreOffice saves an empty
+    bookmark as two starts, one of them unpaired). `starts` are the id()s of the blocks' own bookmark starts."""
+    strays = [s for s in body.iter(BOOKMARK_START) if NAME.match(s.get(q("name"), "")) and id(s) not in starts]
+    numbers = {s.get(q("id")) for s in strays}
+    for end in [e for e in body.iter(BOOKMARK_END) if e.get(q("id")) in numbers]:
+        end.getparent().remove(end)
+    for start in strays:
+        start.getparent().remove(start)
+
+
 # ---- reading a document ------------------------------------------------------
 @dataclass(eq=False)
 class Block:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 import editor
@@ -140,6 +141,21 @@ def test_each_edit_ends_as_the_issue_says(reports):
     assert _key(reports["old"], DELETED) not in merged and _key(reports["old"], DELETED) in new
     assert any(v == CELL[1] for v in merged.values())
     assert any(NEW_PROJECT in v for v in merged.values())  # the new 复评项目 row came in
+
+
+def test_a_table_that_gains_a_row_keeps_the_editors_cell(reports):
+    """A 复评项目 added: the new row and the new totals come in, the editor's wording of a cell stays."""
+    document = editor.open_document(reports["old"])
+    key = "表:复评项目/2022年度功勋企业家、优秀企业家及行业领军企业家兑现等资金.c7"  # the first project's 存在问题
+    (tc,) = [b.elements[0] for b in carrier.read(document.element.body, store.find(Package.read(
+        reports["old"])).names()) if b.key == key]
+    editor.typed(Paragraph(tc.findall(q("p"))[1], None), "社会效益不显著", "社会效益尚不明显")
+    merged, new = blocks(edits.merge(reports["new"], editor.saved(document)).data), blocks(reports["new"])
+    assert merged[key] == "1.经济成本指标未按执行率扣分；\n2.执行率较低，社会效益尚不明显"
+    assert merged[f"表:复评项目/{NEW_PROJECT}.c1"] == NEW_PROJECT
+    table = {k: v for k, v in new.items() if k.startswith("表:复评项目")}
+    assert {k: merged[k] for k in table if k != key} == {k: v for k, v in table.items() if k != key}
+    assert table["表:复评项目.r4.c1"] != blocks(reports["old"])["表:复评项目.r4.c1"]  # the total changed
 
 
 def test_the_bold_phrase_is_still_bold(reports):

@@ -1,4 +1,4 @@
-"""Benchmark the rebuild of an edited report (issue 14): what keys and the merge add to a build (run by hand, not in CI).
+"""Benchmark the rebuild of an edited report (issue 14): what keys and the merge add to a build (by hand, not in CI).
 
     python benchmarks/edits.py [--runs N]
 
@@ -37,7 +37,7 @@ from perfreport import edits, pipeline  # noqa: E402
 from perfreport.edits import carrier, store  # noqa: E402
 from perfreport.edits.ooxml import q  # noqa: E402
 from perfreport.edits.package import Package  # noqa: E402
-from perfreport.render import render  # noqa: E402
+from perfreport.render import DEFAULT_TEMPLATE, render  # noqa: E402
 
 SAMPLE = ROOT / "sample_workbooks" / "shizhong_gxj_2023.xlsx"
 UNKEYED_TEMPLATE = "2da8d37"  # main before issue 14 part 2: the template without key bookmarks
@@ -68,7 +68,7 @@ def kept_keys(data: bytes, names: dict[str, str]) -> int:
 
 def unkeyed_template(folder: Path) -> Path | None:
     path = folder / "unkeyed.docx"
-    shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{UNKEYED_TEMPLATE}:templates/部门整体绩效评价报告.docx"],
+    shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{UNKEYED_TEMPLATE}:templates/{DEFAULT_TEMPLATE}"],
                            capture_output=True)
     if shown.returncode != 0:
         return None

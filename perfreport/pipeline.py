@@ -172,7 +172,7 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
 
 
 def _stamped(data: bytes, path: Path, context: dict) -> bytes:
-    """Return the report with its blocks' keys and generated text stored in it, for merging the editors' changes later."""
+    """Return the report with its blocks' keys and generated text stored in it, for merging editors' changes later."""
     from . import edits
 
     return edits.stamp(data, edits.store.fingerprint(path), f"{context['unit']} {context['year']}年度")

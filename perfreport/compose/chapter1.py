@@ -16,15 +16,17 @@ def tables(d: Draft) -> None:
                                              "c4": table_amount(original - depreciation)})
     for side in ("收入", "支出"):
         lines = d.scores.derived["history"][side]
-        d.table(f"{side}决算", [{"key": row["年度"], "year": str(row["年度"]), "cells": [table_amount(v) for v in values],
+        d.table(f"{side}决算", [{"key": row["年度"], "year": str(row["年度"]),
+                               "cells": [table_amount(v) for v in values],
                                "total": table_amount(total), "growth": table_rate(growth)}
                               for row, values, total, growth in lines], unit="万元")
-    d.table("战略目标", [{"key": r["指标名称"], "c0": r["序号"] or str(i), "c1": r["指标名称"], "c2": r["指标解释"] or DASH,
-                      "c3": (r["年度指标值"] or DASH).replace("\n", CELL_BREAK)}
+    d.table("战略目标", [{"key": r["指标名称"], "c0": r["序号"] or str(i), "c1": r["指标名称"],
+                      "c2": r["指标解释"] or DASH, "c3": (r["年度指标值"] or DASH).replace("\n", CELL_BREAK)}
                      for i, r in enumerate(d.wb.tables["战略目标"], 1)])
-    d.table("年度目标", [{"key": g.record["绩效指标"], "c0": str(g.record["职责序号"] or ""), "c1": g.record["部门职责"], "c2": g.record["职责"] or "",
-                      "c3": g.record["职责目标"] or "", "c4": g.record["绩效指标"],
-                      "c5": (g.record["目标值"] or "").replace("\n", CELL_BREAK)} for g in annual_goals(d)])
+    d.table("年度目标", [{"key": g.record["绩效指标"], "c0": str(g.record["职责序号"] or ""),
+                      "c1": g.record["部门职责"], "c2": g.record["职责"] or "", "c3": g.record["职责目标"] or "",
+                      "c4": g.record["绩效指标"], "c5": (g.record["目标值"] or "").replace("\n", CELL_BREAK)}
+                     for g in annual_goals(d)])
     info = d.wb.records["基本信息"]
     d.table("政策梳理", [{"key": r["省级"] or r["市级"] or r["本级"] or r["序号"], "c0": r["序号"] or str(i),
                       "c1": r["省级"] or DASH, "c2": r["市级"] or DASH,

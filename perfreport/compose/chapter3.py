@@ -15,8 +15,8 @@ PLACED_AFTER_RULE = {"预算执行进度": ("预算执行进度", "预算执行�
 
 
 def score_row(group: Group) -> dict:
-    return {"key": group.name, "name": group.name, "weight": table_amount(group.weight), "score": table_amount(group.score),
-            "rate": table_rate(group.rate)}
+    return {"key": group.name, "name": group.name, "weight": table_amount(group.weight),
+            "score": table_amount(group.score), "rate": table_rate(group.rate)}
 
 
 def total_row(d: Draft) -> dict:
@@ -40,14 +40,15 @@ def tables(d: Draft) -> None:
                 total={"weight": table_amount(group.weight), "score": table_amount(group.score),
                        "rate": table_rate(group.rate)})
     budget = d.wb.records["预决算"]
-    d.table("预算执行进度", [{"key": f"{month}月", "c0": f"{month}月", "c1": table_amount(spent), "c2": table_amount(year),
-                          "c3": table_rate(progress), "c4": table_rate(schedule),
+    d.table("预算执行进度", [{"key": f"{month}月", "c0": f"{month}月", "c1": table_amount(spent),
+                          "c2": table_amount(year), "c3": table_rate(progress), "c4": table_rate(schedule),
                           "c5": "是" if progress >= schedule else "否"}
                          for month, spent, year, progress, schedule in s.derived.get("months", [])],
             unit="元", note="".join(d.lines(budget, "执行进度_注")), lead="预算执行进度引言")
     planned, spent, execution = s.derived.get("project_totals", (None, None, None))
-    d.table("复评项目", [{"key": p["项目名称"], "c0": p["序号"] or str(i), "c1": p["项目名称"], "c2": table_amount(p["预算"]),
-                      "c3": table_amount(p["执行"]), "c4": table_rate(rate_), "c5": table_amount(p["自评得分"]),
+    d.table("复评项目", [{"key": p["项目名称"], "c0": p["序号"] or str(i), "c1": p["项目名称"],
+                      "c2": table_amount(p["预算"]), "c3": table_amount(p["执行"]), "c4": table_rate(rate_),
+                      "c5": table_amount(p["自评得分"]),
                       "c6": table_amount(p["复核得分"]), "c7": CELL_BREAK.join(paragraphs(p["存在问题"])) or "——"}
                      for i, (p, rate_) in enumerate(s.derived.get("projects", []), 1)],
             unit="万元", lead="复评项目引言",

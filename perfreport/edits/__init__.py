@@ -2,11 +2,11 @@
 
 The flow:
 
-1. render marks every generated paragraph and table cell with its key
-   (`carrier.mark`, or a bookmark named `perfreport:KEY` written by the
-   template), then calls `stamp` on the finished .docx: the keys become
-   hidden bookmarks and the blocks' generated text goes into a custom XML
-   part (`store`), with the workbook's fingerprint.
+1. The template writes a key bookmark on every paragraph and table cell,
+   with the key compose gives the block; the pipeline calls `stamp` on the
+   finished .docx: the keys become short hidden bookmarks and the blocks'
+   generated text goes into a custom XML part (`store`), with the
+   workbook's fingerprint and the report's subject.
 2. An editor polishes the report in Word, WPS or LibreOffice.
 3. `perfreport build --force` builds the new report, then `merge(new, old)`
    carries the editor's changes into it (see merge.py); `perfreport edits
@@ -19,7 +19,7 @@ templates/report_outline.py):
   made from the outline and the data it shows, never from its position in
   the document: `指标分析/预算执行率/评分依据/2` (a text part, the record,
   its field, the line), `表:复评项目/项目A.c3` (a table, the row's data,
-  the cell), `tpl/部门概况` (the template's own text);
+  the cell), `tpl.部门概况` (the template's own text);
 - a key is a bookmark pair in the block's (first) paragraph, named `_prk`
   KEY, with `|` and a tag of the place in the template after it when the
   template needs its names unique: `_prk{{b.key}}|p`. `finalize` pairs and

@@ -93,8 +93,8 @@ def to_xml(store: Store) -> bytes:
     root = etree.Element(f"{{{NS}}}blocks", {"version": VERSION, "workbook": store.workbook,
                                              "subject": store.subject}, nsmap={None: NS})
     for block in store.blocks:
-        element = etree.SubElement(root, f"{{{NS}}}b", {"k": block.key, **({"t": block.kind} if block.kind != "p" else {}),
-                                                        "d": block.digest})
+        kind = {"t": block.kind} if block.kind != "p" else {}  # a paragraph's is the default
+        element = etree.SubElement(root, f"{{{NS}}}b", {"k": block.key, **kind, "d": block.digest})
         element.text = _escape(block.text)
     return serialize(root)
 

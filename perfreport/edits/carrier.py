@@ -117,14 +117,17 @@ def finalize(body) -> list[str]:
         name = start.get(q("name"), "") if start.tag == BOOKMARK_START else ""
         if not name.startswith(READABLE):
             continue
-        holder = _holder(start)
-        if holder is None:  # a key outside any paragraph: Word would not keep it
-            start.getparent().remove(start)
-            continue
-        end = _end_of(marks, i, holder)
-        if end is None:
-            end = etree.Element(BOOKMARK_END)
-            (cell_paragraphs(holder)[-1] if holder.tag == TC else holder).append(end)
+        end = marks[i + 1] if i + 1 < len(marks) else None
+        if end is None or end.tag != BOOKMARK_END or end.get(q("id")) != start.get(q("id")) \
+                or end.getparent() is not start.getparent() or end.getparent().tag != P:  # not the usual pair
+            holder = _holder(start)
+            if holder is None:  # a key outside any paragraph: Word would not keep it
+                start.getparent().remove(start)
+                continue
+            end = _end_of(marks, i, holder)
+            if end is None:
+                end = etree.Element(BOOKMARK_END)
+                (cell_paragraphs(holder)[-1] if holder.tag == TC else holder).append(end)
         number = f"k{len(keys)}"  # apart from every other bookmark until renumber
         start.set(q("id"), number)
         end.set(q("id"), number)

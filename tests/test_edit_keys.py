@@ -19,7 +19,7 @@ import pytest
 
 import editor
 from perfreport import edits, pipeline
-from perfreport.compose.keys import ident, key_rows
+from perfreport.compose.keys import ident, key_blocks, key_rows
 from perfreport.edits import carrier, store
 from perfreport.edits.ooxml import q
 from perfreport.edits.package import Package
@@ -96,6 +96,16 @@ def test_rows_are_keyed_by_their_data_and_repeats_by_their_order(names, keys):
     key_rows("T", rows)
     assert [r["key"] for r in rows] == keys
     assert all(len(ident(name)) <= 32 for name in names)
+
+
+def test_a_repeated_text_row_is_told_apart_by_its_order_and_a_placed_table_keeps_its_own_key():
+    """Two 主要绩效 rows of one 标题: the second's heading and lines get #2."""
+    table = {"kind": "table", "table": {"key": "表:复评项目"}}
+    blocks = [{"kind": "h", "key": "成效"}, {"kind": "p", "key": "成效/1"}, table,
+              {"kind": "h", "key": "成效"}, {"kind": "p", "key": "成效/1"}]
+    key_blocks("主要绩效", blocks)
+    assert [b.get("key") for b in blocks] == ["主要绩效/成效", "主要绩效/成效/1", None, "主要绩效/成效#2",
+                                              "主要绩效/成效/1#2"]
 
 
 def _key_names(path: Path) -> list[str]:

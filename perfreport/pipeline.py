@@ -171,7 +171,7 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
         result.problems.append(error("template-error", Path(template).name if template else "报告模板",
                                      str(exc)))
         return result
-    data = rendered.data
+    data = _stamped(rendered.data, path, context)
     if force and not discard_edits and target.exists():
         data, document = _carry_over(data, document, target, result)
         if data is None:
@@ -182,6 +182,13 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
         write_atomically(document, target.with_suffix(".pdf"), force)
         result.pdf = str(target.with_suffix(".pdf"))
     return result
+
+
+def _stamped(data: bytes, path: Path, context: dict) -> bytes:
+    """Return the report with its blocks' keys and generated text stored in it, for merging editors' changes later."""
+    from . import edits
+
+    return edits.stamp(data, edits.store.fingerprint(path), f"{context['unit']} {context['year']}年度")
 
 
 def _carry_over(data: bytes, document: bytes | None, target: Path, result: Result):

@@ -15,9 +15,12 @@ Layout of the generated document:
 Tables that the post-render pass merges vertically carry the Alt-Text
 (tblDescription) `merge:0,1,…`, the columns compared from left to right;
 `drop:…` lists columns compose found empty in every row, which are removed.
+Every paragraph and cell the template writes holds a key bookmark (see
+`key_mark`), by which an editor's changes are found again (perfreport.edits).
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -166,11 +169,58 @@ def builtin(st, style_id: str, priority: int) -> None:
                                      "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr")
 
 
+# ---------------------------------------------------------------- keys
+# A key bookmark's name: `_prk`, the key (jinja for what compose supplies, `tpl.…` for the template's own
+# text), `|` and the place in the template where two places render the same key expression. Only letters,
+# digits and _ . { } | ~ ' survive LibreOffice in a name, Word and LibreOffice keep 40 characters of it,
+# and Word keeps one bookmark of a name: KEY_NAME and check_keys hold the template to that.
+KEY_NAME = re.compile(r"_prk[\w.{}|~']{1,36}")
+LOOP_ROW = re.compile(r"\{%tr for (\w+) in ")
+
+
+def key_mark(p, key: str) -> None:
+    """Put the key bookmark `_prk` + key on a template paragraph: start after its properties, end last."""
+    name = "_prk" + key
+    assert KEY_NAME.fullmatch(name), f"key bookmark name {name!r}: too long, or a character Word or LibreOffice change"
+    p.insert(1 if p.find(qn("w:pPr")) is not None else 0,
+             parse_xml(f'<w:bookmarkStart {W} w:id="0" w:name="{name}"/>'))
+    p.append(parse_xml(f'<w:bookmarkEnd {W} w:id="0"/>'))
+
+
+def key_cells(doc, row_key: str, place: str = "") -> None:
+    """Key every cell of the last table: ROW.cN, ROW `{{x.key}}` for a loop's row over x, else row_key.rI.
+
+    I is the row's place in the template; `place` tells this table's names from another's.
+    """
+    rows = doc.tables[-1]._tbl.tr_lst
+    loop = None
+    for i, tr in enumerate(rows):
+        text = "".join(t.text or "" for t in tr.iter(qn("w:t")))
+        found = LOOP_ROW.search(text)
+        if found or "{%tr" in text:
+            loop = found.group(1) if found else None
+            continue
+        row = f"{{{{{loop}.key}}}}" if loop else f"{row_key}.r{i}"
+        loop = None
+        for n, tc in enumerate(tr.tc_lst):
+            key_mark(tc.p_lst[0], f"{row}.c{n}" + (f"|{place}" if place else ""))
+
+
+def check_keys(doc) -> None:
+    """Every key bookmark name of the template differs from every other (Word keeps one of a name)."""
+    names = [b.get(qn("w:name")) for b in doc.element.body.iter(qn("w:bookmarkStart"))]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    assert not twice, f"key bookmarks named twice: {twice}"
+
+
 # ---------------------------------------------------------------- paragraphs
-def para(doc_or_cell, text: str = "", style_name: str = "Normal", *, page_break: bool = False):
+def para(doc_or_cell, text: str = "", style_name: str = "Normal", *, page_break: bool = False, key: str = ""):
+    """A paragraph of the template; `key` (see key_mark) when the paragraph is not a block tag's."""
     p = doc_or_cell.add_paragraph(text, style=style_name)
     if page_break:
         p.paragraph_format.page_break_before = True
+    if key:
+        key_mark(p._p, key)
     return p
 
 
@@ -256,36 +306,37 @@ END = ("tr", "{%tr endfor %}")
 
 
 def caption_block(doc, name: str) -> None:
-    """Caption, unit line and (after the table) note of table `t`."""
-    para(doc, "{{ t.caption }}", "表题")
+    """Caption and unit line of table `t` of design `name`."""
+    para(doc, "{{ t.caption }}", "表题", key=f"{{{{t.key}}}}.表题|{name}")
     ctrl(doc, "{%p if t.unit %}")
-    para(doc, "{{ t.unit }}", "表单位")
+    para(doc, "{{ t.unit }}", "表单位", key=f"{{{{t.key}}}}.单位|{name}")
     ctrl(doc, "{%p endif %}")
 
 
-def note_block(doc) -> None:
+def note_block(doc, name: str) -> None:
+    """The note after table `t` of design `name`."""
     ctrl(doc, "{%p if t.note %}")
-    para(doc, "{{ t.note }}", "表注")
+    para(doc, "{{ t.note }}", "表注", key=f"{{{{t.key}}}}.表注|{name}")
     ctrl(doc, "{%p endif %}")
 
 
-def each(doc, expr: str, text: str = "{{ x }}", style_name: str = "Normal") -> None:
+def each(doc, expr: str, text: str = "{{ x }}", style_name: str = "Normal", key: str = "") -> None:
     ctrl(doc, f"{{%p for x in {expr} %}}")
-    para(doc, text, style_name)
+    para(doc, text, style_name, key=key)
     ctrl(doc, "{%p endfor %}")
 
 
 # ---------------------------------------------------------------- document
 def cover(doc) -> None:
-    for _ in range(3):
-        para(doc, "", "封面信息")
+    for n in range(3):
+        para(doc, "", "封面信息", key=f"tpl.封面.空{n + 1}")
     # balance: line breaks after the unit name and before 绩效评价报告, lines as even as fit (26 pt: 17 ems a line)
-    para(doc, '{{ [unit, year ~ "年度部门整体", "绩效评价报告"] | balance(16) }}', "封面标题")
-    for _ in range(5):
-        para(doc, "", "封面信息")
-    para(doc, '{{ ["第三方机构名称（盖章）：", cover.agency] | balance(27) }}', "封面信息")
-    para(doc, "项目主评人：{{ cover.lead }}", "封面信息")
-    para(doc, "{{ cover.date }}", "封面信息")
+    para(doc, '{{ [unit, year ~ "年度部门整体", "绩效评价报告"] | balance(16) }}', "封面标题", key="tpl.封面.标题")
+    for n in range(5):
+        para(doc, "", "封面信息", key=f"tpl.封面.空{n + 4}")
+    para(doc, '{{ ["第三方机构名称（盖章）：", cover.agency] | balance(27) }}', "封面信息", key="tpl.封面.机构")
+    para(doc, "项目主评人：{{ cover.lead }}", "封面信息", key="tpl.封面.主评人")
+    para(doc, "{{ cover.date }}", "封面信息", key="tpl.封面.日期")
 
 
 # ---------------------------------------------------------------- sections
@@ -481,6 +532,7 @@ def main() -> None:
     continue_numbering(closing)
     no_page_numbers(closing)
     letter(doc)
+    check_keys(doc)
     compact_section_breaks(doc)
     hint_footers(doc)
     font_table(doc)

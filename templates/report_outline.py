@@ -11,10 +11,15 @@ tables and attachments from the rendered order (perfreport/numbering.py), so a
 firm may move, delete or add blocks and headings in Word. The names are
 declared in perfreport/outline.py; the first pages of the template hold the
 macros (table designs and the block tags), which render nothing themselves.
+Every paragraph and cell written carries its key (make_template.key_mark):
+the template's own text `tpl.…`, the rest the key compose gives the block or row.
 """
 from __future__ import annotations
 
-from make_template import END, caption_block, ctrl, each, loop, merge_header_cells, note_block, para, table
+import re
+
+from make_template import (END, caption_block, ctrl, each, key_cells, loop, merge_header_cells, note_block, para,
+                           table)
 
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4", 5: "Heading 5"}
 
@@ -98,7 +103,8 @@ def table_designs(doc) -> None:
         _macro(doc, name)
         caption_block(doc, name)
         table(doc, widths, rows, merge=_description(spec))
-        note_block(doc)
+        key_cells(doc, "{{t.key}}", name)
+        note_block(doc, name)
         ctrl(doc, "{%p endmacro %}")
     _macro(doc, "表格内容")
     for i, name in enumerate(TABLE_DESIGNS):
@@ -118,6 +124,7 @@ def attachment_designs(doc) -> None:
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", "{{ r.c3 }}", ("{{ r.c4 }}", "l"), "{{ r.c5 }}",
                          ("{{ r.c6 }}", "l"), ("{{ r.c7 }}", "l")], END],
         merge=_description("merge:0,1,2,3 drop"), small=True)
+    key_cells(doc, "{{t.key}}", "指标体系表")
     merge_header_cells(doc.tables[-1], ((3, 6), (4, 7)))
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "得分表")
@@ -129,6 +136,7 @@ def attachment_designs(doc) -> None:
         [("合计", "h", 3), ("{{ t.total.weight }}", "h"), ("{{ t.total.score }}", "h"),
          ("{{ t.total.rate }}", "h"), ("评价等级“{{ t.grade }}”", "h", 2)]],
         merge=_description("merge:0,1 drop"), small=True)
+    key_cells(doc, "{{t.key}}", "得分表")
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "目标完成情况表")
     table(doc, [11, 18, 26, 28, 28, 20, 22, 44, 28], [
@@ -138,10 +146,11 @@ def attachment_designs(doc) -> None:
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l"), ("{{ r.c3 }}", "l"), ("{{ r.c4 }}", "l"),
                          "{{ r.c5 }}", "{{ r.c6 }}", ("{{ r.c7 }}", "l"), ("{{ r.c8 }}", "l")], END],
         merge=_description("merge:0,1,2 drop"), small=True)
+    key_cells(doc, "{{t.key}}", "目标完成情况表")
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "问卷调查表")
     ctrl(doc, "{%p if t.subtitle %}")
-    para(doc, "{{ t.subtitle }}", "Subtitle")
+    para(doc, "{{ t.subtitle }}", "Subtitle", key="{{t.key}}.副标题")
     ctrl(doc, "{%p endif %}")
     table(doc, [60, 60, 22, 22, 26, 35], [
         ("header", [("问题", "h"), ("选项", "h"), ("答案（人数）", "h"), ("占比", "h"), ("样本量（人数）", "h"),
@@ -151,13 +160,15 @@ def attachment_designs(doc) -> None:
         ("tr", "{%tr for r in sec.rows %}"),
         [("{{ r.c0 }}", "l"), ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}"],
         END, END], merge="merge:0,5", small=True)
+    key_cells(doc, "{{t.key}}", "问卷调查表")
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "问题清单表")
     table(doc, [35, 12, 25, 153], [
         ("header", [("问题分类", "h"), ("序号", "h"), ("责任单位", "h"), ("问题描述", "h")]),
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", ("{{ r.c3 }}", "l")], END],
         merge="merge:0", small=True)
-    para(doc, "备注：无", "表注")
+    key_cells(doc, "{{t.key}}", "问题清单表")
+    para(doc, "备注：无", "表注", key="{{t.key}}.备注")
     ctrl(doc, "{%p endmacro %}")
 
 
@@ -167,7 +178,7 @@ def block_tags(doc) -> None:
     ctrl(doc, "{%p macro 放置(t, default) %}")
     ctrl(doc, "{%p if not (default and t.moved) %}")
     ctrl(doc, "{%p if default %}")
-    each(doc, "t.lead")
+    each(doc, "t.lead", "{{ x.text }}", key="{{x.key}}|引言")
     ctrl(doc, "{%p endif %}")
     para(doc, "{{p 表格内容(t) }}")
     ctrl(doc, "{%p endif %}")
@@ -184,16 +195,16 @@ def block_tags(doc) -> None:
     ctrl(doc, "{%p set part = texts(name) %}")
     ctrl(doc, "{%p for b in part.blocks %}")
     ctrl(doc, "{%p if b.kind == 'p' %}")
-    para(doc, "{{ b.text }}")
+    para(doc, "{{ b.text }}", key="{{b.key}}|p")
     ctrl(doc, "{%p elif b.kind == 'h' %}")
     ctrl(doc, "{%p set n = (level or part.level) + b.depth %}")
     for level, style_name in HEADING_STYLES.items():
         test = "n <= 1" if level == 1 else ("n >= 5" if level == 5 else f"n == {level}")
         ctrl(doc, f"{{%p {'if' if level == 1 else 'elif'} {test} %}}")
-        para(doc, "{{ b.text }}", style_name)
+        para(doc, "{{ b.text }}", style_name, key=f"{{{{b.key}}}}|h{level}")
     ctrl(doc, "{%p endif %}")
     ctrl(doc, "{%p elif b.kind == 'u' %}")
-    para(doc, "{{ b.text }}", "不编号标题")
+    para(doc, "{{ b.text }}", "不编号标题", key="{{b.key}}|u")
     ctrl(doc, "{%p elif b.kind == 'table' %}")
     para(doc, "{{p 放置(b.table, b.default) }}")
     ctrl(doc, "{%p endif %}")
@@ -203,8 +214,8 @@ def block_tags(doc) -> None:
     ctrl(doc, "{%p macro 附件(name) %}")
     ctrl(doc, "{%p set t = attachments(name) %}")
     ctrl(doc, "{%p if t %}")
-    para(doc, "附件{{ t.number }}", "附件编号", page_break=True)
-    para(doc, "{{ t.title }}", "附件标题")
+    para(doc, "附件{{ t.number }}", "附件编号", page_break=True, key="{{t.key}}.编号")
+    para(doc, "{{ t.title }}", "附件标题", key="{{t.key}}.标题")
     for i, name in enumerate(("指标体系表", "得分表", "目标完成情况表", "问卷调查表", "问题清单表")):
         ctrl(doc, f"{{%p {'if' if i == 0 else 'elif'} t.design == '{name}' %}}")
         para(doc, f"{{{{p {name}(t) }}}}")
@@ -223,11 +234,12 @@ def macros(doc) -> None:
 
 # ---------------------------------------------------------------- the outline
 def heading(doc, level: int, text: str) -> None:
-    para(doc, text, HEADING_STYLES[level])
+    """A heading of the template's own text; its key is its text's letters (as bookmark names allow)."""
+    para(doc, text, HEADING_STYLES[level], key="tpl." + re.sub(r"\W", "", text)[:32])
 
 
 def overview(doc) -> None:
-    para(doc, "{{ unit }}{{ year }}年度部门整体绩效评价总览表", "Title", page_break=True)
+    para(doc, "{{ unit }}{{ year }}年度部门整体绩效评价总览表", "Title", page_break=True, key="tpl.总览表.标题")
     o = "overview"
     doc_rows = [
         [("一、项目预算资金安排和使用情况", "l", 4)],
@@ -259,6 +271,7 @@ def overview(doc) -> None:
         cell = row.cells[0]
         if cell.text[:2] in ("一、", "二、", "三、", "四、", "五、"):
             cell.paragraphs[0].style = doc.styles["总览小标题"]
+    key_cells(doc, "tpl.总览表")
 
 
 def _overview_goals(cell) -> None:
@@ -292,12 +305,12 @@ def _overview_issues(cell) -> None:
 
 
 def contents(doc) -> None:
-    para(doc, "目　　录", "目录标题", page_break=True)
+    para(doc, "目　　录", "目录标题", page_break=True, key="tpl.目录标题")
     para(doc, "〔目录〕", "Normal")  # perfreport writes the table of contents here
 
 
 def chapter1(doc) -> None:
-    para(doc, "{{ title }}", "Title")
+    para(doc, "{{ title }}", "Title", key="tpl.报告标题")
     block(doc, '文字("摘要")')
     heading(doc, 1, "部门基本情况")
     heading(doc, 2, "部门概况")
@@ -369,17 +382,17 @@ def attachments(doc) -> None:
 
 
 def letter(doc) -> None:
-    para(doc, "{{ agency }}", "函头")
-    para(doc, "{{ letter.number }}", "函文号")
-    para(doc, "关于呈报《{{ title }}》的函", "Title")
-    para(doc, "{{ letter.to }}：", "称呼")
+    para(doc, "{{ agency }}", "函头", key="tpl.函.函头")
+    para(doc, "{{ letter.number }}", "函文号", key="tpl.函.文号")
+    para(doc, "关于呈报《{{ title }}》的函", "Title", key="tpl.函.标题")
+    para(doc, "{{ letter.to }}：", "称呼", key="tpl.函.称呼")
     block(doc, '文字("呈报函正文")')
     ctrl(doc, "{%p if letter.contact %}")
-    para(doc, "（我公司联系人：{{ letter.contact }}　　联系电话：{{ letter.phone }}）")
+    para(doc, "（我公司联系人：{{ letter.contact }}　　联系电话：{{ letter.phone }}）", key="tpl.函.联系人")
     ctrl(doc, "{%p endif %}")
     ctrl(doc, "{%p if letter.qr %}")
-    para(doc, "{{ qr_image }}", "封面信息")
-    para(doc, "客户服务满意度调查", "封面信息")
+    para(doc, "{{ qr_image }}", "封面信息", key="tpl.函.二维码")
+    para(doc, "客户服务满意度调查", "封面信息", key="tpl.函.满意度调查")
     ctrl(doc, "{%p endif %}")
-    para(doc, "{{ agency }}", "落款")
-    para(doc, "{{ letter.date }}", "落款")
+    para(doc, "{{ agency }}", "落款", key="tpl.函.落款")
+    para(doc, "{{ letter.date }}", "落款", key="tpl.函.日期")

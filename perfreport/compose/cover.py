@@ -5,6 +5,7 @@ from ..fmt import DASH, cn_number, table_amount, table_rate
 from .chapter1 import annual_goals
 from .chapter3 import score_row, total_row
 from .draft import Draft
+from .keys import key_rows
 
 
 def cover(d: Draft) -> dict:
@@ -32,6 +33,8 @@ def _sections(d: Draft, name: str) -> list[dict]:
 
 def overview(d: Draft) -> dict:
     info, figures = d.wb.records["基本信息"], d.scores.figures
+    scores = [score_row(g) for g in d.scores.level1]
+    key_rows("总览表", scores)
     return {
         "authority": info["主管部门"] or info["被评价单位"], "implementer": info["实施单位"] or info["被评价单位"],
         "budget": table_amount(figures["年初预算"].value), "adjusted": table_amount(figures["调整后预算"].value),
@@ -40,5 +43,5 @@ def overview(d: Draft) -> dict:
         "strategy": d.lines(info, "部门战略目标"), "goals": _goal_lines(d),
         "achievements": _sections(d, "主要绩效"), "issues": _sections(d, "存在的问题"),
         "advice": _sections(d, "相关建议"),
-        "scores": [score_row(g) for g in d.scores.level1], "total": total_row(d),
+        "scores": scores, "total": total_row(d),
     }

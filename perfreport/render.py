@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined
 from lxml import etree
 
-from . import cache, docprops, numbering, typeset
+from . import cache, docprops, layout, numbering, table_template, typeset
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
@@ -95,8 +95,8 @@ class _Template(DocxTemplate):
         self.docx._Document__body = None  # noqa: SLF001 - the cached body proxy
 
     def patch_xml(self, src_xml: str) -> str:
-        """docxtpl's preparation of the template XML, remembered between runs."""
-        return cache.remembered(src_xml, super().patch_xml, self.cache)
+        """docxtpl's preparation of the template XML, remembered between runs; then the laid-out tables'."""
+        return table_template.prepare(cache.remembered(src_xml, super().patch_xml, self.cache))
 
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
         """docxtpl 0.20.2's render of one part, the template compiled once and then loaded from the cache.
@@ -288,6 +288,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                       loader=cache.Sources(), bytecode_cache=cache.bytecode(tpl.cache))
     env.filters["balance"] = typeset.balance
+    env.globals["table_layout"] = layout.table
     try:
         tpl.render(values, env)
     except TemplateError:

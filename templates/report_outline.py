@@ -14,8 +14,10 @@ macros (table designs and the block tags), which render nothing themselves.
 """
 from __future__ import annotations
 
-from make_template import END, caption_block, ctrl, each, loop, merge_header_cells, note_block, para, table
+from make_template import (END, LANDSCAPE_BLOCK_MM, PORTRAIT_BLOCK_MM, caption_block, ctrl, each, loop,
+                           merge_header_cells, note_block, para, table)
 
+LAST_PAGE = 0.4  # an attachment's table ends its part: its last rows fill this much of its last page together
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4", 5: "Heading 5"}
 
 
@@ -97,7 +99,7 @@ def table_designs(doc) -> None:
     for name, (widths, rows, spec) in TABLE_DESIGNS.items():
         _macro(doc, name)
         caption_block(doc, name)
-        table(doc, widths, rows, merge=_description(spec))
+        table(doc, widths, rows, merge=_description(spec), layout=PORTRAIT_BLOCK_MM)
         note_block(doc)
         ctrl(doc, "{%p endmacro %}")
     _macro(doc, "表格内容")
@@ -117,7 +119,7 @@ def attachment_designs(doc) -> None:
                     ("", "h"), ("", "h")]),
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", "{{ r.c3 }}", ("{{ r.c4 }}", "l"), "{{ r.c5 }}",
                          ("{{ r.c6 }}", "l"), ("{{ r.c7 }}", "l")], END],
-        merge=_description("merge:0,1,2,3 drop"), small=True)
+        merge=_description("merge:0,1,2,3 drop"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
     merge_header_cells(doc.tables[-1], ((3, 6), (4, 7)))
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "得分表")
@@ -128,7 +130,7 @@ def attachment_designs(doc) -> None:
                          ("{{ r.c6 }}", "l"), ("{{ r.c7 }}", "l")], END,
         [("合计", "h", 3), ("{{ t.total.weight }}", "h"), ("{{ t.total.score }}", "h"),
          ("{{ t.total.rate }}", "h"), ("评价等级“{{ t.grade }}”", "h", 2)]],
-        merge=_description("merge:0,1 drop"), small=True)
+        merge=_description("merge:0,1 drop"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "目标完成情况表")
     table(doc, [11, 18, 26, 28, 28, 20, 22, 44, 28], [
@@ -137,7 +139,7 @@ def attachment_designs(doc) -> None:
                     ("存在问题", "h")]),
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l"), ("{{ r.c3 }}", "l"), ("{{ r.c4 }}", "l"),
                          "{{ r.c5 }}", "{{ r.c6 }}", ("{{ r.c7 }}", "l"), ("{{ r.c8 }}", "l")], END],
-        merge=_description("merge:0,1,2 drop"), small=True)
+        merge=_description("merge:0,1,2 drop"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "问卷调查表")
     ctrl(doc, "{%p if t.subtitle %}")
@@ -150,13 +152,13 @@ def attachment_designs(doc) -> None:
         [("{{ sec.title }}", "h", 6)],
         ("tr", "{%tr for r in sec.rows %}"),
         [("{{ r.c0 }}", "l"), ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}"],
-        END, END], merge="merge:0,5", small=True)
+        END, END], merge="merge:0,5", small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "问题清单表")
     table(doc, [35, 12, 25, 153], [
         ("header", [("问题分类", "h"), ("序号", "h"), ("责任单位", "h"), ("问题描述", "h")]),
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", ("{{ r.c3 }}", "l")], END],
-        merge="merge:0", small=True)
+        merge="merge:0", small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
     para(doc, "备注：无", "表注")
     ctrl(doc, "{%p endmacro %}")
 

@@ -14,6 +14,8 @@ macros (table designs and the block tags), which render nothing themselves.
 """
 from __future__ import annotations
 
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from make_template import (END, LANDSCAPE_BLOCK_MM, PORTRAIT_BLOCK_MM, caption_block, ctrl, each, loop,
                            merge_header_cells, note_block, para, table)
 
@@ -229,6 +231,8 @@ def heading(doc, level: int, text: str) -> None:
 
 
 def overview(doc) -> None:
+    """The 总览表: a form whose sections 二–四 run as text, a row per item, and whose score block (五) keeps
+    together with the last 建议: the table's last page is not the score block alone."""
     para(doc, "{{ unit }}{{ year }}年度部门整体绩效评价总览表", "Title", page_break=True)
     o = "overview"
     doc_rows = [
@@ -237,9 +241,10 @@ def overview(doc) -> None:
         [(f"主管部门：{{{{ {o}.authority }}}}", "l", 2), (f"实施单位：{{{{ {o}.implementer }}}}", "l", 2)],
         [("预算批复（万元）", "h"), ("预算调整（万元）", "h"), ("预算执行（万元）", "h"), ("执行率", "h")],
         [f"{{{{ {o}.budget }}}}", f"{{{{ {o}.adjusted }}}}", f"{{{{ {o}.spent }}}}", f"{{{{ {o}.rate }}}}"],
-        ("split", [("@goals", "l", 4)]),
-        ("split", [("@achievements", "l", 4)]),
-        ("split", [("@issues", "l", 4)]),
+        *_flow("@二", ("tr", f"{{%tr for x in {o}.strategy %}}"), "@line", END, "@二（二）",
+               ("tr", f"{{%tr for x in {o}.goals %}}"), "@line", END),
+        *_flow("@三", *_items(f"{o}.achievements", "@成效")),
+        *_flow("@四", *_items(f"{o}.issues", "@问题"), "@四（二）", *_items(f"{o}.advice", "@建议", last=2)),
         [("五、评价得分和等级", "l", 4)],
         [("一级指标", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")],
         loop(f"{o}.scores"), ["{{ r.name }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"], END,
@@ -248,49 +253,90 @@ def overview(doc) -> None:
         [("绩效评价得分：{{ f.总分 }}分　　　　　评价结果等级：{{ f.等级 }}", "h", 4)],
     ]
     table(doc, [39, 39, 39, 39], doc_rows)
-    cells = {"@goals": _overview_goals, "@achievements": _overview_achievements, "@issues": _overview_issues}
     tbl = doc.tables[-1]
-    for row in tbl.rows:
+    rows = tbl._tbl.tr_lst
+    for index, (row, tr) in enumerate(zip(tbl.rows, rows)):
         cell = row.cells[0]
-        if cell.text in cells:
+        name = cell.text
+        if name in OVERVIEW_CELLS:
+            cell.paragraphs[0].text = ""
+            for text, style_name in OVERVIEW_CELLS[name]:
+                para(cell, text, style_name)
             first = cell.paragraphs[0]
-            cells[cell.text](cell)
             first._p.getparent().remove(first._p)
-    # section headings of the 总览表 are bold
-    for row in tbl.rows:
-        cell = row.cells[0]
-        if cell.text[:2] in ("一、", "二、", "三、", "四、", "五、"):
+            _borders(tr, top="single" if name in ("@二", "@三", "@四") else "nil", bottom="nil")
+            if name in OVERVIEW_HEADS or tr.trPr.find(qn("w:cantSplit")) is not None:
+                _keep_with_next(tr)  # headings and titles, and the last 建议 paragraphs with the score block
+        if name.startswith("五、"):
+            _borders(tr, top="single")
+            for kept in rows[index:-1]:  # the score block keeps together
+                _keep_with_next(kept)
+        if name[:2] in ("一、", "五、"):
             cell.paragraphs[0].style = doc.styles["总览小标题"]
 
 
-def _overview_goals(cell) -> None:
-    para(cell, "二、项目绩效目标", "总览小标题")
-    para(cell, "（一）部门战略目标", "总览小标题")
-    each(cell, "overview.strategy", style_name="总览正文")
-    para(cell, "（二）年度整体绩效目标", "总览小标题")
-    each(cell, "overview.goals", style_name="总览正文")
+def _items(expr: str, title: str, last: int = 0) -> list:
+    """Rows of numbered items: a title row, then a row per paragraph; with `last`, the last item's last
+    paragraphs in rows that keep with what follows."""
+    body = ["@text"] if not last else [("tr", f"{{%tr if last_item and loop.revindex0 in range({last}) %}}"), ("keep", "@text"),
+                                      ("tr", "{%tr else %}"), "@text", ("tr", "{%tr endif %}")]
+    rows = [("tr", f"{{%tr for s in {expr} %}}"), title]
+    if last:
+        rows.append(("tr", "{%tr set last_item = loop.last %}"))
+    return rows + [("tr", "{%tr for x in s.body %}"), *body, END, END]
 
 
-def _overview_sections(cell, expr: str, numbered: str) -> None:
-    ctrl(cell, f"{{%p for s in {expr} %}}")
-    para(cell, numbered, "总览小标题")
-    ctrl(cell, "{%p for b in s.body %}")
-    para(cell, "{{ b.text }}", "总览正文")
-    ctrl(cell, "{%p endfor %}")
-    ctrl(cell, "{%p endfor %}")
+def _flow(*rows) -> list:
+    """Rows of a section that runs as text: "@name" rows split across pages (a paragraph may), loop rows as given."""
+    return [("split", [(row, "l", 4)]) if isinstance(row, str) else
+            (row[0], [(row[1], "l", 4)]) if row[0] == "keep" else row for row in rows]
 
 
-def _overview_achievements(cell) -> None:
-    para(cell, "三、实施成效", "总览小标题")
-    _overview_sections(cell, "overview.achievements", "（{{ s.number }}）{{ s.title }}")
+def _borders(tr, **sides: str) -> None:
+    """Set the top/bottom border of every cell of a row (nil: none, so that a section's rows read as one cell)."""
+    for tc in tr.tc_lst:
+        tcPr = tc.get_or_add_tcPr()
+        borders = tcPr.find(qn("w:tcBorders"))
+        if borders is None:
+            borders = parse_xml(f"<w:tcBorders {nsdecls('w')}/>")
+            tcPr.find(qn("w:vAlign")).addprevious(borders)
+        for side in ("top", "bottom"):
+            if side in sides:
+                for old in borders.findall(qn(f"w:{side}")):
+                    borders.remove(old)
+                value = sides[side]
+                attributes = ' w:sz="4" w:space="0" w:color="000000"' if value == "single" else ""
+                element = parse_xml(f'<w:{side} {nsdecls("w")} w:val="{value}"{attributes}/>')
+                if side == "top":
+                    borders.insert(0, element)
+                else:
+                    borders.append(element)
 
 
-def _overview_issues(cell) -> None:
-    para(cell, "四、主要问题及有关建议", "总览小标题")
-    para(cell, "（一）主要问题", "总览小标题")
-    _overview_sections(cell, "overview.issues", "{{ loop.index }}. {{ s.title }}")
-    para(cell, "（二）有关建议", "总览小标题")
-    _overview_sections(cell, "overview.advice", "{{ loop.index }}. {{ s.title }}")
+def _keep_with_next(tr) -> None:
+    """Keep a row on the page of the next: every paragraph keeps with the next, and the row does not split."""
+    for ppr in tr.iter(qn("w:pPr")):
+        if ppr.find(qn("w:keepNext")) is None:
+            style = ppr.find(qn("w:pStyle"))
+            keep = parse_xml(f"<w:keepNext {nsdecls('w')}/>")
+            if style is not None:
+                style.addnext(keep)
+            else:
+                ppr.insert(0, keep)
+    trPr = tr.get_or_add_trPr()
+    if trPr.find(qn("w:cantSplit")) is None:
+        trPr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+
+
+OVERVIEW_HEADS = {"@二": [("二、项目绩效目标", "总览小标题"), ("（一）部门战略目标", "总览小标题")],
+                  "@二（二）": [("（二）年度整体绩效目标", "总览小标题")],
+                  "@三": [("三、实施成效", "总览小标题")],
+                  "@四": [("四、主要问题及有关建议", "总览小标题"), ("（一）主要问题", "总览小标题")],
+                  "@四（二）": [("（二）有关建议", "总览小标题")],
+                  "@成效": [("（{{ s.number }}）{{ s.title }}", "总览小标题")],
+                  "@问题": [("{{ loop.index }}. {{ s.title }}", "总览小标题")],
+                  "@建议": [("{{ loop.index }}. {{ s.title }}", "总览小标题")]}
+OVERVIEW_CELLS = {**OVERVIEW_HEADS, "@line": [("{{ x }}", "总览正文")], "@text": [("{{ x.text }}", "总览正文")]}
 
 
 def contents(doc) -> None:

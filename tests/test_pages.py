@@ -1,9 +1,10 @@
 """The pages as LibreOffice lays them out (skipped without LibreOffice and poppler).
 
 The sample and another department: no page but the last of a part is less
-than 40 % full, no caption ends a page, no table cell breaks a number (or a
-value's number from its unit) across lines, the 目录 is one page, the cover
-title has no line of fewer than 4 characters. tests/pages.py does the measuring; `python tests/pages.py
+than 40 % full, no part's last page is a table's tail alone, no caption ends
+a page, no table cell breaks a number (or a value's number from its unit)
+across lines, the 目录 is one page, the cover title has no line of fewer than
+4 characters. tests/pages.py does the measuring; `python tests/pages.py
 REPORT.docx` prints it page by page. Each report is converted once.
 """
 from __future__ import annotations
@@ -33,6 +34,11 @@ def pages(request, tmp_path_factory) -> Pages:
 
 def test_pages_are_filled(pages):
     assert pages.underfilled(0.4) == {}
+
+
+def test_no_part_ends_in_a_table_tail_alone(pages):
+    """The 总览表's score block, an attachment's last rows: not on a last page of their own, most of it blank."""
+    assert pages.torn_tails(0.4) == {}
 
 
 def test_no_cell_breaks_a_number_or_a_value_from_its_unit(pages):

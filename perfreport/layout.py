@@ -29,6 +29,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 TWIPS_PER_PT = 20
@@ -51,17 +52,19 @@ TOKEN = re.compile(r"(?P<number>[≥≤＞＜><±＋+~～]?\d+(?:[.,，]\d+)*[%�
 UNBROKEN = re.compile(f"(?:{TOKEN.pattern})[{CLOSING}]?")  # a token and the punctuation that cannot leave it
 
 
+@lru_cache(maxsize=8192)
 def ems(text: str) -> float:
     """Return the width of `text` in ems: wide (CJK, full-width) characters 1, others ½, spaces ¼."""
-    width = 0.0
-    for char in text:
-        if char in " \u00a0":
-            width += 0.25
-        elif unicodedata.east_asian_width(char) in "WFA" or char in "≥≤":
-            width += 1.0
-        elif not unicodedata.category(char).startswith("C"):
-            width += 0.5
-    return width
+    return sum(map(_width, text))
+
+
+@lru_cache(maxsize=None)
+def _width(char: str) -> float:
+    if char in " \u00a0":
+        return 0.25
+    if unicodedata.east_asian_width(char) in "WFA" or char in "≥≤":
+        return 1.0
+    return 0.0 if unicodedata.category(char).startswith("C") else 0.5
 
 
 def break_inside(text: str, position: int) -> str | None:
@@ -173,7 +176,7 @@ def _without(defaults: list[int], dropped: set[int]) -> list[int]:
 def _spaced(text: str) -> float:
     """Return the width of `text` in ems with the quarter em Word and LibreOffice put between digits or
     Latin letters and Han characters (autospace)."""
-    changes = sum(1 for a, b in zip(text, text[1:]) if (ems(a) == 1) != (ems(b) == 1) and a.isalnum() and b.isalnum())
+    changes = sum(1 for a, b in zip(text, text[1:]) if (_width(a) == 1) != (_width(b) == 1) and a.isalnum() and b.isalnum())
     return ems(text) + 0.25 * changes
 
 

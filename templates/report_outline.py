@@ -88,8 +88,10 @@ TABLE_DESIGNS = {  # macro name -> (widths in mm, rows, Alt-Text: merge:columns 
 
 
 def _description(spec: str) -> str:
-    """The table's Alt-Text: `merge:…` as written, `drop` completed with the columns compose found empty."""
-    return spec.replace("drop", "drop:{{ t.drop }}")
+    """The table's Alt-Text: `merge:…` as written (`restart:` the rows where a page begins, when a layout is
+    known: --toc-pages, --pdf), `drop` completed with the columns compose found empty."""
+    restart = " restart:{{ t.restarts | default('') }}" if "merge:" in spec else ""
+    return spec.replace("drop", "drop:{{ t.drop }}") + restart
 
 
 def _macro(doc, name: str) -> None:
@@ -154,13 +156,13 @@ def attachment_designs(doc) -> None:
         [("{{ sec.title }}", "h", 6)],
         ("tr", "{%tr for r in sec.rows %}"),
         [("{{ r.c0 }}", "l"), ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}"],
-        END, END], merge="merge:0,5", small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
+        END, END], merge=_description("merge:0,5"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "问题清单表")
     table(doc, [35, 12, 25, 153], [
         ("header", [("问题分类", "h"), ("序号", "h"), ("责任单位", "h"), ("问题描述", "h")]),
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", ("{{ r.c3 }}", "l")], END],
-        merge="merge:0", small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
+        merge=_description("merge:0"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
     para(doc, "备注：无", "表注")
     ctrl(doc, "{%p endmacro %}")
 

@@ -13,8 +13,12 @@ Layout of the generated document:
   section 3  the attachments                         landscape, numbering continues
   section 4  呈报函                                   portrait, no page number
 Tables that the post-render pass merges vertically carry the Alt-Text
-(tblDescription) `merge:0,1,…`, the columns compared from left to right;
-`drop:…` lists columns compose found empty in every row, which are removed.
+(tblDescription) `merge:0,1,…`, the columns compared from left to right
+(`restart:…` the rows where a page begins, when a layout is known);
+`drop:…` lists columns compose found empty in every row, which are removed;
+`layout:SIZE,HEIGHT[,TAIL]` has the widths and row breaks laid out from the
+rows (perfreport/layout.py, perfreport/table_template.py): the widths here
+are the designs' defaults.
 """
 from __future__ import annotations
 

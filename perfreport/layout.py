@@ -137,12 +137,15 @@ def table(rows: list, drop: str, defaults: list[int], keys: list[str | None], si
         floors.append(_twips(max(head, longest), size))
         values = [_spaced(p) for cell in column for p in cell if is_value(p)]
         wants.append(max(floors[-1], _twips(max(values, default=0), size)))
-    grid = _fit(widths, floors, [floors[c] for c in range(len(widths))])
-    limits = [max(wants[c], _free(grid[c], columns[c], floors[c], size)) for c in range(len(widths))]
-    grid = _fit(grid, wants, limits)
+    measured = [[[ems(p) for p in cell] for cell in column] for column in columns]  # each paragraph's ems
+    grid = _fit(widths, floors, floors)
+    if any(want > width for want, width in zip(wants, grid)):
+        limits = [want if want > width else max(want, _free(width, measured[c], floors[c], size))
+                  for c, (want, width) in enumerate(zip(wants, grid))]
+        grid = _fit(grid, wants, limits)
     layout = TableLayout(grid)
     block = height * 72 / 25.4  # pt
-    heights = [_height(row_cells, layout.grid, size, merged) for row_cells in cells]
+    heights = [_height([measured[c][r] for c in range(len(grid))], grid, size, merged) for r in range(len(flat))]
     layout.whole_rows = {id(row) for row, h in zip(flat, heights) if h <= TALL * block}
     total, count = 0.0, 0
     for position in range(len(flat) - 1, -1, -1):
@@ -201,8 +204,9 @@ def _fit(widths: list[int], targets: list[int], limits: list[int]) -> list[int]:
     return rounded
 
 
-def _free(width: int, column: list[list[str]], floor: int, size: float) -> int:
-    """Return the narrowest width, down to `floor`, at which no cell of `column` takes more lines than at `width`."""
+def _free(width: int, column: list[list[float]], floor: int, size: float) -> int:
+    """Return the narrowest width, down to `floor`, at which no cell of `column` (its paragraphs' ems) takes more
+    lines than at `width`."""
     lines = [_lines(cell, width, size) for cell in column]
     low, high = floor, width
     while low < high:
@@ -214,14 +218,14 @@ def _free(width: int, column: list[list[str]], floor: int, size: float) -> int:
     return high
 
 
-def _height(cells: list[list[str]], grid: list[int], size: float, merged: tuple[int, ...]) -> float:
-    """Return a row's estimated height in pt: its tallest cell, merged columns left out."""
+def _height(cells: list[list[float]], grid: list[int], size: float, merged: tuple[int, ...]) -> float:
+    """Return a row's estimated height in pt: its tallest cell (its paragraphs' ems), merged columns left out."""
     lines = [_lines(paragraphs, grid[c], size) for c, paragraphs in enumerate(cells)
              if c not in merged and grid[c] and paragraphs]
     return max(lines or [1]) * size * LINE
 
 
-def _lines(paragraphs: list[str], width: int, size: float) -> int:
-    """Return how many lines `paragraphs` take in a cell `width` twips wide, set in `size` pt."""
+def _lines(paragraphs: list[float], width: int, size: float) -> int:
+    """Return how many lines paragraphs this many ems wide take in a cell `width` twips wide, set in `size` pt."""
     per_line = max(width - CELL_MARGINS, TWIPS_PER_PT * size) / TWIPS_PER_PT / size  # ems a line holds
-    return sum(max(1, math.ceil(ems(p) / per_line)) for p in paragraphs)
+    return sum(max(1, math.ceil(p / per_line)) for p in paragraphs)

@@ -227,11 +227,12 @@ def _outputs(workbooks: tuple[Path, ...], output: Path | None) -> list[Path | No
 
 
 def _build_single(path: Path, target: Path | None, force: bool, template: Path | None, pdf: bool,
-                  images: Path | None = None, summary: Path | None = None, discard_edits: bool = False) -> None:
+                  images: Path | None = None, summary: Path | None = None, discard_edits: bool = False,
+                  toc_pages: bool = False) -> None:
     """One workbook without --jobs: the plain output, as it has always been."""
     try:
         result = build_report(path, target, force=force, template=template, pdf=pdf, images=images,
-                              discard_edits=discard_edits)
+                              discard_edits=discard_edits, toc_pages=toc_pages)
     except OutputError as exc:
         click.echo(f"{path.name}：未生成报告：{exc}", err=True)
         _write_summary(summary, [path], {str(path): None}, force)
@@ -264,14 +265,14 @@ def _finished_line(done: int, total: int, outcome) -> str:
 
 def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force: bool,
                  template: Path | None, pdf: bool, images: Path | None = None, summary: Path | None = None,
-                 discard_edits: bool = False) -> None:
+                 discard_edits: bool = False, toc_pages: bool = False) -> None:
     """Several workbooks (or --jobs): parallel builds, progress, then a summary."""
     from .batch import build_many, workers
 
     total = len(items)
     outcomes = []
     stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, pdf=pdf,
-                        images=images, discard_edits=discard_edits)
+                        images=images, discard_edits=discard_edits, toc_pages=toc_pages)
     if _interactive():
         with click.progressbar(length=total, label="生成报告", show_pos=True, show_eta=True,
                                item_show_func=lambda o: Path(o.source).name if o else "") as bar:
@@ -306,16 +307,19 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="并行生成的进程数（默认 1；0 表示每个 CPU 核一个）；显示进度并在最后汇总")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，并填入目录页码（未安装时跳过并提示）")
+@click.option("--toc-pages", is_flag=True,
+              help="用 LibreOffice 排版一次，填入目录页码（不生成 PDF；Word 打开时不再提示更新域）；未安装时跳过并提示")
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
               help="另写一个汇总表（.xlsx）：每个工作簿一行，附三级指标得分、问题清单和校验问题")
 @IMAGE_DIR
 def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, template: Path | None,
-          jobs: int | None, pdf: bool, summary: Path | None, discard_edits: bool, image_dir: Path | None) -> None:
+          jobs: int | None, pdf: bool, summary: Path | None, discard_edits: bool, image_dir: Path | None,
+          toc_pages: bool) -> None:
     """校验、计算并生成报告；多个工作簿时逐个汇报进度，某个失败不影响其他。"""
     targets = _outputs(workbooks, output)
     if len(workbooks) == 1 and jobs is None:
         _check_summary_target(summary, force)
-        _build_single(workbooks[0], targets[0], force, template, pdf, image_dir, summary, discard_edits)
+        _build_single(workbooks[0], targets[0], force, template, pdf, image_dir, summary, discard_edits, toc_pages)
     seen: dict[Path, Path] = {}
     for path, target in zip(workbooks, targets):
         final = (target or path.with_suffix(".docx")).resolve()
@@ -328,7 +332,8 @@ def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, templat
         except OSError as exc:
             raise click.UsageError(f"无法创建输出文件夹 {output}：{exc.strerror or exc}") from None
     _check_summary_target(summary, force)
-    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf, image_dir, summary, discard_edits)
+    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf, image_dir, summary, discard_edits,
+                 toc_pages)
 
 
 # ---- summary across workbooks ------------------------------------------------

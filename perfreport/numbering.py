@@ -66,6 +66,7 @@ class Outline(NamedTuple):
     tables: list[str]  # table names, in caption order
     attachments: list[str]
     problems: list[Problem]  # parts placed twice, tables with data and no place, references to nothing
+    paged: bool = False  # every 目录 entry has its page number: Word need not refresh the 目录 on opening
 
 
 def heading_styles(styles: dict[str, str]) -> dict[str, tuple[int, bool]]:
@@ -213,7 +214,7 @@ class _Pass:
         """The 目录: a TOC field whose cached entries are the headings, with PAGEREFs to their bookmarks."""
         paragraphs = []
         for i, (level, text, name) in enumerate(self.entries):
-            head = _field(TOC_FIELD, dirty=True) if i == 0 else ""
+            head = _field(TOC_FIELD, dirty=not self.paged()) if i == 0 else ""
             tail = FIELD_END if i == len(self.entries) - 1 else ""
             page = _field(f"PAGEREF {name} \\h", str(self.pages.get(html.unescape(text), ""))) + FIELD_END
             paragraphs.append(
@@ -221,6 +222,10 @@ class _Pass:
                 f'<w:hyperlink w:anchor="{name}" w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
                 f'<w:r><w:tab/></w:r>{page}</w:hyperlink>{tail}</w:p>')
         return "".join(paragraphs)
+
+    def paged(self) -> bool:
+        """Return whether every 目录 entry has a page number (from a rendering: --pdf, --toc-pages)."""
+        return bool(self.entries) and all(html.unescape(text) in self.pages for _, text, _ in self.entries)
 
     def attachment_list(self, span: tuple[int, int]) -> str:
         """附件： and one `N.title` line per attachment, in document order, in the marker's paragraph style."""
@@ -260,7 +265,7 @@ def resolve(xml: str, styles: dict[str, tuple[int, bool]], context: dict,
     scan = _Pass(xml, styles, pages, titles, _escape(context["numbering"]["attachment_label"]))
     body = scan.run()
     return Outline(body, [html.unescape(text) for _, text, _ in scan.entries], list(scan.tables),
-                   list(scan.attachments), _placement_problems(scan, context))
+                   list(scan.attachments), _placement_problems(scan, context), scan.paged())
 
 
 def _placement_problems(scan: _Pass, context: dict) -> list[Problem]:

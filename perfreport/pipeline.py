@@ -136,12 +136,14 @@ def analyse(path: Path | str, *, images: Path | str | None = None) -> tuple[Resu
 
 def build(path: Path | str, output: Path | str | None = None, *, force: bool = False,
           template: Path | str | None = None, pdf: bool = False, images: Path | str | None = None,
-          discard_edits: bool = False) -> Result:
+          discard_edits: bool = False, toc_pages: bool = False) -> Result:
     """Check the workbook and, when it has no errors, write its report.
 
     With `pdf`, LibreOffice also writes NAME.pdf and the 目录's page numbers
-    come from that rendering; without LibreOffice that step is skipped with a
-    warning. Returns the Result; `result.output` is the report's path when one
+    come from that rendering; with `toc_pages` the numbers are filled the same
+    way and no PDF is written. Either way a merged table's names are printed
+    again where LibreOffice begins a page inside a group. Without LibreOffice
+    that step is skipped with a warning. Returns the Result; `result.output` is the report's path when one
     was written. Raises OutputError when the report cannot be written there.
     With `force`, the editors' changes in the report replaced are carried
     into the new one (perfreport.edits); `discard_edits` replaces it clean.
@@ -165,8 +167,8 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
         if result.errors:
             return result
         document = None
-        if pdf:
-            rendered, document = _with_pdf(rendered, context, template, result)
+        if pdf or toc_pages:
+            rendered, document = _with_pdf(rendered, context, template, result, keep_pdf=pdf)
     except TemplateError as exc:
         result.problems.append(error("template-error", Path(template).name if template else "报告模板",
                                      str(exc)))
@@ -203,8 +205,9 @@ def _carry_over(data: bytes, document: bytes | None, target: Path, result: Resul
     return merged, document
 
 
-def _with_pdf(rendered, context: dict, template, result: Result):
-    """Return the report with the 目录's page numbers, and its PDF (None when LibreOffice is missing)."""
+def _with_pdf(rendered, context: dict, template, result: Result, keep_pdf: bool = True):
+    """Return the report with the 目录's page numbers and the merges restarted where pages begin, as
+    LibreOffice lays it out, and its PDF (None without `keep_pdf`, or when LibreOffice is missing)."""
     from . import pdf
     from .render import render
 
@@ -212,9 +215,12 @@ def _with_pdf(rendered, context: dict, template, result: Result):
         first = pdf.convert(rendered.data)
         pages = pdf.heading_pages(first, rendered.headings)
         if not pages:
-            return rendered, first
+            return rendered, first if keep_pdf else None
+        pdf.mark_page_starts(context, first)
         numbered = render(context, template, pages)
-        return numbered, pdf.convert(numbered.data)
+        return numbered, pdf.convert(numbered.data) if keep_pdf else None
     except pdf.PdfUnavailable as exc:
-        result.problems.append(warning("pdf-unavailable", result.source, str(exc)))
+        code, message = ("pdf-unavailable", str(exc)) if keep_pdf else ("toc-pages-unavailable", str(exc).replace(
+            "未生成 PDF", "目录页码未填入"))
+        result.problems.append(warning(code, result.source, message))
         return rendered, None

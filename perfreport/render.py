@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined
 from lxml import etree
 
-from . import cache, docprops, numbering, typeset
+from . import cache, docprops, layout, numbering, table_template, typeset
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
@@ -95,8 +95,8 @@ class _Template(DocxTemplate):
         self.docx._Document__body = None  # noqa: SLF001 - the cached body proxy
 
     def patch_xml(self, src_xml: str) -> str:
-        """docxtpl's preparation of the template XML, remembered between runs."""
-        return cache.remembered(src_xml, super().patch_xml, self.cache)
+        """docxtpl's preparation of the template XML, remembered between runs; then the laid-out tables'."""
+        return table_template.prepare(cache.remembered(src_xml, super().patch_xml, self.cache))
 
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
         """docxtpl 0.20.2's render of one part, the template compiled once and then loaded from the cache.
@@ -140,16 +140,17 @@ def _text(tc) -> str:
     return "".join(t.text or "" for t in tc.iter(qn("w:t")))
 
 
-def _merge_table(tbl, columns: list[int]) -> None:
-    """Merge equal cells of `columns` down the body rows, each column inside its parent's group."""
+def _merge_table(tbl, columns: list[int], restarts: frozenset[int] = frozenset()) -> None:
+    """Merge equal cells of `columns` down the body rows, each column inside its parent's group; a group
+    starts again at the body rows `restarts` (rows that begin a page: the names are printed there again)."""
     grid = len(tbl.tblGrid.gridCol_lst)
     previous: list | None = None
-    for tr in tbl.iterchildren(qn("w:tr")):
-        if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None:
-            continue
+    body_rows = (tr for tr in tbl.iterchildren(qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None)
+    for index, tr in enumerate(body_rows):
         cells = tr.findall(qn("w:tc"))
-        if len(cells) != grid:  # a spanning row (section title, total) ends every group
+        if len(cells) != grid or index in restarts:  # a spanning row (section title, total) ends every group
             previous = None
+        if len(cells) != grid:
             continue
         key = [_text(cells[c]) for c in columns]
         for depth, column in enumerate(columns):
@@ -214,7 +215,8 @@ def _drop_column(tbl, column: int) -> None:
 
 
 def table_passes(body) -> None:
-    """Run the Alt-Text (tblDescription) instructions: `merge:0,1,…` merges by value, `drop:7,…` removes columns."""
+    """Run the Alt-Text (tblDescription) instructions: `merge:0,1,…` merges by value (`restart:3,…` starts the
+    groups again at those body rows), `drop:7,…` removes columns."""
     for tbl in body.iter(qn("w:tbl")):
         described = tbl.tblPr.find(qn("w:tblDescription"))
         if described is None:
@@ -223,18 +225,20 @@ def table_passes(body) -> None:
         if "merge" not in words and "drop" not in words:
             continue
         if words.get("merge"):
-            _merge_table(tbl, [int(c) for c in words["merge"].split(",")])
+            restarts = frozenset(int(r) for r in words.get("restart", "").split(",") if r)
+            _merge_table(tbl, [int(c) for c in words["merge"].split(",")], restarts)
         for column in sorted((int(c) for c in words.get("drop", "").split(",") if c), reverse=True):
             _drop_column(tbl, column)
         tbl.tblPr.remove(described)
 
 
 # ---- document --------------------------------------------------------------
-def _settings(document) -> None:
-    """Ask Word to refresh fields (the TOC) when the file opens, schema order kept; derive the document ids."""
+def _settings(document, refresh: bool = True) -> None:
+    """Derive the document ids; with `refresh` (the 目录 has no page numbers) ask Word to refresh fields when
+    the file opens, schema order kept."""
     settings = document.settings.element
     docprops.set_document_ids(settings, etree.tostring(document.element.body))
-    if settings.find(qn("w:updateFields")) is None:
+    if refresh and settings.find(qn("w:updateFields")) is None:
         settings.insert_element_before(
             parse_xml(f'<w:updateFields {W} w:val="true"/>'),
             "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
@@ -288,6 +292,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                       loader=cache.Sources(), bytecode_cache=cache.bytecode(tpl.cache))
     env.filters["balance"] = typeset.balance
+    env.globals["table_layout"] = layout.table
     try:
         tpl.render(values, env)
     except TemplateError:
@@ -299,7 +304,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     body = document.element.body
     table_passes(body)
     typeset.mark_east_asian(body)
-    _settings(document)
+    _settings(document, refresh=not tpl.outline.paged)
     _properties(document, context)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -104,8 +104,9 @@ def body_texts(data: bytes, view: str = "accept") -> list[str]:
 
 
 def _key(data: bytes, starting: str) -> str:
-    """Return the key of the one body paragraph that starts with `starting`."""
-    (key,) = [k for k, v in blocks(data).items() if v.startswith(starting) and "/row:" not in k]
+    """Return the key of the one body paragraph that starts with `starting` (the 总览表 repeats 四–六's)."""
+    (key,) = [k for k, v in blocks(data).items() if v.startswith(starting) and "/row:" not in k
+              and not k.startswith("总览表/")]
     return key
 
 

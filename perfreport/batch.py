@@ -40,13 +40,13 @@ class Outcome:
 
 def build_one(path: Path | str, output: Path | str | None = None, *, force: bool = False,
               template: Path | str | None = None, pdf: bool = False, images: Path | str | None = None,
-              discard_edits: bool = False) -> Outcome:
+              discard_edits: bool = False, toc_pages: bool = False) -> Outcome:
     """Build one workbook and return its outcome; never raises for a bad workbook or a bug."""
     from .pipeline import build
 
     try:
         result = build(path, output, force=force, template=template, pdf=pdf, images=images,
-                       discard_edits=discard_edits)
+                       discard_edits=discard_edits, toc_pages=toc_pages)
     except OutputError as exc:
         return Outcome(str(path), first_error=f"未生成报告：{exc}", errors=1)
     except Exception as exc:  # a bug or a broken template must not stop the batch
@@ -80,7 +80,8 @@ def _context():
 
 def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: bool = False,
                template: Path | str | None = None, pdf: bool = False,
-               images: Path | str | None = None, discard_edits: bool = False) -> Iterator[Outcome]:
+               images: Path | str | None = None, discard_edits: bool = False,
+               toc_pages: bool = False) -> Iterator[Outcome]:
     """Build each (workbook, output) and yield its Outcome as it finishes.
 
     With one job the workbooks are built one after another in this process;
@@ -90,7 +91,8 @@ def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: b
     Stopping early (Ctrl-C, or the caller closing the iterator) ends the
     running builds, which remove their temporary files.
     """
-    options = {"force": force, "template": template, "pdf": pdf, "images": images, "discard_edits": discard_edits}
+    options = {"force": force, "template": template, "pdf": pdf, "images": images, "discard_edits": discard_edits,
+               "toc_pages": toc_pages}
     if workers(jobs) == 1 or len(items) == 1:
         for path, output in items:
             yield build_one(path, output, **options)

@@ -136,9 +136,20 @@ def item_rate(result: Result, name: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="每个工作簿输出一行 JSON")
 @click.option("--explain", is_flag=True,
               help="列出每个指标得分的由来：输入及其单元格、评分参数、算式、舍入、填写得分的覆盖及差额")
+@click.option("--quality", is_flag=True,
+              help="在内存中生成报告，按报告质量评分表中可机器核对的各项自评（封面和报告要素、散总一致、评分与等级、"
+                   "表号、问题与建议、问题清单、提纲），逐项列出通过与否及位置；有未通过项时退出码仍为 0")
+@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="--quality 自评时使用的报告模板（同 build --template）")
 @IMAGE_DIR
-def check(workbooks: tuple[Path, ...], as_json: bool, explain: bool, image_dir: Path | None) -> None:
+def check(workbooks: tuple[Path, ...], as_json: bool, explain: bool, quality: bool, template: Path | None,
+          image_dir: Path | None) -> None:
     """校验并计算得分，不生成报告；按工作表列出全部错误、警告和提示（标准输出）。"""
+    if template and not quality:
+        raise click.UsageError("--template 只用于 --quality（check 本身不生成报告）")
+    if quality:
+        _check_quality(workbooks, as_json, template, image_dir)
+        return
     results = [check_workbook(path, images=image_dir) for path in workbooks]
     for result in results:
         if as_json:
@@ -154,6 +165,29 @@ def check(workbooks: tuple[Path, ...], as_json: bool, explain: bool, image_dir: 
         elif not result.ok:
             click.echo("  请按以上位置补充或更正后再次运行 check。")
     sys.exit(OK if all(r.ok for r in results) else FAILED)
+
+
+def _check_quality(workbooks: tuple[Path, ...], as_json: bool, template: Path | None, image_dir: Path | None) -> None:
+    """`check --quality`: each workbook's assessment; failing items are no errors, the workbook's and template's are."""
+    from .quality import assess
+
+    outcomes = [assess(path, template=template, images=image_dir) for path in workbooks]
+    for result, assessment in outcomes:
+        if as_json:
+            click.echo(json.dumps({**result.as_dict(), "quality": assessment.as_dict() if assessment else None},
+                                  ensure_ascii=False))
+            continue
+        click.echo(_summary(result) + (f"，{len(result.hints)} 个提示" if result.hints else "")
+                   + ("（问题清单见 perfreport check）" if result.ok and result.problems else ""))
+        if assessment is None:
+            _echo_by_sheet(result)
+            click.echo("  报告无法生成，不能自评：请按以上位置更正后再次运行 check --quality。")
+            continue
+        for problem in result.errors:
+            click.echo(f"  {problem}")
+        for line in assessment.lines():
+            click.echo(f"  {line}")
+    sys.exit(OK if all(result.ok for result, _ in outcomes) else FAILED)
 
 
 @main.command()
@@ -193,11 +227,12 @@ def _outputs(workbooks: tuple[Path, ...], output: Path | None) -> list[Path | No
 
 
 def _build_single(path: Path, target: Path | None, force: bool, template: Path | None, pdf: bool,
-                  images: Path | None = None, summary: Path | None = None, discard_edits: bool = False) -> None:
+                  images: Path | None = None, summary: Path | None = None, discard_edits: bool = False,
+                  toc_pages: bool = False) -> None:
     """One workbook without --jobs: the plain output, as it has always been."""
     try:
         result = build_report(path, target, force=force, template=template, pdf=pdf, images=images,
-                              discard_edits=discard_edits)
+                              discard_edits=discard_edits, toc_pages=toc_pages)
     except OutputError as exc:
         click.echo(f"{path.name}：未生成报告：{exc}", err=True)
         _write_summary(summary, [path], {str(path): None}, force)
@@ -230,14 +265,14 @@ def _finished_line(done: int, total: int, outcome) -> str:
 
 def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force: bool,
                  template: Path | None, pdf: bool, images: Path | None = None, summary: Path | None = None,
-                 discard_edits: bool = False) -> None:
+                 discard_edits: bool = False, toc_pages: bool = False) -> None:
     """Several workbooks (or --jobs): parallel builds, progress, then a summary."""
     from .batch import build_many, workers
 
     total = len(items)
     outcomes = []
     stream = build_many(items, jobs=workers(1 if jobs is None else jobs), force=force, template=template, pdf=pdf,
-                        images=images, discard_edits=discard_edits)
+                        images=images, discard_edits=discard_edits, toc_pages=toc_pages)
     if _interactive():
         with click.progressbar(length=total, label="生成报告", show_pos=True, show_eta=True,
                                item_show_func=lambda o: Path(o.source).name if o else "") as bar:
@@ -272,16 +307,19 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="并行生成的进程数（默认 1；0 表示每个 CPU 核一个）；显示进度并在最后汇总")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，并填入目录页码（未安装时跳过并提示）")
+@click.option("--toc-pages", is_flag=True,
+              help="用 LibreOffice 排版一次，填入目录页码（不生成 PDF；Word 打开时不再提示更新域）；未安装时跳过并提示")
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
               help="另写一个汇总表（.xlsx）：每个工作簿一行，附三级指标得分、问题清单和校验问题")
 @IMAGE_DIR
 def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, template: Path | None,
-          jobs: int | None, pdf: bool, summary: Path | None, discard_edits: bool, image_dir: Path | None) -> None:
+          jobs: int | None, pdf: bool, summary: Path | None, discard_edits: bool, image_dir: Path | None,
+          toc_pages: bool) -> None:
     """校验、计算并生成报告；多个工作簿时逐个汇报进度，某个失败不影响其他。"""
     targets = _outputs(workbooks, output)
     if len(workbooks) == 1 and jobs is None:
         _check_summary_target(summary, force)
-        _build_single(workbooks[0], targets[0], force, template, pdf, image_dir, summary, discard_edits)
+        _build_single(workbooks[0], targets[0], force, template, pdf, image_dir, summary, discard_edits, toc_pages)
     seen: dict[Path, Path] = {}
     for path, target in zip(workbooks, targets):
         final = (target or path.with_suffix(".docx")).resolve()
@@ -294,7 +332,8 @@ def build(workbooks: tuple[Path, ...], output: Path | None, force: bool, templat
         except OSError as exc:
             raise click.UsageError(f"无法创建输出文件夹 {output}：{exc.strerror or exc}") from None
     _check_summary_target(summary, force)
-    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf, image_dir, summary, discard_edits)
+    _build_batch(list(zip(workbooks, targets)), jobs, force, template, pdf, image_dir, summary, discard_edits,
+                 toc_pages)
 
 
 # ---- summary across workbooks ------------------------------------------------

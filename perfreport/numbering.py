@@ -69,6 +69,7 @@ class Outline(NamedTuple):
     tables: list[str]  # table names, in caption order
     attachments: list[str]
     problems: list[Problem]  # parts placed twice, tables with data and no place, references to nothing
+    paged: bool = False  # every 目录 entry has its page number: Word need not refresh the 目录 on opening
 
     @property
     def xml(self) -> str:
@@ -189,7 +190,7 @@ class Numbering:
     def outline(self, segments) -> "Outline":
         """The numbered body and what was found; `segments` are the ones added, in order (each read once)."""
         return Outline(self.write(segments), [unescape(text) for _, text, _ in self.entries], list(self.tables),
-                       list(self.attachments), _placement_problems(self, self.context))
+                       list(self.attachments), _placement_problems(self, self.context), self.paged())
 
     def write(self, segments) -> Iterator[str]:
         """Yield each segment with its edits applied, dropping it from `segments` (a list, or what indexes alike)."""
@@ -248,7 +249,7 @@ class Numbering:
         paragraphs = []
         for i, (level, text, k) in enumerate(self.entries):
             name = self.bookmark(k)[1]
-            head = _field(TOC_FIELD, dirty=True) if i == 0 else ""
+            head = _field(TOC_FIELD, dirty=not self.paged()) if i == 0 else ""
             tail = FIELD_END if i == len(self.entries) - 1 else ""
             page = _field(f"PAGEREF {name} \\h", str(self.pages.get(unescape(text), ""))) + FIELD_END
             paragraphs.append(
@@ -256,6 +257,10 @@ class Numbering:
                 f'<w:hyperlink w:anchor="{name}" w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
                 f'<w:r><w:tab/></w:r>{page}</w:hyperlink>{tail}</w:p>')
         return "".join(paragraphs)
+
+    def paged(self) -> bool:
+        """Return whether every 目录 entry has a page number (from a rendering: --pdf, --toc-pages)."""
+        return bool(self.entries) and all(unescape(text) in self.pages for _, text, _ in self.entries)
 
     def list_lines(self, properties: str) -> list[str]:
         lines = [self.label] + [f"{n}.{self.titles.get(name, name)}" for name, n in self.attachments.items()]

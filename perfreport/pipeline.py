@@ -35,10 +35,10 @@ SCORING_WILL_FAIL = "按现有数据无法计算："
 SHEET_ORDER = {sheet.name: n for n, sheet in enumerate(SHEETS, 1)}
 
 
-def _analyse(path: Path, images: Path | None) -> tuple[Result, dict | None]:
+def _analyse(path: Path, images: Path | None, seen: dict | None = None) -> tuple[Result, dict | None]:
     result = Result(path.name)
     try:
-        return result, _stages(path, result, images or path.parent)
+        return result, _stages(path, result, images or path.parent, seen)
     except WorkbookError as exc:
         result.problems.append(exc.problem)
     except Exception as exc:  # noqa: BLE001 - a bug must reach the user as a message, not a traceback
@@ -71,13 +71,18 @@ def _follows(errors: list[Problem], broken: set[str]):
                             or FOLLOW_ON.get(problem.code) in sheets_in_error or places.overlap(problem.location))
 
 
-def _stages(path: Path, result: Result, images: Path) -> dict | None:
-    """Run the stages into `result`; return the render context, or None when a stage found errors."""
+def _stages(path: Path, result: Result, images: Path, seen: dict | None = None) -> dict | None:
+    """Run the stages into `result`; return the render context, or None when a stage found errors.
+
+    `seen` (when given) receives the validated workbook under "checked".
+    """
     workbook, problems = load(path)
     result.problems += problems
     result.problems += unfilled(path, workbook, result.problems)  # what next-year cleared and is still blank
     read, broken = result.errors, _broken_sheets(result.errors)
     checked, problems = validate(workbook, images)  # pictures the workbook names: in its folder by default
+    if seen is not None:
+        seen["checked"] = checked
     follows = _follows(read, broken)
     result.problems += [p for p in problems if not follows(p)]
     in_error = Places(result.errors)
@@ -121,14 +126,24 @@ def check(path: Path | str, *, images: Path | str | None = None) -> Result:
     return _analyse(Path(path), Path(images) if images else None)[0]
 
 
+def analyse(path: Path | str, *, images: Path | str | None = None) -> tuple[Result, Checked | None, dict | None]:
+    """Return what `check` returns, the validated workbook (None when it could not be read) and the render
+    context (None when there are errors): what `check --quality` renders and inspects."""
+    seen: dict = {}
+    result, context = _analyse(Path(path), Path(images) if images else None, seen)
+    return result, seen.get("checked"), context
+
+
 def build(path: Path | str, output: Path | str | None = None, *, force: bool = False,
           template: Path | str | None = None, pdf: bool = False, images: Path | str | None = None,
-          discard_edits: bool = False) -> Result:
+          discard_edits: bool = False, toc_pages: bool = False) -> Result:
     """Check the workbook and, when it has no errors, write its report.
 
     With `pdf`, LibreOffice also writes NAME.pdf and the 目录's page numbers
-    come from that rendering; without LibreOffice that step is skipped with a
-    warning. Returns the Result; `result.output` is the report's path when one
+    come from that rendering; with `toc_pages` the numbers are filled the same
+    way and no PDF is written. Either way a merged table's names are printed
+    again where LibreOffice begins a page inside a group. Without LibreOffice
+    that step is skipped with a warning. Returns the Result; `result.output` is the report's path when one
     was written. Raises OutputError when the report cannot be written there.
     With `force`, the editors' changes in the report replaced are carried
     into the new one (perfreport.edits); `discard_edits` replaces it clean.
@@ -152,13 +167,13 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
         if result.errors:
             return result
         document = None
-        if pdf:
-            rendered, document = _with_pdf(rendered, context, template, result)
+        if pdf or toc_pages:
+            rendered, document = _with_pdf(rendered, context, template, result, keep_pdf=pdf)
     except TemplateError as exc:
         result.problems.append(error("template-error", Path(template).name if template else "报告模板",
                                      str(exc)))
         return result
-    data = rendered.data
+    data = _stamped(rendered.data, path, context)
     if force and not discard_edits and target.exists():
         data, document = _carry_over(data, document, target, result)
         if data is None:
@@ -169,6 +184,13 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
         write_atomically(document, target.with_suffix(".pdf"), force)
         result.pdf = str(target.with_suffix(".pdf"))
     return result
+
+
+def _stamped(data: bytes, path: Path, context: dict) -> bytes:
+    """Return the report with its blocks' keys and generated text stored in it, for merging editors' changes later."""
+    from . import edits
+
+    return edits.stamp(data, edits.store.fingerprint(path), f"{context['unit']} {context['year']}年度")
 
 
 def _carry_over(data: bytes, document: bytes | None, target: Path, result: Result):
@@ -183,8 +205,9 @@ def _carry_over(data: bytes, document: bytes | None, target: Path, result: Resul
     return merged, document
 
 
-def _with_pdf(rendered, context: dict, template, result: Result):
-    """Return the report with the 目录's page numbers, and its PDF (None when LibreOffice is missing)."""
+def _with_pdf(rendered, context: dict, template, result: Result, keep_pdf: bool = True):
+    """Return the report with the 目录's page numbers and the merges restarted where pages begin, as
+    LibreOffice lays it out, and its PDF (None without `keep_pdf`, or when LibreOffice is missing)."""
     from . import pdf
     from .render import render
 
@@ -192,9 +215,12 @@ def _with_pdf(rendered, context: dict, template, result: Result):
         first = pdf.convert(rendered.data)
         pages = pdf.heading_pages(first, rendered.headings)
         if not pages:
-            return rendered, first
+            return rendered, first if keep_pdf else None
+        pdf.mark_page_starts(context, first)
         numbered = render(context, template, pages)
-        return numbered, pdf.convert(numbered.data)
+        return numbered, pdf.convert(numbered.data) if keep_pdf else None
     except pdf.PdfUnavailable as exc:
-        result.problems.append(warning("pdf-unavailable", result.source, str(exc)))
+        code, message = ("pdf-unavailable", str(exc)) if keep_pdf else ("toc-pages-unavailable", str(exc).replace(
+            "未生成 PDF", "目录页码未填入"))
+        result.problems.append(warning(code, result.source, message))
         return rendered, None

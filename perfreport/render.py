@@ -33,7 +33,7 @@ from typing import Iterator
 
 from jinja2 import Environment, StrictUndefined
 
-from . import bodyxml, cache, docprops, numbering, opc, prepare, tables, typeset
+from . import bodyxml, cache, docprops, layout, numbering, opc, prepare, tables, typeset
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
@@ -105,7 +105,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     finally:
         if not frozen:
             gc.unfreeze()
-    build.properties()
+    build.properties(outline.paged)
     problems = outline.problems + numbering.unused_texts(context)
     return Rendered(opc.write_zip(build.package.entries()), outline.headings, problems)
 
@@ -136,6 +136,7 @@ def _environment(folder: Path | None) -> _Environment:
         env = _Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                            loader=cache.Sources(), bytecode_cache=cache.bytecode(folder))
         env.filters["balance"] = typeset.balance
+        env.globals["table_layout"] = layout.table
         ENVIRONMENTS[folder] = env
     return ENVIRONMENTS[folder]
 
@@ -216,8 +217,9 @@ class _Build:
             bodyxml.Wellformed().feed(data, final=True)
             self.package.parts[name] = (content_type, data)
 
-    def properties(self) -> None:
-        """The core properties, the document ids in the settings and app.xml's counts."""
+    def properties(self, paged: bool) -> None:
+        """The core properties, the document ids in the settings and app.xml's counts; `paged`: the 目录 has its
+        page numbers, so the settings do not ask Word to refresh it."""
         context, tokens = self.context, prepare.TOKENS
         year, month, day = context["report_date"]
         core = {tokens["title"]: context["title"], tokens["agency"]: context["agency"],
@@ -231,6 +233,7 @@ class _Build:
                     text = text.replace(token, _escape(value))
                 self.package.parts[name] = (content_type, text.encode("utf-8"))
             elif content_type == prepare.SETTINGS:
+                data = self.prepared.paged if paged else data
                 data = data.replace(tokens["w14"].encode(), short.encode()).replace(tokens["w15"].encode(), guid.encode())
                 self.package.parts[name] = (content_type, data)
             elif content_type == prepare.APP:

@@ -13,11 +13,18 @@ Layout of the generated document:
   section 3  the attachments                         landscape, numbering continues
   section 4  呈报函                                   portrait, no page number
 Tables that the post-render pass merges vertically carry the Alt-Text
-(tblDescription) `merge:0,1,…`, the columns compared from left to right;
-`drop:…` lists columns compose found empty in every row, which are removed.
+(tblDescription) `merge:0,1,…`, the columns compared from left to right
+(`restart:…` the rows where a page begins, when a layout is known);
+`drop:…` lists columns compose found empty in every row, which are removed;
+`layout:SIZE,HEIGHT[,TAIL]` has the widths and row breaks laid out from the
+rows (perfreport/layout.py, perfreport/table_template.py): the widths here
+are the designs' defaults. Every paragraph and cell the template writes holds
+a key bookmark (see `key_mark`), by which an editor's changes are found again
+(perfreport.edits).
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -38,6 +45,10 @@ W = nsdecls("w")
 TWIPS_PER_MM = 56.6929
 PORTRAIT_TEXT_MM = 156
 LANDSCAPE_TEXT_MM = 225
+MARGINS_MM = {False: (37, 35, 28, 26), True: (28, 26, 37, 35)}  # top, bottom, left, right; by landscape
+PORTRAIT_BLOCK_MM = 297 - sum(MARGINS_MM[False][:2])  # the text block's height
+LANDSCAPE_BLOCK_MM = 210 - sum(MARGINS_MM[True][:2])
+TABLE_TEXT_PT = {False: 10.5, True: 9}  # the tables' cell text (表格文字…, 附表文字…), by small
 
 FANGSONG, HEITI, KAITI, SONGTI, TITLE_FONT = "仿宋", "黑体", "楷体", "宋体", "方正小标宋简体"
 LATIN = "Times New Roman"
@@ -124,12 +135,12 @@ def define_styles(doc) -> None:
     style(doc, "表题", font=HEITI, size=12, align="center", line=None, before=6, after=3, keep_next=True)
     style(doc, "表单位", font=FANGSONG, size=10.5, align="right", line=None, keep_next=True)
     style(doc, "表注", font=FANGSONG, size=10.5, align="left", line=None, after=6)
-    style(doc, "表头", font=HEITI, size=10.5, align="center", line=None)
-    style(doc, "表格文字", font=FANGSONG, size=10.5, align="center", line=None)
-    style(doc, "表格正文", font=FANGSONG, size=10.5, align="left", line=None)
-    style(doc, "附表表头", font=HEITI, size=9, align="center", line=None)
-    style(doc, "附表文字", font=FANGSONG, size=9, align="center", line=None)
-    style(doc, "附表正文", font=FANGSONG, size=9, align="left", line=None)
+    style(doc, "表头", font=HEITI, size=TABLE_TEXT_PT[False], align="center", line=None)
+    style(doc, "表格文字", font=FANGSONG, size=TABLE_TEXT_PT[False], align="center", line=None)
+    style(doc, "表格正文", font=FANGSONG, size=TABLE_TEXT_PT[False], align="left", line=None)
+    style(doc, "附表表头", font=HEITI, size=TABLE_TEXT_PT[True], align="center", line=None)
+    style(doc, "附表文字", font=FANGSONG, size=TABLE_TEXT_PT[True], align="center", line=None)
+    style(doc, "附表正文", font=FANGSONG, size=TABLE_TEXT_PT[True], align="left", line=None)
     style(doc, "总览正文", font=FANGSONG, size=12, align="both", indent=2, line=20)
     style(doc, "总览小标题", font=FANGSONG, size=12, bold=True, align="left", line=20)
     style(doc, "函头", font=None, base="Title", size=26, align="center", line=None, after=12, color="FF0000")
@@ -166,11 +177,64 @@ def builtin(st, style_id: str, priority: int) -> None:
                                      "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr")
 
 
+# ---------------------------------------------------------------- keys
+# A key bookmark's name: `_prk`, the key (jinja for what compose supplies, `tpl.…` for the template's own
+# text), `|` and the place in the template where two places render the same key expression. Only letters,
+# digits and _ . { } | ~ ' survive LibreOffice in a name, Word and LibreOffice keep 40 characters of it,
+# and Word keeps one bookmark of a name: KEY_NAME and check_keys hold the template to that.
+KEY_NAME = re.compile(r"_prk[\w.{}|~']{1,36}")
+LOOP_ROW = re.compile(r"\{%tr for (\w+) in ")
+ENDFOR_ROW = re.compile(r"\{%tr endfor")
+
+
+def key_mark(p, key: str) -> None:
+    """Put the key bookmark `_prk` + key on a template paragraph: start after its properties, end last."""
+    name = "_prk" + key
+    assert KEY_NAME.fullmatch(name), f"key bookmark name {name!r}: too long, or a character Word or LibreOffice change"
+    p.insert(1 if p.find(qn("w:pPr")) is not None else 0,
+             parse_xml(f'<w:bookmarkStart {W} w:id="0" w:name="{name}"/>'))
+    p.append(parse_xml(f'<w:bookmarkEnd {W} w:id="0"/>'))
+
+
+def key_cells(doc, row_key: str, place: str = "") -> None:
+    """Key every cell of the last table: ROW.cN, ROW `{{x.key}}` for a row inside a loop over x, else row_key.rI.
+
+    I is the row's place in the template; `place` tells this table's names from another's, and a loop's
+    row its names from another loop's in the same table (the template's names must differ: Word keeps one
+    bookmark of a name), neither part of the key.
+    """
+    rows = doc.tables[-1]._tbl.tr_lst
+    loops: list[str] = []  # the loops a row is inside, innermost last: its key is the innermost item's
+    for i, tr in enumerate(rows):
+        text = "".join(t.text or "" for t in tr.iter(qn("w:t")))
+        if "{%tr" in text:
+            found = LOOP_ROW.search(text)
+            if found:
+                loops.append(found.group(1))
+            elif ENDFOR_ROW.search(text):
+                loops.pop()
+            continue
+        row = f"{{{{{loops[-1]}.key}}}}" if loops else f"{row_key}.r{i}"
+        where = ".".join(filter(None, (place, f"r{i}" if loops else "")))
+        for n, tc in enumerate(tr.tc_lst):
+            key_mark(tc.p_lst[0], f"{row}.c{n}" + (f"|{where}" if where else ""))
+
+
+def check_keys(doc) -> None:
+    """Every key bookmark name of the template differs from every other (Word keeps one of a name)."""
+    names = [b.get(qn("w:name")) for b in doc.element.body.iter(qn("w:bookmarkStart"))]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    assert not twice, f"key bookmarks named twice: {twice}"
+
+
 # ---------------------------------------------------------------- paragraphs
-def para(doc_or_cell, text: str = "", style_name: str = "Normal", *, page_break: bool = False):
+def para(doc_or_cell, text: str = "", style_name: str = "Normal", *, page_break: bool = False, key: str = ""):
+    """A paragraph of the template; `key` (see key_mark) when the paragraph is not a block tag's."""
     p = doc_or_cell.add_paragraph(text, style=style_name)
     if page_break:
         p.paragraph_format.page_break_before = True
+    if key:
+        key_mark(p._p, key)
     return p
 
 
@@ -180,16 +244,24 @@ def ctrl(doc_or_cell, tag: str):
 
 
 # ---------------------------------------------------------------- tables
+def loop(expr: str) -> tuple:
+    return ("tr", f"{{%tr for r in {expr} %}}")
+
+
+END = ("tr", "{%tr endfor %}")
+
+
 def _tw(mm: float) -> int:
     return int(round(mm * TWIPS_PER_MM))
 
 
-def _cell(text: str, width_mm: float, style_name: str, span: int = 1) -> str:
+def _cell(text: str, width_mm: float, style_name: str, span: int = 1, keep: bool = False) -> str:
     span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     runs = f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
+    keep_xml = "<w:keepNext/>" if keep else ""
     return (f'<w:tc><w:tcPr><w:tcW w:w="{_tw(width_mm)}" w:type="dxa"/>{span_xml}'
             f'<w:vAlign w:val="center"/></w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{style_name}"/></w:pPr>{runs}</w:p></w:tc>')
+            f'<w:p><w:pPr><w:pStyle w:val="{style_name}"/>{keep_xml}</w:pPr>{runs}</w:p></w:tc>')
 
 
 def _row(cells: list[str], *, header: bool = False, split: bool = False) -> str:
@@ -201,32 +273,43 @@ def _style_id(doc, name: str) -> str:
     return doc.styles[name].style_id
 
 
-def table(doc, widths: list[float], rows: list[list], *, merge: str = "", small: bool = False) -> None:
+def table(doc, widths: list[float], rows: list[list], *, merge: str = "", small: bool = False,
+          layout: float | None = None, tail: float = 0) -> None:
     """Append a fixed-layout table.
 
     Each row is a list of cells; a cell is `text` or `(text, kind)` or
     `(text, kind, span)` with kind h (header), c (centred), l (left).
     A row may be given as ("tr", "{%tr … %}") for a loop row, or
     ("header", [cells]) for a repeated header row, or ("split", [cells])
-    for a row allowed to break across pages.
+    for a row allowed to break across pages. Header rows keep with the next
+    row, and so do the rows after the last loop but the table's last row: a
+    table is not torn from its header, nor its total from its last rows.
+    `layout` (the text block's height in mm) asks for the widths and row
+    breaks to be laid out from the rows rendered (perfreport.layout); `tail`,
+    for a table that ends its part, is the share of a page its last rows
+    fill together.
     """
     head, centre, left = ("附表表头", "附表文字", "附表正文") if small else ("表头", "表格文字", "表格正文")
     kinds = {"h": _style_id(doc, head), "c": _style_id(doc, centre), "l": _style_id(doc, left)}
+    after_loops = max((i for i, row in enumerate(rows) if row == END), default=len(rows))
     xml_rows = []
-    for row in rows:
+    for index, row in enumerate(rows):
         mode = "body"
         if isinstance(row, tuple):
             mode, row = row
         if mode == "tr":
             xml_rows.append(_row([_cell(row, sum(widths), kinds["c"], len(widths))]))
             continue
+        keep = mode == "header" or after_loops < index < len(rows) - 1
         cells, col = [], 0
         for item in row:
             text, kind, span = (item, "c", 1) if isinstance(item, str) else (*item, 1)[:3]
-            cells.append(_cell(text, sum(widths[col:col + span]), kinds[kind], span))
+            cells.append(_cell(text, sum(widths[col:col + span]), kinds[kind], span, keep))
             col += span
         xml_rows.append(_row(cells, header=mode == "header", split=mode == "split"))
     grid = "".join(f'<w:gridCol w:w="{_tw(w)}"/>' for w in widths)
+    if layout:
+        merge = f"{merge} layout:{TABLE_TEXT_PT[small]:g},{layout:g}{f',{tail:g}' if tail else ''}".strip()
     description = f'<w:tblDescription w:val="{merge}"/>' if merge else ""
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -248,56 +331,47 @@ def merge_header_cells(tbl, pairs: tuple[tuple[int, int], ...]) -> None:
         second.tc_lst[below].get_or_add_tcPr().vMerge_val = "continue"
 
 
-def loop(expr: str) -> tuple:
-    return ("tr", f"{{%tr for r in {expr} %}}")
-
-
-END = ("tr", "{%tr endfor %}")
-
-
 def caption_block(doc, name: str) -> None:
-    """Caption, unit line and (after the table) note of table `t`."""
-    para(doc, "{{ t.caption }}", "表题")
+    """Caption and unit line of table `t` of design `name`."""
+    para(doc, "{{ t.caption }}", "表题", key=f"{{{{t.key}}}}.表题|{name}")
     ctrl(doc, "{%p if t.unit %}")
-    para(doc, "{{ t.unit }}", "表单位")
+    para(doc, "{{ t.unit }}", "表单位", key=f"{{{{t.key}}}}.单位|{name}")
     ctrl(doc, "{%p endif %}")
 
 
-def note_block(doc) -> None:
+def note_block(doc, name: str) -> None:
+    """The note after table `t` of design `name`."""
     ctrl(doc, "{%p if t.note %}")
-    para(doc, "{{ t.note }}", "表注")
+    para(doc, "{{ t.note }}", "表注", key=f"{{{{t.key}}}}.表注|{name}")
     ctrl(doc, "{%p endif %}")
 
 
-def each(doc, expr: str, text: str = "{{ x }}", style_name: str = "Normal") -> None:
+def each(doc, expr: str, text: str = "{{ x }}", style_name: str = "Normal", key: str = "") -> None:
     ctrl(doc, f"{{%p for x in {expr} %}}")
-    para(doc, text, style_name)
+    para(doc, text, style_name, key=key)
     ctrl(doc, "{%p endfor %}")
 
 
 # ---------------------------------------------------------------- document
 def cover(doc) -> None:
-    for _ in range(3):
-        para(doc, "", "封面信息")
+    for n in range(3):
+        para(doc, "", "封面信息", key=f"tpl.封面.空{n + 1}")
     # balance: line breaks after the unit name and before 绩效评价报告, lines as even as fit (26 pt: 17 ems a line)
-    para(doc, '{{ [unit, year ~ "年度部门整体", "绩效评价报告"] | balance(16) }}', "封面标题")
-    for _ in range(5):
-        para(doc, "", "封面信息")
-    para(doc, '{{ ["第三方机构名称（盖章）：", cover.agency] | balance(27) }}', "封面信息")
-    para(doc, "项目主评人：{{ cover.lead }}", "封面信息")
-    para(doc, "{{ cover.date }}", "封面信息")
+    para(doc, '{{ [unit, year ~ "年度部门整体", "绩效评价报告"] | balance(16) }}', "封面标题", key="tpl.封面.标题")
+    for n in range(5):
+        para(doc, "", "封面信息", key=f"tpl.封面.空{n + 4}")
+    para(doc, '{{ ["第三方机构名称（盖章）：", cover.agency] | balance(27) }}', "封面信息", key="tpl.封面.机构")
+    para(doc, "项目主评人：{{ cover.lead }}", "封面信息", key="tpl.封面.主评人")
+    para(doc, "{{ cover.date }}", "封面信息", key="tpl.封面.日期")
 
 
 # ---------------------------------------------------------------- sections
 def page_setup(section, landscape: bool = False) -> None:
     section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    if landscape:
-        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
-        section.left_margin, section.right_margin = Mm(37), Mm(35)
-    else:
-        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-        section.left_margin, section.right_margin = Mm(28), Mm(26)
+    top, bottom, left, right = MARGINS_MM[landscape]
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
     # the page number's line (about 6 mm) sits 7 mm below the text block (GB/T 9704), inside the bottom margin
     section.header_distance, section.footer_distance = Mm(15), section.bottom_margin - Mm(7 + 6)
 
@@ -483,6 +557,7 @@ def main() -> None:
     continue_numbering(closing)
     no_page_numbers(closing)
     letter(doc)
+    check_keys(doc)
     compact_section_breaks(doc)
     hint_footers(doc)
     font_table(doc)

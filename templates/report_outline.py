@@ -11,11 +11,19 @@ tables and attachments from the rendered order (perfreport/numbering.py), so a
 firm may move, delete or add blocks and headings in Word. The names are
 declared in perfreport/outline.py; the first pages of the template hold the
 macros (table designs and the block tags), which render nothing themselves.
+Every paragraph and cell written carries its key (make_template.key_mark):
+the template's own text `tpl.…`, the rest the key compose gives the block or row.
 """
 from __future__ import annotations
 
-from make_template import END, caption_block, ctrl, each, loop, merge_header_cells, note_block, para, table
+import re
 
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from make_template import (END, LANDSCAPE_BLOCK_MM, PORTRAIT_BLOCK_MM, caption_block, ctrl, each, key_cells, loop,
+                           merge_header_cells, note_block, para, table)
+
+LAST_PAGE = 0.4  # an attachment's table ends its part: its last rows fill this much of its last page together
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4", 5: "Heading 5"}
 
 
@@ -84,8 +92,10 @@ TABLE_DESIGNS = {  # macro name -> (widths in mm, rows, Alt-Text: merge:columns 
 
 
 def _description(spec: str) -> str:
-    """The table's Alt-Text: `merge:…` as written, `drop` completed with the columns compose found empty."""
-    return spec.replace("drop", "drop:{{ t.drop }}")
+    """The table's Alt-Text: `merge:…` as written (`restart:` the rows where a page begins, when a layout is
+    known: --toc-pages, --pdf), `drop` completed with the columns compose found empty."""
+    restart = " restart:{{ t.restarts | default('') }}" if "merge:" in spec else ""
+    return spec.replace("drop", "drop:{{ t.drop }}") + restart
 
 
 def _macro(doc, name: str) -> None:
@@ -97,8 +107,9 @@ def table_designs(doc) -> None:
     for name, (widths, rows, spec) in TABLE_DESIGNS.items():
         _macro(doc, name)
         caption_block(doc, name)
-        table(doc, widths, rows, merge=_description(spec))
-        note_block(doc)
+        table(doc, widths, rows, merge=_description(spec), layout=PORTRAIT_BLOCK_MM)
+        key_cells(doc, "{{t.key}}", name)
+        note_block(doc, name)
         ctrl(doc, "{%p endmacro %}")
     _macro(doc, "表格内容")
     for i, name in enumerate(TABLE_DESIGNS):
@@ -117,7 +128,8 @@ def attachment_designs(doc) -> None:
                     ("", "h"), ("", "h")]),
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", "{{ r.c3 }}", ("{{ r.c4 }}", "l"), "{{ r.c5 }}",
                          ("{{ r.c6 }}", "l"), ("{{ r.c7 }}", "l")], END],
-        merge=_description("merge:0,1,2,3 drop"), small=True)
+        merge=_description("merge:0,1,2,3 drop"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
+    key_cells(doc, "{{t.key}}", "指标体系表")
     merge_header_cells(doc.tables[-1], ((3, 6), (4, 7)))
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "得分表")
@@ -128,7 +140,8 @@ def attachment_designs(doc) -> None:
                          ("{{ r.c6 }}", "l"), ("{{ r.c7 }}", "l")], END,
         [("合计", "h", 3), ("{{ t.total.weight }}", "h"), ("{{ t.total.score }}", "h"),
          ("{{ t.total.rate }}", "h"), ("评价等级“{{ t.grade }}”", "h", 2)]],
-        merge=_description("merge:0,1 drop"), small=True)
+        merge=_description("merge:0,1 drop"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
+    key_cells(doc, "{{t.key}}", "得分表")
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "目标完成情况表")
     table(doc, [11, 18, 26, 28, 28, 20, 22, 44, 28], [
@@ -137,11 +150,12 @@ def attachment_designs(doc) -> None:
                     ("存在问题", "h")]),
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", ("{{ r.c2 }}", "l"), ("{{ r.c3 }}", "l"), ("{{ r.c4 }}", "l"),
                          "{{ r.c5 }}", "{{ r.c6 }}", ("{{ r.c7 }}", "l"), ("{{ r.c8 }}", "l")], END],
-        merge=_description("merge:0,1,2 drop"), small=True)
+        merge=_description("merge:0,1,2 drop"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
+    key_cells(doc, "{{t.key}}", "目标完成情况表")
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "问卷调查表")
     ctrl(doc, "{%p if t.subtitle %}")
-    para(doc, "{{ t.subtitle }}", "Subtitle")
+    para(doc, "{{ t.subtitle }}", "Subtitle", key="{{t.key}}.副标题")
     ctrl(doc, "{%p endif %}")
     table(doc, [60, 60, 22, 22, 26, 35], [
         ("header", [("问题", "h"), ("选项", "h"), ("答案（人数）", "h"), ("占比", "h"), ("样本量（人数）", "h"),
@@ -150,14 +164,16 @@ def attachment_designs(doc) -> None:
         [("{{ sec.title }}", "h", 6)],
         ("tr", "{%tr for r in sec.rows %}"),
         [("{{ r.c0 }}", "l"), ("{{ r.c1 }}", "l"), "{{ r.c2 }}", "{{ r.c3 }}", "{{ r.c4 }}", "{{ r.c5 }}"],
-        END, END], merge="merge:0,5", small=True)
+        END, END], merge=_description("merge:0,5"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
+    key_cells(doc, "{{t.key}}", "问卷调查表")
     ctrl(doc, "{%p endmacro %}")
     _macro(doc, "问题清单表")
     table(doc, [35, 12, 25, 153], [
         ("header", [("问题分类", "h"), ("序号", "h"), ("责任单位", "h"), ("问题描述", "h")]),
         loop("t.rows"), ["{{ r.c0 }}", "{{ r.c1 }}", "{{ r.c2 }}", ("{{ r.c3 }}", "l")], END],
-        merge="merge:0", small=True)
-    para(doc, "备注：无", "表注")
+        merge=_description("merge:0"), small=True, layout=LANDSCAPE_BLOCK_MM, tail=LAST_PAGE)
+    key_cells(doc, "{{t.key}}", "问题清单表")
+    para(doc, "备注：无", "表注", key="{{t.key}}.备注")
     ctrl(doc, "{%p endmacro %}")
 
 
@@ -167,7 +183,7 @@ def block_tags(doc) -> None:
     ctrl(doc, "{%p macro 放置(t, default) %}")
     ctrl(doc, "{%p if not (default and t.moved) %}")
     ctrl(doc, "{%p if default %}")
-    each(doc, "t.lead")
+    each(doc, "t.lead", "{{ x.text }}", key="{{x.key}}|引言")
     ctrl(doc, "{%p endif %}")
     para(doc, "{{p 表格内容(t) }}")
     ctrl(doc, "{%p endif %}")
@@ -184,16 +200,16 @@ def block_tags(doc) -> None:
     ctrl(doc, "{%p set part = texts(name) %}")
     ctrl(doc, "{%p for b in part.blocks %}")
     ctrl(doc, "{%p if b.kind == 'p' %}")
-    para(doc, "{{ b.text }}")
+    para(doc, "{{ b.text }}", key="{{b.key}}|p")
     ctrl(doc, "{%p elif b.kind == 'h' %}")
     ctrl(doc, "{%p set n = (level or part.level) + b.depth %}")
     for level, style_name in HEADING_STYLES.items():
         test = "n <= 1" if level == 1 else ("n >= 5" if level == 5 else f"n == {level}")
         ctrl(doc, f"{{%p {'if' if level == 1 else 'elif'} {test} %}}")
-        para(doc, "{{ b.text }}", style_name)
+        para(doc, "{{ b.text }}", style_name, key=f"{{{{b.key}}}}|h{level}")
     ctrl(doc, "{%p endif %}")
     ctrl(doc, "{%p elif b.kind == 'u' %}")
-    para(doc, "{{ b.text }}", "不编号标题")
+    para(doc, "{{ b.text }}", "不编号标题", key="{{b.key}}|u")
     ctrl(doc, "{%p elif b.kind == 'table' %}")
     para(doc, "{{p 放置(b.table, b.default) }}")
     ctrl(doc, "{%p endif %}")
@@ -203,8 +219,8 @@ def block_tags(doc) -> None:
     ctrl(doc, "{%p macro 附件(name) %}")
     ctrl(doc, "{%p set t = attachments(name) %}")
     ctrl(doc, "{%p if t %}")
-    para(doc, "附件{{ t.number }}", "附件编号", page_break=True)
-    para(doc, "{{ t.title }}", "附件标题")
+    para(doc, "附件{{ t.number }}", "附件编号", page_break=True, key="{{t.key}}.编号")
+    para(doc, "{{ t.title }}", "附件标题", key="{{t.key}}.标题")
     for i, name in enumerate(("指标体系表", "得分表", "目标完成情况表", "问卷调查表", "问题清单表")):
         ctrl(doc, f"{{%p {'if' if i == 0 else 'elif'} t.design == '{name}' %}}")
         para(doc, f"{{{{p {name}(t) }}}}")
@@ -223,21 +239,25 @@ def macros(doc) -> None:
 
 # ---------------------------------------------------------------- the outline
 def heading(doc, level: int, text: str) -> None:
-    para(doc, text, HEADING_STYLES[level])
+    """A heading of the template's own text; its key is its text's letters (as bookmark names allow)."""
+    para(doc, text, HEADING_STYLES[level], key="tpl." + re.sub(r"\W", "", text)[:32])
 
 
 def overview(doc) -> None:
-    para(doc, "{{ unit }}{{ year }}年度部门整体绩效评价总览表", "Title", page_break=True)
+    """The 总览表: a form whose sections 二–四 run as text, a row per item, and whose score block (五) keeps
+    together with the last 建议: the table's last page is not the score block alone."""
+    para(doc, "{{ unit }}{{ year }}年度部门整体绩效评价总览表", "Title", page_break=True, key="tpl.总览表.标题")
     o = "overview"
     doc_rows = [
         [("一、项目预算资金安排和使用情况", "l", 4)],
         [("项目名称：{{ unit }}{{ year }}年度部门整体绩效评价", "l", 4)],
         [(f"主管部门：{{{{ {o}.authority }}}}", "l", 2), (f"实施单位：{{{{ {o}.implementer }}}}", "l", 2)],
-        [("预算批复（万元）", "h"), ("预算调整（万元）", "h"), ("预算执行（万元）", "h"), ("执行率", "h")],
+        [("预算批复（万元）", "h"), ("调整后预算（万元）", "h"), ("预算执行（万元）", "h"), ("执行率", "h")],
         [f"{{{{ {o}.budget }}}}", f"{{{{ {o}.adjusted }}}}", f"{{{{ {o}.spent }}}}", f"{{{{ {o}.rate }}}}"],
-        ("split", [("@goals", "l", 4)]),
-        ("split", [("@achievements", "l", 4)]),
-        ("split", [("@issues", "l", 4)]),
+        *_flow("@二", ("tr", f"{{%tr for x in {o}.strategy %}}"), "@line", END, "@二（二）",
+               ("tr", f"{{%tr for x in {o}.goals %}}"), "@line", END),
+        *_flow("@三", *_items(f"{o}.achievements", "@成效")),
+        *_flow("@四", *_items(f"{o}.issues", "@问题"), "@四（二）", *_items(f"{o}.advice", "@建议", last=2)),
         [("五、评价得分和等级", "l", 4)],
         [("一级指标", "h"), ("分值", "h"), ("评价得分", "h"), ("得分率", "h")],
         loop(f"{o}.scores"), ["{{ r.name }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"], END,
@@ -246,58 +266,100 @@ def overview(doc) -> None:
         [("绩效评价得分：{{ f.总分 }}分　　　　　评价结果等级：{{ f.等级 }}", "h", 4)],
     ]
     table(doc, [39, 39, 39, 39], doc_rows)
-    cells = {"@goals": _overview_goals, "@achievements": _overview_achievements, "@issues": _overview_issues}
     tbl = doc.tables[-1]
-    for row in tbl.rows:
+    rows = tbl._tbl.tr_lst
+    for index, (row, tr) in enumerate(zip(tbl.rows, rows)):
         cell = row.cells[0]
-        if cell.text in cells:
+        name = cell.text
+        if name in OVERVIEW_CELLS:
+            cell.paragraphs[0].text = ""
+            for text, style_name in OVERVIEW_CELLS[name]:
+                para(cell, text, style_name)
             first = cell.paragraphs[0]
-            cells[cell.text](cell)
             first._p.getparent().remove(first._p)
-    # section headings of the 总览表 are bold
-    for row in tbl.rows:
-        cell = row.cells[0]
-        if cell.text[:2] in ("一、", "二、", "三、", "四、", "五、"):
+            _borders(tr, top="single" if name in ("@二", "@三", "@四") else "nil", bottom="nil")
+            if name in OVERVIEW_HEADS or tr.trPr.find(qn("w:cantSplit")) is not None:
+                _keep_with_next(tr)  # headings and titles, and the last 建议 paragraphs with the score block
+        if name.startswith("五、"):
+            _borders(tr, top="single")
+            for kept in rows[index:-1]:  # the score block keeps together
+                _keep_with_next(kept)
+        if name[:2] in ("一、", "五、"):
             cell.paragraphs[0].style = doc.styles["总览小标题"]
+    key_cells(doc, "tpl.总览表")
 
 
-def _overview_goals(cell) -> None:
-    para(cell, "二、项目绩效目标", "总览小标题")
-    para(cell, "（一）部门战略目标", "总览小标题")
-    each(cell, "overview.strategy", style_name="总览正文")
-    para(cell, "（二）年度整体绩效目标", "总览小标题")
-    each(cell, "overview.goals", style_name="总览正文")
+def _items(expr: str, title: str, last: int = 0) -> list:
+    """Rows of numbered items: a title row, then a row per paragraph; with `last`, the last item's last
+    paragraphs in rows that keep with what follows."""
+    body = ["@text"] if not last else [("tr", f"{{%tr if last_item and loop.revindex0 in range({last}) %}}"), ("keep", "@text"),
+                                      ("tr", "{%tr else %}"), "@text", ("tr", "{%tr endif %}")]
+    rows = [("tr", f"{{%tr for s in {expr} %}}"), title]
+    if last:
+        rows.append(("tr", "{%tr set last_item = loop.last %}"))
+    return rows + [("tr", "{%tr for x in s.body %}"), *body, END, END]
 
 
-def _overview_sections(cell, expr: str, numbered: str) -> None:
-    ctrl(cell, f"{{%p for s in {expr} %}}")
-    para(cell, numbered, "总览小标题")
-    ctrl(cell, "{%p for b in s.body %}")
-    para(cell, "{{ b.text }}", "总览正文")
-    ctrl(cell, "{%p endfor %}")
-    ctrl(cell, "{%p endfor %}")
+def _flow(*rows) -> list:
+    """Rows of a section that runs as text: "@name" rows split across pages (a paragraph may), loop rows as given."""
+    return [("split", [(row, "l", 4)]) if isinstance(row, str) else
+            (row[0], [(row[1], "l", 4)]) if row[0] == "keep" else row for row in rows]
 
 
-def _overview_achievements(cell) -> None:
-    para(cell, "三、实施成效", "总览小标题")
-    _overview_sections(cell, "overview.achievements", "（{{ s.number }}）{{ s.title }}")
+def _borders(tr, **sides: str) -> None:
+    """Set the top/bottom border of every cell of a row (nil: none, so that a section's rows read as one cell)."""
+    for tc in tr.tc_lst:
+        tcPr = tc.get_or_add_tcPr()
+        borders = tcPr.find(qn("w:tcBorders"))
+        if borders is None:
+            borders = parse_xml(f"<w:tcBorders {nsdecls('w')}/>")
+            tcPr.find(qn("w:vAlign")).addprevious(borders)
+        for side in ("top", "bottom"):
+            if side in sides:
+                for old in borders.findall(qn(f"w:{side}")):
+                    borders.remove(old)
+                value = sides[side]
+                attributes = ' w:sz="4" w:space="0" w:color="000000"' if value == "single" else ""
+                element = parse_xml(f'<w:{side} {nsdecls("w")} w:val="{value}"{attributes}/>')
+                if side == "top":
+                    borders.insert(0, element)
+                else:
+                    borders.append(element)
 
 
-def _overview_issues(cell) -> None:
-    para(cell, "四、主要问题及有关建议", "总览小标题")
-    para(cell, "（一）主要问题", "总览小标题")
-    _overview_sections(cell, "overview.issues", "{{ loop.index }}. {{ s.title }}")
-    para(cell, "（二）有关建议", "总览小标题")
-    _overview_sections(cell, "overview.advice", "{{ loop.index }}. {{ s.title }}")
+def _keep_with_next(tr) -> None:
+    """Keep a row on the page of the next: every paragraph keeps with the next, and the row does not split."""
+    for ppr in tr.iter(qn("w:pPr")):
+        if ppr.find(qn("w:keepNext")) is None:
+            style = ppr.find(qn("w:pStyle"))
+            keep = parse_xml(f"<w:keepNext {nsdecls('w')}/>")
+            if style is not None:
+                style.addnext(keep)
+            else:
+                ppr.insert(0, keep)
+    trPr = tr.get_or_add_trPr()
+    if trPr.find(qn("w:cantSplit")) is None:
+        trPr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+
+
+OVERVIEW_HEADS = {"@二": [("二、项目绩效目标", "总览小标题"), ("（一）部门战略目标", "总览小标题")],
+                  "@二（二）": [("（二）年度整体绩效目标", "总览小标题")],
+                  "@三": [("三、实施成效", "总览小标题")],
+                  "@四": [("四、主要问题及有关建议", "总览小标题"), ("（一）主要问题", "总览小标题")],
+                  "@四（二）": [("（二）有关建议", "总览小标题")],
+                  "@成效": [("（{{ s.number }}）{{ s.title }}", "总览小标题")],
+                  "@问题": [("{{ loop.index }}. {{ s.title }}", "总览小标题")],
+                  "@建议": [("{{ loop.index }}. {{ s.title }}", "总览小标题")]}
+OVERVIEW_CELLS = {**OVERVIEW_HEADS, "@line": [("{{ x.text }}", "总览正文")], "@text": [("{{ x.text }}", "总览正文")]}
 
 
 def contents(doc) -> None:
-    para(doc, "目　　录", "目录标题", page_break=True)
+    para(doc, "目　　录", "目录标题", page_break=True, key="tpl.目录标题")
     para(doc, "〔目录〕", "Normal")  # perfreport writes the table of contents here
 
 
 def chapter1(doc) -> None:
-    para(doc, "{{ title }}", "Title")
+    para(doc, "{{ title }}", "Title", key="tpl.报告标题")
     block(doc, '文字("摘要")')
     heading(doc, 1, "部门基本情况")
     heading(doc, 2, "部门概况")
@@ -369,17 +431,17 @@ def attachments(doc) -> None:
 
 
 def letter(doc) -> None:
-    para(doc, "{{ agency }}", "函头")
-    para(doc, "{{ letter.number }}", "函文号")
-    para(doc, "关于呈报《{{ title }}》的函", "Title")
-    para(doc, "{{ letter.to }}：", "称呼")
+    para(doc, "{{ agency }}", "函头", key="tpl.函.函头")
+    para(doc, "{{ letter.number }}", "函文号", key="tpl.函.文号")
+    para(doc, "关于呈报《{{ title }}》的函", "Title", key="tpl.函.标题")
+    para(doc, "{{ letter.to }}：", "称呼", key="tpl.函.称呼")
     block(doc, '文字("呈报函正文")')
     ctrl(doc, "{%p if letter.contact %}")
-    para(doc, "（我公司联系人：{{ letter.contact }}　　联系电话：{{ letter.phone }}）")
+    para(doc, "（我公司联系人：{{ letter.contact }}　　联系电话：{{ letter.phone }}）", key="tpl.函.联系人")
     ctrl(doc, "{%p endif %}")
     ctrl(doc, "{%p if letter.qr %}")
-    para(doc, "{{ qr_image }}", "封面信息")
-    para(doc, "客户服务满意度调查", "封面信息")
+    para(doc, "{{ qr_image }}", "封面信息", key="tpl.函.二维码")
+    para(doc, "客户服务满意度调查", "封面信息", key="tpl.函.满意度调查")
     ctrl(doc, "{%p endif %}")
-    para(doc, "{{ agency }}", "落款")
-    para(doc, "{{ letter.date }}", "落款")
+    para(doc, "{{ agency }}", "落款", key="tpl.函.落款")
+    para(doc, "{{ letter.date }}", "落款", key="tpl.函.日期")

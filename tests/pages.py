@@ -24,6 +24,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from perfreport import pdf  # noqa: E402
+from perfreport.layout import break_inside, is_value  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -34,8 +35,8 @@ FOOTER = re.compile(r"^—\d+—$")  # the page number, wherever the footer sits
 
 
 def flat(text: str) -> str:
-    """Return `text` without any white space (LibreOffice and pdftotext space CJK text differently)."""
-    return re.sub(r"\s+", "", text)
+    """Return `text` without white space or invisible joiners (LibreOffice and pdftotext space CJK text differently)."""
+    return re.sub("[\\s\u200b-\u200d\u2060\ufeff]+", "", text)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,14 @@ class Line:
     text: str  # flattened
     top: float  # points from the top of the page
     bottom: float
+    left: float = 0.0
+    right: float = 0.0
+
+    def continued_by(self, other: "Line") -> bool:
+        """Return whether `other` could be the next line of the same paragraph: just below, overlapping across."""
+        height = self.bottom - self.top
+        return (self.top + height / 2 < other.top < self.bottom + height * 0.6
+                and other.left < self.right and self.left < other.right)
 
 
 @dataclass
@@ -76,6 +85,7 @@ class Paragraph:
     text: str
     style: str  # style id
     starts_page: bool  # a page break or a new section puts it at the top of a page
+    in_table: bool = False
 
 
 @dataclass
@@ -110,6 +120,54 @@ class Pages:
         """Return page -> fill of the pages below `threshold` that do not end a part."""
         ends = self.part_ends()
         return {p.number: round(p.fill, 2) for p in self.pages if p.fill < threshold and p.number not in ends}
+
+    def torn_tails(self, threshold: float = 0.4) -> dict[int, float]:
+        """Return page -> fill of the parts' last pages below `threshold` that hold only the tail of a table.
+
+        Such a page begins inside a table the page before ends in: the table's
+        last rows went on alone (the 总览表's score block on a page of its own).
+        """
+        cells = self.cell_text()
+        torn = {}
+        for number in sorted(self.part_ends() - set(self.part_starts)):
+            page, before = self.pages[number - 1], self.pages[number - 2]
+            if (page.lines and before.lines and page.fill < threshold
+                    and page.lines[0].text in cells and before.lines[-1].text in cells):
+                torn[number] = round(page.fill, 2)
+        return torn
+
+    def mid_token_breaks(self) -> dict[int, list[str]]:
+        """Return page -> the line breaks ("≥40|%") in table cells that split a token.
+
+        Two lines are one cell paragraph wrapped when the second sits just below
+        the first, overlaps it across, the two together are part of one cell
+        paragraph of the .docx, and the first is not a whole cell paragraph
+        itself (one-line cells in a column would pass for a wrapped one). A
+        break splitting a number or a Latin word counts in any cell, one
+        between a number and its unit in a value (perfreport.layout.is_value):
+        in running text that is ordinary CJK line breaking.
+        """
+        cells = self.cell_text()
+        whole = set(cells.split("\n"))
+        found: dict[int, list[str]] = {}
+        for page in self.pages:
+            for index, line in enumerate(page.lines):
+                following = next((other for other in page.lines[index + 1:] if line.continued_by(other)), None)
+                if following is None or line.text in whole:
+                    continue
+                joined = line.text + following.text
+                places = [(paragraph, at) for paragraph, at in _occurrences(cells, joined)]
+                if not places:
+                    continue
+                paragraph, at = min(places, key=lambda place: len(place[0]))  # the most specific cell
+                kind = break_inside(paragraph, at + len(line.text))
+                if kind in ("number", "word") or (kind == "unit" and is_value(paragraph)):
+                    found.setdefault(page.number, []).append(f"{line.text}|{following.text}")
+        return found
+
+    def cell_text(self) -> str:
+        """Return the flattened text of every table cell paragraph, one a line."""
+        return "\n".join(flat(p.text) for p in self.paragraphs if p.in_table) + "\n"
 
     def captions_at_bottom(self) -> dict[int, str]:
         """Return page -> caption, for the pages whose last body lines are a whole caption or unit line."""
@@ -150,6 +208,15 @@ class Pages:
         return "\n".join(rows)
 
 
+def _occurrences(text: str, part: str):
+    """Yield (line, offset) for every occurrence of `part` in the lines of `text`."""
+    at = text.find(part)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        yield text[start:text.find("\n", at)], at - start
+        at = text.find(part, at + 1)
+
+
 # ---- the .docx ---------------------------------------------------------------
 def _read_docx(docx: bytes) -> tuple[list[Paragraph], dict[bool, tuple[float, float]]]:
     """Return the document's paragraphs in order and (top, bottom) margins in points by orientation."""
@@ -166,7 +233,8 @@ def _read_docx(docx: bytes) -> tuple[list[Paragraph], dict[bool, tuple[float, fl
         breaks = (direct.get(f"{W}val", "1") not in ("0", "false")) if direct is not None else style_id in breaking
         text = "".join(t.text or "" for t in p.iter(f"{W}t"))
         if flat(text):
-            paragraphs.append(Paragraph(text, style_id, new_page or breaks))
+            in_table = any(ancestor.tag == f"{W}tc" for ancestor in p.iterancestors())
+            paragraphs.append(Paragraph(text, style_id, new_page or breaks, in_table))
             new_page = False
         section = p.find(f"{W}pPr/{W}sectPr")
         if section is not None:
@@ -214,7 +282,8 @@ def _pdf_lines(pdf_bytes: bytes) -> list[tuple[float, float, list[Line]]]:
     pages = []
     for page in root.iter(f"{XHTML}page"):
         lines = [Line(flat(" ".join(w.text or "" for w in line.iter(f"{XHTML}word"))),
-                      float(line.get("yMin")), float(line.get("yMax"))) for line in page.iter(f"{XHTML}line")]
+                      float(line.get("yMin")), float(line.get("yMax")), float(line.get("xMin")), float(line.get("xMax")))
+                 for line in page.iter(f"{XHTML}line")]
         pages.append((float(page.get("width")), float(page.get("height")), sorted(lines, key=lambda x: x.top)))
     return pages
 
@@ -240,6 +309,8 @@ def main(paths: list[str]) -> None:
         print(measured.report())
         print("under 40 % (not ending a part):", measured.underfilled())
         print("captions at a page bottom:", measured.captions_at_bottom())
+        print("parts ending in a table's tail alone:", measured.torn_tails())
+        print("breaks inside a number or word in table cells:", measured.mid_token_breaks())
         print("目录 pages:", measured.part_pages("目录标题"))
         print("cover title lines:", measured.cover_title_lines())
 

@@ -197,6 +197,17 @@ def test_pdf_is_skipped_cleanly_without_libreoffice(books, tmp_path, monkeypatch
     assert f"b.xlsx：已生成 {out / 'b.docx'}（{SAMPLE_WARNINGS + 1} 个警告）" in result.stdout
 
 
+def test_toc_pages_is_skipped_cleanly_without_libreoffice(books, tmp_path, monkeypatch):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    target = tmp_path / "r.docx"
+    result = _invoke("build", books["a"], "-o", target, "--toc-pages")
+    assert result.exit_code == 0, result.output
+    assert target.exists() and not list(tmp_path.glob("*.pdf"))
+    assert "警告 [toc-pages-unavailable]" in result.output and "目录页码未填入" in result.output
+
+
 def test_several_workbooks_without_jobs_build_one_at_a_time(books, monkeypatch):
     import perfreport.batch as batch
 

@@ -2,8 +2,7 @@
 
 An editor works on the sample report with python-docx (tests/editor.py); then
 the workbook changes (决算支出, one 三级 score, a 复评项目 row added) and the
-report is rebuilt. Keys come from tests/edit_keys.py until compose and the
-template emit their own (part 2 of issue 14).
+report is rebuilt, with the keys compose and the template give every block.
 """
 from __future__ import annotations
 
@@ -17,10 +16,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 import editor
-from edit_keys import keyed
 from perfreport import edits, pipeline
 from perfreport.edits import carrier, match, store
 from perfreport.edits.ooxml import DEL, DEL_TEXT, INS, T, q
@@ -65,11 +64,16 @@ def edit(data: bytes) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def reports(sample, tmp_path_factory) -> dict[str, bytes]:
+def changed(sample, tmp_path_factory) -> Path:
+    return changed_workbook(sample, tmp_path_factory.mktemp("changed"))
+
+
+@pytest.fixture(scope="module")
+def reports(sample, changed, tmp_path_factory) -> dict[str, bytes]:
     folder = tmp_path_factory.mktemp("edits")
     assert pipeline.build(sample, folder / "old.docx").ok
-    assert pipeline.build(changed_workbook(sample, folder), folder / "new.docx").ok
-    old, new = keyed((folder / "old.docx").read_bytes()), keyed((folder / "new.docx").read_bytes())
+    assert pipeline.build(changed, folder / "new.docx").ok
+    old, new = (folder / "old.docx").read_bytes(), (folder / "new.docx").read_bytes()
     edited = edit(old)
     return {"old": old, "new": new, "edited": edited, "merged": edits.merge(new, edited).data}
 
@@ -100,8 +104,9 @@ def body_texts(data: bytes, view: str = "accept") -> list[str]:
 
 
 def _key(data: bytes, starting: str) -> str:
-    """Return the key of the one body paragraph that starts with `starting`."""
-    (key,) = [k for k, v in blocks(data).items() if v.startswith(starting) and "/row:" not in k]
+    """Return the key of the one body paragraph that starts with `starting` (the 总览表 repeats 四–六's)."""
+    (key,) = [k for k, v in blocks(data).items() if v.startswith(starting) and "/row:" not in k
+              and not k.startswith("总览表/")]
     return key
 
 
@@ -137,6 +142,21 @@ def test_each_edit_ends_as_the_issue_says(reports):
     assert _key(reports["old"], DELETED) not in merged and _key(reports["old"], DELETED) in new
     assert any(v == CELL[1] for v in merged.values())
     assert any(NEW_PROJECT in v for v in merged.values())  # the new 复评项目 row came in
+
+
+def test_a_table_that_gains_a_row_keeps_the_editors_cell(reports):
+    """A 复评项目 added: the new row and the new totals come in, the editor's wording of a cell stays."""
+    document = editor.open_document(reports["old"])
+    key = "表:复评项目/2022年度功勋企业家、优秀企业家及行业领军企业家兑现等资金.c7"  # the first project's 存在问题
+    (tc,) = [b.elements[0] for b in carrier.read(document.element.body, store.find(Package.read(
+        reports["old"])).names()) if b.key == key]
+    editor.typed(Paragraph(tc.findall(q("p"))[1], None), "社会效益不显著", "社会效益尚不明显")
+    merged, new = blocks(edits.merge(reports["new"], editor.saved(document)).data), blocks(reports["new"])
+    assert merged[key] == "1.经济成本指标未按执行率扣分；\n2.执行率较低，社会效益尚不明显"
+    assert merged[f"表:复评项目/{NEW_PROJECT}.c1"] == NEW_PROJECT
+    table = {k: v for k, v in new.items() if k.startswith("表:复评项目")}
+    assert {k: merged[k] for k in table if k != key} == {k: v for k, v in table.items() if k != key}
+    assert table["表:复评项目.r4.c1"] != blocks(reports["old"])["表:复评项目.r4.c1"]  # the total changed
 
 
 def test_the_bold_phrase_is_still_bold(reports):
@@ -237,25 +257,12 @@ def test_edits_survive_a_libreoffice_round_trip(reports, through_libreoffice, tm
 
 
 # ---- the command line --------------------------------------------------------------------
-@pytest.fixture()
-def keyed_builds(monkeypatch):
-    """Builds whose render puts the test keys on (what part 2 makes render do)."""
-    from perfreport import render as render_module
-
-    real = render_module.render
-
-    def render(context, template=None, pages=None):
-        rendered = real(context, template, pages)
-        return render_module.Rendered(keyed(rendered.data), rendered.headings)
-    monkeypatch.setattr(render_module, "render", render)
-
-
-def test_build_force_merges_and_keeps_the_old_file(sample, tmp_path, run_cli, keyed_builds, reports):
+def test_build_force_merges_and_keeps_the_old_file(sample, changed, tmp_path, run_cli, reports):
     report = tmp_path / "report.docx"
     assert run_cli("build", sample, "-o", report).code == 0
     report.write_bytes(edit(report.read_bytes()))
     editors = report.read_bytes()
-    run = run_cli("build", changed_workbook(sample, tmp_path), "-o", report, "--force")
+    run = run_cli("build", changed, "-o", report, "--force")
     assert run.code == 0 and not run.traceback, run.output
     assert (tmp_path / "report.bak.docx").read_bytes() == editors
     assert report.read_bytes() == edits.merge(reports["new"], editors).data
@@ -263,11 +270,11 @@ def test_build_force_merges_and_keeps_the_old_file(sample, tmp_path, run_cli, ke
     assert "警告 [edits-merged] report.docx：已带入编辑的修改 6 处，其中 2 处与新数据冲突" in run.output
 
 
-def test_discard_edits_rebuilds_clean_and_keeps_the_old_file(sample, tmp_path, run_cli, keyed_builds, reports):
+def test_discard_edits_rebuilds_clean_and_keeps_the_old_file(sample, changed, tmp_path, run_cli, reports):
     report = tmp_path / "report.docx"
     assert run_cli("build", sample, "-o", report).code == 0
     report.write_bytes(edit(report.read_bytes()))
-    run = run_cli("build", changed_workbook(sample, tmp_path), "-o", report, "--discard-edits")
+    run = run_cli("build", changed, "-o", report, "--discard-edits")
     assert run.code == 0 and "[edit" not in run.output, run.output
     assert report.read_bytes() == reports["new"]
     assert (tmp_path / "report.bak.docx").exists()

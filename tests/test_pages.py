@@ -1,12 +1,11 @@
 """The pages as LibreOffice lays them out (skipped without LibreOffice and poppler).
 
 The sample and another department: no page but the last of a part is less
-than 40 % full, no caption ends a page, the 目录 is one page, the cover title
-has no line of fewer than 4 characters. tests/pages.py does the measuring;
-`python tests/pages.py REPORT.docx` prints it page by page.
-
-Two checks wait for the table layout of issue 13's second part and are
-marked xfail(strict=True), so they fail loudly once that work makes them pass.
+than 40 % full, no part's last page is a table's tail alone, no caption ends
+a page, no table cell breaks a number (or a value's number from its unit)
+across lines, the 目录 is one page, the cover title has no line of fewer than
+4 characters. tests/pages.py does the measuring; `python tests/pages.py
+REPORT.docx` prints it page by page. Each report is converted once.
 """
 from __future__ import annotations
 
@@ -23,8 +22,6 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks" / "shizhong
 UNITS = {"sample": "枣庄市市中区工业和信息化局", "other": INFO["被评价单位"]}
 pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
                                 reason="needs LibreOffice and poppler")
-TALL_ROWS = pytest.mark.xfail(strict=True, reason="issue 13 part 2: rows taller than a third of a page may not split "
-                                                 "yet, so 附件2's indicator rows leave a page a third full")
 
 
 @pytest.fixture(scope="module", params=["sample", "other"])
@@ -35,10 +32,17 @@ def pages(request, tmp_path_factory) -> Pages:
     return Pages.of((folder / "report.docx").read_bytes())
 
 
-def test_pages_are_filled(pages, request):
-    if request.node.callspec.params["pages"] == "sample":
-        request.applymarker(TALL_ROWS)
+def test_pages_are_filled(pages):
     assert pages.underfilled(0.4) == {}
+
+
+def test_no_part_ends_in_a_table_tail_alone(pages):
+    """The 总览表's score block, an attachment's last rows: not on a last page of their own, most of it blank."""
+    assert pages.torn_tails(0.4) == {}
+
+
+def test_no_cell_breaks_a_number_or_a_value_from_its_unit(pages):
+    assert pages.mid_token_breaks() == {}
 
 
 def test_no_caption_ends_a_page(pages):

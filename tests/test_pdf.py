@@ -49,3 +49,71 @@ def test_pdf_and_numbered_toc(tmp_path):
     pages = _toc_pages(tmp_path / "r.docx")
     assert pages[0] == "1" and all(p.isdigit() for p in pages)
     assert [int(p) for p in pages] == sorted(int(p) for p in pages)
+
+
+# ---- --toc-pages: the numbers without a PDF; merged names again where a page begins ----------------
+def _settings_and_fields(path: Path) -> tuple[bool, bool]:
+    """Return (Word is asked to update fields on opening, the 目录 field is marked dirty)."""
+    document = docx.Document(str(path))
+    update = document.settings.element.find(qn("w:updateFields")) is not None
+    dirty = any(char.get(qn("w:dirty")) == "true" for char in document.element.body.iter(qn("w:fldChar")))
+    return update, dirty
+
+
+def test_toc_pages_without_libreoffice_builds_the_report_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    result = build(SAMPLE, tmp_path / "r.docx", toc_pages=True)
+    warned = [p for p in result.warnings if p.code == "toc-pages-unavailable"]
+    assert len(warned) == 1 and "目录页码未填入" in warned[0].message and "PDF" not in warned[0].message
+    assert set(_toc_pages(tmp_path / "r.docx")) == {""}
+    assert _settings_and_fields(tmp_path / "r.docx") == (True, True)  # Word fills the numbers on opening
+
+
+def test_page_starts_finds_the_rows_that_begin_a_page(monkeypatch):
+    rows = [{"c0": "预算管理", "c1": "预算编制科学性的评价标准"}, {"c0": "预算管理", "c1": "预算执行率的评价标准"},
+            {"c0": "预算管理", "c1": "决算公开的评价标准"}, {"c0": "资产管理", "c1": "资产管理的评价标准"}]
+    context = {"tables": {}, "attachments": {"指标体系": {"title": "某局指标体系", "rows": rows}}}
+    pages = [["附件：", "1.某局指标体系"], ["预算编制科学性的评价", "预算执行率的评价标准"],  # the 附件 list, then 附件1
+             ["某局指标体系"], ["预算编制科学性的评价", "预算执行率的评价标准"], ["决算公开的评价标准", "资产管理的评价"]]
+    monkeypatch.setattr(pdf, "_page_lines", lambda data: pages)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: "/usr/bin/" + name)
+    assert pdf.page_starts(b"", context) == {("attachments", "指标体系"): [2]}
+    pdf.mark_page_starts(context, b"")
+    assert context["attachments"]["指标体系"]["restarts"] == "2"
+
+
+def test_a_merge_starts_again_at_the_rows_given(tmp_path):
+    from perfreport.pipeline import _analyse
+    from perfreport.render import render
+
+    def first_column(data: bytes) -> list[str]:
+        path = tmp_path / "r.docx"
+        path.write_bytes(data)
+        table = next(t for t in docx.Document(str(path)).tables if t.cell(0, 0).text == "一级指标")
+        body = [tr for tr in table._tbl.tr_lst if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None]
+        return [tr.tc_lst[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}").get(qn("w:val")) for tr in body]
+
+    _, context = _analyse(SAMPLE, None)
+    names = [row["c0"] for row in context["attachments"]["指标体系"]["rows"]]
+    row = next(k for k in range(1, len(names)) if names[k] == names[k - 1])  # the second row of a group
+    plain = first_column(render(context).data)
+    assert plain[row] == "continue"
+    context["attachments"]["指标体系"]["restarts"] = str(row)
+    merged = first_column(render(context).data)
+    assert merged[row] == "restart" and merged[:row] == plain[:row]  # the group starts again there, only there
+    assert [k for k, (a, b) in enumerate(zip(plain, merged)) if a != b] == [row]
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")), reason="needs LibreOffice and poppler")
+def test_toc_pages_fills_the_numbers_writes_no_pdf_and_word_need_not_refresh(tmp_path):
+    plain = build(SAMPLE, tmp_path / "plain.docx")
+    result = build(SAMPLE, tmp_path / "r.docx", toc_pages=True)
+    assert plain.ok and result.ok and result.pdf is None and not list(tmp_path.glob("*.pdf"))
+    pages = _toc_pages(tmp_path / "r.docx")
+    assert pages[0] == "1" and all(p.isdigit() for p in pages)
+    assert _settings_and_fields(tmp_path / "r.docx") == (False, False)
+    assert _settings_and_fields(tmp_path / "plain.docx") == (True, True)
+
+    def restarts(path: Path) -> int:
+        return sum(tc.get(qn("w:val")) == "restart" for tc in docx.Document(str(path)).element.body.iter(qn("w:vMerge")))
+    assert restarts(tmp_path / "r.docx") > restarts(tmp_path / "plain.docx")  # the names again where pages begin

@@ -105,8 +105,11 @@ def test_grid_spans_fill_the_grid(body):
 
 
 def test_bookmarks_are_unique_and_fields_balanced(body):
-    ids = [b.get(qn("w:id")) for b in body.iter(qn("w:bookmarkStart"))]
-    assert len(ids) == len(set(ids)) == 27  # one per 一级 and 二级 heading, for the TOC
+    starts = list(body.iter(qn("w:bookmarkStart")))
+    ids, names = [b.get(qn("w:id")) for b in starts], [b.get(qn("w:name")) for b in starts]
+    assert len(ids) == len(set(ids)) and len(names) == len(set(names))
+    assert sum(n.startswith("_Toc") for n in names) == 27  # one per 一级 and 二级 heading, for the TOC
+    assert all(n.startswith(("_Toc", "_pr")) for n in names)  # the rest carry the blocks' keys (perfreport.edits)
     kinds = Counter(f.get(qn("w:fldCharType")) for f in body.iter(qn("w:fldChar")))
     assert kinds["begin"] == kinds["separate"] == kinds["end"] == 28  # the TOC and a PAGEREF per entry
 

@@ -13,14 +13,14 @@ from .draft import CELL_BREAK, Draft, cell_text
 def tables(d: Draft) -> None:
     indicators = [(group, sub, item) for group in d.scores.level1 for sub in group.members for item in sub.members]
     d.attachment("指标体系", [
-        {"c0": group.name, "c1": table_amount(group.weight), "c2": sub.name, "c3": table_amount(sub.weight),
-         "c4": item.indicator.label, "c5": table_amount(item.indicator.weight),
+        {"key": item.indicator.name, "c0": group.name, "c1": table_amount(group.weight), "c2": sub.name,
+         "c3": table_amount(sub.weight), "c4": item.indicator.label, "c5": table_amount(item.indicator.weight),
          "c6": cell_text(item.indicator.text("指标解释")), "c7": cell_text(item.indicator.text("评价标准") or item.standard)}
         for group, sub, item in indicators])
     d.attachment("得分表", [
-        {"c0": group.name, "c1": sub.name, "c2": item.indicator.label, "c3": table_amount(item.indicator.weight),
-         "c4": table_amount(item.score), "c5": table_rate(item.rate), "c6": _basis(d, item),
-         "c7": cell_text(item.indicator.text("依据来源"))}
+        {"key": item.indicator.name, "c0": group.name, "c1": sub.name, "c2": item.indicator.label,
+         "c3": table_amount(item.indicator.weight), "c4": table_amount(item.score), "c5": table_rate(item.rate),
+         "c6": _basis(d, item), "c7": cell_text(item.indicator.text("依据来源"))}
         for group, sub, item in indicators], total=total_row(d), grade=d.scores.grade)
     d.attachment("目标完成情况", [_goal_row(g) for g in d.checked.goals])
     sections = _survey(d)
@@ -40,8 +40,8 @@ def _basis(d: Draft, item: IndicatorScore) -> str:
 def _goal_row(goal) -> dict:
     r = goal.record
     reason = r["不考核原因"] if not goal.assessed else ""
-    return {"c0": str(r["职责序号"] or ""), "c1": r["部门职责"], "c2": r["职责"] or "", "c3": r["职责目标"] or "",
-            "c4": r["绩效指标"], "c5": (r["目标值"] or DASH).replace("\n", CELL_BREAK),
+    return {"key": r["绩效指标"], "c0": str(r["职责序号"] or ""), "c1": r["部门职责"], "c2": r["职责"] or "",
+            "c3": r["职责目标"] or "", "c4": r["绩效指标"], "c5": (r["目标值"] or DASH).replace("\n", CELL_BREAK),
             "c6": (r["实际完成值"] or DASH).replace("\n", CELL_BREAK),
             "c7": r["数据来源"] or reason or DASH, "c8": r["存在问题"] or reason or DASH}
 
@@ -52,14 +52,15 @@ def _survey(d: Draft) -> list[dict]:
     sections: list[dict] = []
     for q in d.checked.questions:
         if not sections or sections[-1]["kind"] != q.kind:
-            sections.append({"kind": q.kind, "title": "", "rows": []})
+            sections.append({"key": q.kind, "kind": q.kind, "title": "", "rows": []})
         title = f"{q.number}.{q.title}"
         if q.kind == "开放问题":
-            rows = [{"c0": text, "c1": "", "c2": "", "c3": "", "c4": DASH, "c5": ""}
+            rows = [{"key": f"{q.number}.{text}", "c0": text, "c1": "", "c2": "", "c3": "", "c4": DASH, "c5": ""}
                     for text in [title] + [o.text for o in q.options]]
         else:
             level = table_rate(satisfaction.get(q.number)) if q.kind == "满意度问题" else q.kind
-            rows = [{"c0": title, "c1": o.text, "c2": str(o.count if o.count is not None else ""),
+            rows = [{"key": f"{q.number}.{o.text}", "c0": title, "c1": o.text,
+                     "c2": str(o.count if o.count is not None else ""),
                      "c3": table_rate(Decimal(o.count or 0) / q.sample) if q.sample else DASH,
                      "c4": str(q.sample), "c5": level} for o in q.options]
         sections[-1]["rows"] += rows
@@ -74,6 +75,6 @@ def _problems(d: Draft) -> list[dict]:
     for group in d.scores.level1:
         items = [i for sub in group.members for i in sub.members if i.indicator.text("问题描述")]
         for k, item in enumerate(items, 1):
-            rows.append({"c0": d.phrase("问题分类", 一级指标=group.name), "c1": str(k), "c2": short,
-                         "c3": d.cell(item.indicator.record, "问题描述")})
+            rows.append({"key": item.indicator.name, "c0": d.phrase("问题分类", 一级指标=group.name), "c1": str(k),
+                         "c2": short, "c3": d.cell(item.indicator.record, "问题描述")})
     return rows

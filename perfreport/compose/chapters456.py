@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..models import Record
 from .draft import Draft, heading
+from .keys import ident
 
 SECTIONED = ("主要绩效", "存在的问题", "相关建议", "增加章节")
 
@@ -11,7 +12,8 @@ def sections(d: Draft, name: str) -> list[dict]:
     """Return one heading and its body per 文字 row of section `name`."""
     blocks: list[dict] = []
     for row in d.section(name):
-        blocks += [heading(titled(d, row))] + d.flow(row, "内容", sections=True)
+        key = ident(row["标题"])
+        blocks += [heading(titled(d, row), key)] + d.flow(row, "内容", sections=True, key=key)
     return blocks
 
 
@@ -27,5 +29,6 @@ def texts(d: Draft) -> None:
     summary: list[dict] = []
     if rows:
         title = titled(d, rows[0]) if rows[0]["标题"] else d.phrase("摘要标题")
-        summary = [{"kind": "u", "text": title}] + [b for row in rows for b in d.flow(row, "内容", sections=True)]
+        summary = [{"kind": "u", "text": title, "key": "标题"}] + [
+            b for row in rows for b in d.flow(row, "内容", sections=True, key=ident(row["标题"] or "内容"))]
     d.text("摘要", summary, workbook=True)

@@ -5,6 +5,7 @@ from ..fmt import DASH, cn_number, table_amount, table_rate
 from .chapter1 import annual_goals
 from .chapter3 import score_row, total_row
 from .draft import Draft
+from .keys import key_rows
 
 
 def cover(d: Draft) -> dict:
@@ -24,21 +25,36 @@ def _goal_lines(d: Draft) -> list[str]:
 
 
 def _sections(d: Draft, name: str) -> list[dict]:
-    """Chapter 四/五/六's sub-sections as the 总览表 lists them: number, title and paragraphs only."""
-    return [{"number": cn_number(i), "title": d.expand(row["标题"], row.where("标题")),
-             "body": [b for b in d.flow(row, "内容") if b["kind"] == "p"]}
-            for i, row in enumerate(d.section(name), 1)]
+    """Chapter 四/五/六's sub-sections as the 总览表 lists them: number, title and paragraphs only, each keyed
+    under the section (the 总览表 lays them out a row a paragraph)."""
+    sections = [{"number": cn_number(i), "title": d.expand(row["标题"], row.where("标题")), "key": row["标题"],
+                 "body": [b for b in d.flow(row, "内容") if b["kind"] == "p"]}
+                for i, row in enumerate(d.section(name), 1)]
+    key_rows(f"总览表/{name}", sections)
+    for section in sections:
+        key_rows(section["key"], section["body"])
+    return sections
+
+
+def _lines(prefix: str, lines: list[str]) -> list[dict]:
+    """Lines of the 总览表, a row each, keyed by their order (they have no other identity)."""
+    rows = [{"text": line, "key": str(n)} for n, line in enumerate(lines, 1)]
+    key_rows(prefix, rows)
+    return rows
 
 
 def overview(d: Draft) -> dict:
     info, figures = d.wb.records["基本信息"], d.scores.figures
+    scores = [score_row(g) for g in d.scores.level1]
+    key_rows("总览表", scores)
     return {
         "authority": info["主管部门"] or info["被评价单位"], "implementer": info["实施单位"] or info["被评价单位"],
         "budget": table_amount(figures["年初预算"].value), "adjusted": table_amount(figures["调整后预算"].value),
         "spent": table_amount(figures["决算支出"].value),
         "rate": table_rate(figures["预算执行率"].value) if "预算执行率" in figures else DASH,
-        "strategy": d.lines(info, "部门战略目标"), "goals": _goal_lines(d),
+        "strategy": _lines("总览表/战略目标", d.lines(info, "部门战略目标")),
+        "goals": _lines("总览表/年度目标", _goal_lines(d)),
         "achievements": _sections(d, "主要绩效"), "issues": _sections(d, "存在的问题"),
         "advice": _sections(d, "相关建议"),
-        "scores": [score_row(g) for g in d.scores.level1], "total": total_row(d),
+        "scores": scores, "total": total_row(d),
     }

@@ -21,6 +21,7 @@ from ..markers import NUMBER, OPTIONAL, PLACEHOLDER, SECTION_LINE, TABLE_LINE
 from ..models import Checked, Record, Scores
 from ..outline import ATTACHMENT_NAMES, TABLE_NAMES, TEXT_NAMES, Catalogue
 from ..wording import ATTACHMENT_TITLES, BY_NAME, TABLE_NOTES, TABLE_TITLES
+from .keys import ident, join, key_blocks, key_rows
 
 NO_SENTINELS = dict.fromkeys(map(ord, numbering.SENTINELS))  # a typed marker character would confuse the numbering
 CLOSING = "。！？；：…"
@@ -37,13 +38,14 @@ def closed(text: str) -> str:
     return text if not text or text[-1] in CLOSING else text + "。"
 
 
-def para(text: str) -> dict:
-    return {"kind": "p", "text": text}
+def para(text: str, key: str) -> dict:
+    """A paragraph; `key` says what it is within its text part (compose/keys.py)."""
+    return {"kind": "p", "text": text, "key": key}
 
 
-def heading(text: str, depth: int = 0) -> dict:
+def heading(text: str, key: str, depth: int = 0) -> dict:
     """A heading `depth` levels below its text's top level; numbered from the document's order."""
-    return {"kind": "h", "depth": depth, "text": text}
+    return {"kind": "h", "depth": depth, "text": text, "key": key}
 
 
 def cell_text(text: str | None) -> str:
@@ -140,27 +142,29 @@ class Draft:
 
     # ---- workbook text ----------------------------------------------------
     def flow(self, record: Record, field: str, *, names: dict[str, str] | None = None, known: tuple[str, ...] = (),
-             close: bool = False, sections: bool = False) -> list[dict]:
+             close: bool = False, sections: bool = False, key: str | None = None) -> list[dict]:
         """Return the blocks of a multi-line text cell: paragraphs, placed tables and (`sections`) sub-headings.
 
         A `[节:标题]` line is a heading one level below the section the cell belongs to.
+        Line N's key is `KEY/N`, KEY the record and field (by default the field's name).
         """
         blocks: list[dict] = []
         where = record.where(field)
-        for line in paragraphs(record[field]):
+        prefix = field if key is None else key
+        for n, line in enumerate(paragraphs(record[field]), 1):
             table = TABLE_LINE.match(line)
             if table:
                 blocks += self.place(table.group(1), where)
                 continue
             section = re.match(SECTION_LINE, line) if "节" in line else None
             if section and sections:
-                blocks.append(heading(self.expand(section.group(1), where, names, known), 1))
+                blocks.append(heading(self.expand(section.group(1), where, names, known), join(prefix, n), 1))
                 continue
             if section:
                 self.problems.append(error("misplaced-section", where, "[节:…] 只能写在分小节的文字中（主要绩效、存在的问题、"
                                            "相关建议、增加章节、年度工作完成情况、摘要和实施安排的工作内容）"))
                 continue
-            blocks.append(para(self.expand(line, where, names, known)))
+            blocks.append(para(self.expand(line, where, names, known), join(prefix, n)))
         texts = [b for b in blocks if b["kind"] == "p"]
         if close and texts:
             texts[-1]["text"] = closed(texts[-1]["text"])
@@ -190,14 +194,20 @@ class Draft:
         return [{"kind": "table", "table": table, "default": False}]
 
     # ---- named wording ----------------------------------------------------
-    def say(self, name: str, **names: Any) -> list[dict]:
-        """Return the blocks of named wording: the 文字 rows of that 章节, else the default."""
+    def say(self, name: str, key: str | None = None, **names: Any) -> list[dict]:
+        """Return the blocks of named wording: the 文字 rows of that 章节, else the default.
+
+        Their keys are KEY/N (KEY by default the wording's name; a row's 标题 follows it).
+        """
         wording = BY_NAME[name]
         values = {k: str(v).translate(NO_SENTINELS) for k, v in names.items()}
         rows = self.section(name)
+        prefix = name if key is None else key
         if rows:
-            return [b for row in rows for b in self.flow(row, "内容", names=values, known=wording.names)]
-        return [para(self._default(name, line, values)) for line in wording.default.split("\n")]
+            return [b for row in rows for b in self.flow(row, "内容", names=values, known=wording.names,
+                                                         key=join(prefix, row["标题"] and ident(row["标题"])))]
+        return [para(self._default(name, line, values), join(prefix, n))
+                for n, line in enumerate(wording.default.split("\n"), 1)]
 
     def _default(self, name: str, line: str, values: dict[str, str]) -> str:
         """Expand a line of default wording; one without markers or optional parts by str.format_map."""
@@ -208,12 +218,13 @@ class Draft:
                 pass  # an unknown name: the full expansion reports it
         return self.expand(line, f"句子“{name}”", values)
 
-    def say_each(self, name: str, items: list[dict[str, Any]]) -> list[dict]:
-        """Return the 文字 rows of that 章节, else the default wording once per item (its names)."""
+    def say_each(self, name: str, items: list[dict[str, Any]], by: str) -> list[dict]:
+        """Return the 文字 rows of that 章节, else the default wording once per item (its names), keyed by item[by]."""
         if self.section(name):
             return self.say(name)
         default = BY_NAME[name].default
-        return [para(self._default(name, default, {k: str(v).translate(NO_SENTINELS) for k, v in item.items()}))
+        return [para(self._default(name, default, {k: str(v).translate(NO_SENTINELS) for k, v in item.items()}),
+                     join(name, ident(item[by])))
                 for item in items]
 
     def phrase(self, name: str, **names: Any) -> str:
@@ -222,6 +233,7 @@ class Draft:
 
     def text(self, name: str, blocks: list[dict], *, workbook: bool = False) -> None:
         """Supply text part `name` (perfreport.outline.TEXTS); `workbook`: its content is the workbook's own."""
+        key_blocks(name, blocks)
         self.texts[name] = {"name": name, "blocks": blocks, "level": TEXT_NAMES[name].level, "workbook": workbook}
 
     # ---- tables -----------------------------------------------------------
@@ -231,7 +243,8 @@ class Draft:
 
         Its title and note come from perfreport.wording, or a 文字 row 表题 / 表注
         whose 标题 is the name; `lead` is the wording printed before it at its
-        default place.
+        default place. Each row's `key` names its data (a project's name, a
+        year); it becomes the row's full key, `表:NAME/…`.
         """
         if not rows:
             self.tables[name] = None
@@ -244,15 +257,18 @@ class Draft:
         note_text = self._override("表注", name)
         if note_text is None:
             note_text = note or self.expand(TABLE_NOTES.get(design_name, ""), f"表注“{name}”", title)
+        key = f"表:{name}"
+        key_rows(key, rows)
         table = self.tables[name] = {
-            "name": name, "design": spec.design, "caption": numbering.table_caption(name) + caption,
+            "name": name, "key": key, "design": spec.design, "caption": numbering.table_caption(name) + caption,
             "unit": f"单位：{unit}" if unit else "", "note": f"注：{note_text}" if note_text else "",
             "rows": rows, "moved": "", "lead": [], "drop": _empty_columns(rows, spec.optional_columns), **extra}
         if lead:  # after the table is known, so that the lead can refer to it
-            table["lead"] = [b["text"] for b in self.say(lead) if b["kind"] == "p"]
+            table["lead"] = [b for b in self.say(lead, key="引言") if b["kind"] == "p"]
+            key_blocks(key, table["lead"])
 
     def attachment(self, name: str, rows: Any, **extra) -> None:
-        """Supply attachment `name`; none when `rows` is empty."""
+        """Supply attachment `name`; none when `rows` is empty. Rows are keyed as a table's (`附件:NAME/…`)."""
         if not rows:
             self.attachments[name] = None
             return
@@ -260,7 +276,10 @@ class Draft:
         title = self._override("附件标题", name)
         if title is None:
             title = self.expand(ATTACHMENT_TITLES[name], f"附件标题“{name}”")
-        self.attachments[name] = {"name": name, "design": spec.design, "number": numbering.attachment_number(name),
+        key = f"附件:{name}"
+        key_rows(key, rows)
+        self.attachments[name] = {"name": name, "key": key, "design": spec.design,
+                                  "number": numbering.attachment_number(name),
                                   "title": title, "rows": rows,
                                   "drop": _empty_columns(rows, spec.optional_columns), **extra}
 

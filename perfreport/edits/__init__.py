@@ -2,37 +2,34 @@
 
 The flow:
 
-1. render marks every generated paragraph and table cell with its key
-   (`carrier.mark`, or a bookmark named `perfreport:KEY` written by the
-   template), then calls `stamp` on the finished .docx: the keys become
-   hidden bookmarks and the blocks' generated text goes into a custom XML
-   part (`store`), with the workbook's fingerprint.
+1. The template writes a key bookmark on every paragraph and table cell,
+   with the key compose gives the block; the pipeline calls `stamp` on the
+   finished .docx: the keys become short hidden bookmarks and the blocks'
+   generated text goes into a custom XML part (`store`), with the
+   workbook's fingerprint and the report's subject.
 2. An editor polishes the report in Word, WPS or LibreOffice.
 3. `perfreport build --force` builds the new report, then `merge(new, old)`
    carries the editor's changes into it (see merge.py); `perfreport edits
    REPORT` lists them (`list_edits`).
 
-What render and the template owe this package:
+What the template and compose give this package (see compose/keys.py and
+templates/report_outline.py):
 
-- every paragraph and every table cell the template writes carries exactly
-  one key, unique in the report, made from the outline and the data it
-  shows, never from its position in the document: `ch3/(14)/评分依据/2`,
-  `复评项目/row:<项目名称>/c3`. A cell's key is ROW/cN, N its index among
-  the w:tc of its row (match.py finds a cell that lost its key by its row);
-  the row part names the data row (its 项目名称, 指标, …), or the template's
-  fixed row for fixed tables. Fixed template text gets a key too
-  (`tpl/<name>`), so only editors' additions are unkeyed;
-- a key is a bookmark pair around the block: in a paragraph, start after
-  w:pPr and end as its last child; in a cell, start in its first paragraph
-  and end in its last. Name `perfreport:KEY` (any id: `finalize` pairs and
-  numbers them), e.g. `carrier.mark(element, key)`, or in template XML
-  `<w:bookmarkStart w:id="0" w:name="perfreport:{{ key }}"/>`;
-- the finished .docx goes through `stamp(data, store.fingerprint(workbook))`
-  as render's last step (after vertical merges and the 目录).
+- every paragraph and every table cell the template writes carries one key,
+  made from the outline and the data it shows, never from its position in
+  the document: `指标分析/预算执行率/评分依据/2` (a text part, the record,
+  its field, the line), `表:复评项目/项目A.c3` (a table, the row's data,
+  the cell), `tpl.部门概况` (the template's own text);
+- a key is a bookmark pair in the block's (first) paragraph, named `_prk`
+  KEY, with `|` and a tag of the place in the template after it when the
+  template needs its names unique: `_prk{{b.key}}|p`. `finalize` pairs and
+  numbers them; `unkeyed` keys what a firm's template added without one;
+- the pipeline passes the finished .docx through `stamp(data,
+  store.fingerprint(workbook), subject)`.
 """
 from __future__ import annotations
 
-from . import carrier, store
+from . import carrier, finish, store, unkeyed
 from .merge import Merged, NotMergeable, Note, merge
 from .ooxml import digest, q
 from .package import Package, PackageError, serialize
@@ -41,21 +38,28 @@ from .review import Edit, Review, list_edits
 __all__ = ["Edit", "Merged", "NotMergeable", "Note", "PackageError", "Review", "list_edits", "merge", "stamp"]
 
 
-def stamp(data: bytes, workbook: str) -> bytes:
+def stamp(data: bytes, workbook: str, subject: str = "") -> bytes:
     """Return the rendered .docx with its keys finalized and the store of its blocks attached.
 
-    `workbook` is the workbook's fingerprint (`store.fingerprint(path)`). The
-    result depends only on `data` and `workbook`, so builds stay reproducible.
-    Raises ValueError when two blocks carry one key.
+    `workbook` is the workbook's fingerprint (`store.fingerprint(path)`),
+    `subject` what the report is about (被评价单位 and 评价年度): a merge
+    refuses a report of another subject. The result depends only on the
+    arguments, so builds stay reproducible.
     """
     package = Package.read(data)
     main = package.main()
     root = package.xml(main)
     body = root.find(q("body"))
     keys = carrier.finalize(body)
-    names = {carrier.bookmark_name(key): key for key in keys}
-    blocks = [store.Generated(b.key, b.name, b.kind, b.text, digest(b.elements))
-              for b in carrier.read(body, names) if b.key is not None]
+    blocks = carrier.read(body, {carrier.bookmark_name(i): key for i, key in enumerate(keys)})
+    unkeyed.key_unkeyed(blocks)
+    blocks = [b for b in blocks if b.key]
+    carrier.drop_strays(body, {id(b.start) for b in blocks})
+    for i, block in enumerate(blocks):  # names in the store's order, which is the document's
+        block.start.set(q("name"), carrier.bookmark_name(i))
+    finish.renumber(body)
+    generated = [store.Generated(b.key, carrier.bookmark_name(i), b.kind, b.text, digest(b.elements))
+                 for i, b in enumerate(blocks)]
     package.parts[main] = serialize(root)
-    store.attach(package, store.Store(workbook, tuple(blocks)))
+    store.attach(package, store.Store(workbook, tuple(generated), subject))
     return package.write()

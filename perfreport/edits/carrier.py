@@ -1,78 +1,154 @@
 """The carrier of a block's key: a hidden bookmark around the block's text.
 
 A generated paragraph (or run of paragraphs) and a generated table cell each
-hold one bookmark named `_pr` + 16 hex digits of the key's hash (Word caps
-names at 40 characters; the leading underscore hides it in Word's bookmark
-dialog). The store part maps names back to keys. Bookmarks were chosen over
+hold one bookmark named `_pr` + the block's place in the store, `_pr0`,
+`_pr1` … (short: a report holds two thousand; the leading underscore hides
+it in Word's bookmark dialog). The store part maps names back to keys, so a
+name only means something together with the store of its own report. Bookmarks were chosen over
 content controls after measuring both (benchmarks/carriers.py): they survive
 run splitting, rewording, Enter and LibreOffice's round trip, and every
 reader still sees the text, where LibreOffice 7.4 drops content controls.
 
-Render writes a readable name first, `perfreport:KEY` (see `mark`);
-`finalize` turns those into bookmark names and returns the keys in order.
-`read` returns the ordered blocks of any document, generated or edited.
+The template writes a readable name first, `_prk` + KEY, optionally followed
+by `|` and a tag naming the place in the template (`_prk{{b.key}}|h2`): Word
+keeps only one of several bookmarks of one name, so the template's names are
+unique, while the key (what precedes the last `|`) is the data's. Only
+letters, digits and `_ . { } | ~ '` survive LibreOffice in a name (it encodes
+`:` `/` `#` and turns spaces into `_`), and Word and LibreOffice cut names
+at 40 characters: the template's names keep to both. `finalize` pairs each
+readable start with its end (or gives it one), turns the names into the
+hashed ones and returns the keys in order. `read` returns the ordered blocks
+of any document, generated or edited.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .finish import renumber
 from .ooxml import BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, cell_paragraphs, paragraph_text, q, text_of
 
-PREFIX = "_pr"
-READABLE = "perfreport:"  # the name render gives a key's bookmark before `finalize`
-NAME = re.compile(r"_pr[0-9a-f]{16}$")
+READABLE = "_prk"  # the template's names of key bookmarks start so; `finalize` replaces them
+NAME = re.compile(r"_pr\d+$")
 HEADING = re.compile(r"Heading(\d)$|标题\s*(\d)$")
 TOC_STYLE = re.compile(r"(TOC|toc|Contents|目录)\s*\d")
 
 
-def bookmark_name(key: str) -> str:
-    """Return the bookmark name that carries `key` (stable: the same key always gives the same name)."""
-    return PREFIX + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+def bookmark_name(index: int) -> str:
+    """Return the name of the bookmark that carries the key of the report's block number `index` (from 0)."""
+    return f"_pr{index}"
 
 
-def _pair(name: str, number: int):
+def _pair(name: str, number: int | str):
     start = etree.Element(BOOKMARK_START, {q("id"): str(number), q("name"): name})
     return start, etree.Element(BOOKMARK_END, {q("id"): str(number)})
 
 
-def mark(element, key: str, number: int = 0) -> None:
-    """Put `key` on a generated w:p or w:tc: a bookmark from its first to its last paragraph's end.
+def mark(element, key: str, number: int | str = 0, name: str | None = None):
+    """Put `key` on a generated w:p or w:tc: a bookmark from its first to its last paragraph's end; return its start.
 
-    The bookmark gets the readable name `perfreport:KEY`; `finalize` renames
-    it and renumbers ids, so `number` only needs to be an integer.
+    The bookmark gets the readable name `_prkKEY` unless `name` is given;
+    `finalize` renames it, so `number` only needs to be an id.
     """
     paragraphs = [element] if element.tag == P else cell_paragraphs(element)
-    start, end = _pair(READABLE + key, number)
+    start, end = _pair(name or READABLE + key, number)
     first = paragraphs[0]
     first.insert(1 if first.find(PPR) is not None else 0, start)
     paragraphs[-1].append(end)
+    return start
+
+
+def readable_key(name: str) -> str:
+    """Return the key a readable name carries: what follows `_prk`, up to the last `|`."""
+    rest = name[len(READABLE):]
+    key, bar, _ = rest.rpartition("|")
+    return key if bar else rest
+
+
+def _holder(element):
+    """Return the w:tc an element is in, else the body-level w:p (its outermost paragraph)."""
+    paragraph = None
+    for ancestor in element.iterancestors():
+        if ancestor.tag == TC:
+            return ancestor
+        if ancestor.tag == P:
+            paragraph = ancestor
+    return paragraph
+
+
+def _follows(p, later) -> bool:
+    """Whether body-level paragraph `later` is `p` or one of the paragraphs right after it."""
+    while p is not None and p.tag == P:
+        if p is later:
+            return True
+        p = p.getnext()
+    return False
+
+
+def _end_of(marks: list, i: int, holder):
+    """Return the end of the readable start marks[i]: the first end of its id before the next key, in its place."""
+    number = marks[i].get(q("id"))
+    for mark in marks[i + 1:]:
+        if mark.tag == BOOKMARK_START and mark.get(q("name"), "").startswith(READABLE):
+            return None
+        if mark.tag == BOOKMARK_END and mark.get(q("id")) == number:
+            there = _holder(mark)
+            if there is holder or (holder.tag == P and there is not None and _follows(holder, there)):
+                return mark
+    return None
 
 
 def finalize(body) -> list[str]:
-    """Rename the readable key bookmarks to Word-safe names, number every bookmark 1, 2, …; return the keys.
+    """Pair the readable key bookmarks and name them `bookmark_name(i)` in document order; return the keys.
 
-    Each bookmark start pairs with the next end of the same id, so render may
-    give every key bookmark the same id. Raises ValueError when two blocks
-    carry the same key: a key identifies one block.
+    A start pairs with the next end of its id in its cell (or in its
+    paragraph and those right after it, where a text was split into
+    paragraphs); one that lost its end (a vertical merge empties a cell)
+    gets one at the end of its cell or paragraph. A key met again (a firm's
+    template that places a text twice) becomes KEY@2, KEY@3 … in document
+    order: a key identifies one block. Each pair gets an id of its own;
+    finish.renumber numbers them with the rest.
     """
+    marks = list(body.iter(BOOKMARK_START, BOOKMARK_END))
     keys: list[str] = []
-    seen: set[str] = set()
-    for start in body.iter(BOOKMARK_START):
-        name = start.get(q("name"), "")
-        if name.startswith(READABLE):
-            key = name[len(READABLE):]
-            if key in seen:
-                raise ValueError(f"两个生成内容使用同一个标识 {key!r}：每段、每个单元格的标识必须唯一")
-            seen.add(key)
-            keys.append(key)
-            start.set(q("name"), bookmark_name(key))
-    renumber(body)
+    seen: dict[str, int] = {}
+    for i, start in enumerate(marks):
+        name = start.get(q("name"), "") if start.tag == BOOKMARK_START else ""
+        if not name.startswith(READABLE):
+            continue
+        end = marks[i + 1] if i + 1 < len(marks) else None
+        if end is None or end.tag != BOOKMARK_END or end.get(q("id")) != start.get(q("id")) \
+                or end.getparent() is not start.getparent() or end.getparent().tag != P:  # not the usual pair
+            holder = _holder(start)
+            if holder is None:  # a key outside any paragraph: Word would not keep it
+                start.getparent().remove(start)
+                continue
+            end = _end_of(marks, i, holder)
+            if end is None:
+                end = etree.Element(BOOKMARK_END)
+                (cell_paragraphs(holder)[-1] if holder.tag == TC else holder).append(end)
+        number = f"k{len(keys)}"  # apart from every other bookmark until renumber
+        start.set(q("id"), number)
+        end.set(q("id"), number)
+        key = readable_key(name)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key = f"{key}@{seen[key]}"
+        keys.append(key)
+        start.set(q("name"), bookmark_name(len(keys) - 1))
     return keys
+
+
+def drop_strays(body, starts: set[int]) -> None:
+    """Remove the key bookmarks that carry no block's key: a second one in a block (LibreOffice saves an empty
+    bookmark as two starts, one of them unpaired). `starts` are the id()s of the blocks' own bookmark starts."""
+    strays = [s for s in body.iter(BOOKMARK_START) if NAME.match(s.get(q("name"), "")) and id(s) not in starts]
+    numbers = {s.get(q("id")) for s in strays}
+    for end in [e for e in body.iter(BOOKMARK_END) if e.get(q("id")) in numbers]:
+        end.getparent().remove(end)
+    for start in strays:
+        start.getparent().remove(start)
 
 
 # ---- reading a document ------------------------------------------------------
@@ -93,6 +169,7 @@ class Block:
     row: object | None = None  # the cell's w:tr
     column: int = 0  # the cell's index in its row
     name: str | None = None  # the carrier's bookmark name, when one was found
+    start: object | None = None  # the carrier's w:bookmarkStart
     text: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -158,14 +235,15 @@ class _Reader:
                 j += 1
             else:  # no end before the next block: the bookmark's end was lost, the block is its first paragraph
                 members = [p]
-        self.blocks.append(Block(key, "p", members, p, self.heading, name=name))
+        self.blocks.append(Block(key, "p", members, p, self.heading, name=name, start=start))
         return i + len(members)
 
     def table(self, tbl) -> None:
         for tr in tbl.iterchildren(TR):
             for column, tc in enumerate(tr.iterchildren(TC)):
-                key, name = self.key(_key_start(tc))
-                self.blocks.append(Block(key, "cell", [tc], tbl, self.heading, tr, column, name))
+                start = _key_start(tc)
+                key, name = self.key(start)
+                self.blocks.append(Block(key, "cell", [tc], tbl, self.heading, tr, column, name, start))
 
     def body(self, container) -> None:
         children = [c for c in container if isinstance(c.tag, str)]

@@ -5,7 +5,8 @@ clear the bookmark with the text, and some programs drop one when a whole
 paragraph is retyped. Such blocks are found again, in this order:
 
 1. a cell in a row whose other cells kept their keys: it is that row's cell
-   of the same column (cell keys are ROW/cN, N the cell's index in the row);
+   at the same place (cell keys are ROW.cN; the row's stored keys, in
+   order, are its cells from left to right, whatever columns were dropped);
 2. between two blocks that kept their keys, the unkeyed paragraphs and cells
    are matched to the stored blocks missing there: same text first, then
    similar text (ratio ≥ 0.6), then, when as many remain on both sides, in
@@ -23,26 +24,28 @@ from .store import Store
 SIMILAR = 0.6
 
 
-def cell_key(row: str, column: int) -> str:
-    """Return the key of a row's cell: ROW/cN."""
-    return f"{row}/c{column}"
-
-
 def row_of(key: str) -> str | None:
-    """Return the row part of a cell key (ROW of ROW/cN), or None when the key is not a cell's."""
-    row, _, column = key.rpartition("/c")
+    """Return the row part of a cell key (ROW of ROW.cN), or None when the key is not a cell's."""
+    head, at, repeat = key.rpartition("@")
+    row, _, column = (head if at and repeat.isdigit() else key).rpartition(".c")
     return row if row and column.isdigit() else None
 
 
-def _by_row(blocks: list[Block], known: set[str], taken: set[str]) -> None:
+def _by_row(blocks: list[Block], stored: Store, taken: set[str]) -> None:
+    cells: dict[str, list[str]] = {}  # row -> its cells' keys, left to right
+    for block in stored.blocks:
+        row = row_of(block.key) if block.kind == "cell" else None
+        if row is not None:
+            cells.setdefault(row, []).append(block.key)
     rows: dict[int, str] = {}
     for block in blocks:
-        if block.kind == "cell" and block.key and row_of(block.key) is not None:
+        if block.kind == "cell" and block.key and row_of(block.key) in cells:
             rows.setdefault(id(block.row), row_of(block.key))
     for block in blocks:
         if block.kind == "cell" and block.key is None and id(block.row) in rows:
-            key = cell_key(rows[id(block.row)], block.column)
-            if key in known and key not in taken:
+            row = cells[rows[id(block.row)]]
+            key = row[block.column] if block.column < len(row) else None
+            if key is not None and key not in taken:
                 block.key = key
                 taken.add(key)
 
@@ -81,7 +84,7 @@ def recover(blocks: list[Block], store: Store) -> None:
             block.key = None
         elif block.key is not None:
             seen.add(block.key)
-    _by_row(blocks, set(order), seen)
+    _by_row(blocks, store, seen)
     previous, gap = -1, []
     for block in blocks + [None]:
         if block is not None and block.key is None:

@@ -31,7 +31,7 @@ from .revise import Revisions, Unplaceable, apply, replace_all, touches_revision
 from .transplant import Transplant
 
 AUTHOR = "perfreport"
-PERFREPORT_MARK = re.compile(r"_pr[0-9a-f]{16}$|_Toc\d+$")
+PERFREPORT_MARK = re.compile(r"_pr\d+$|_Toc\d+$")
 VISIBLE = (q("drawing"), q("pict"), q("object"))
 
 
@@ -342,7 +342,8 @@ def merge(new: bytes, edited: bytes) -> Merged:
     """Return the new build with the edited report's changes carried over, and what the user should know.
 
     Raises NotMergeable when the edited report has no store (not written by
-    perfreport, or the store was lost) and PackageError when it is no .docx.
+    perfreport, or the store was lost) or is about another subject (another
+    department's or year's workbook), and PackageError when it is no .docx.
     """
     new_package, edited_package = Package.read(new), Package.read(edited)
     stored = store.find(edited_package)
@@ -350,7 +351,10 @@ def merge(new: bytes, edited: bytes) -> Merged:
         raise NotMergeable("原报告中没有 perfreport 保存的生成内容（不是 perfreport 生成的报告，或该部分已被删除），无法合并编辑的修改")
     generated = store.find(new_package)
     if generated is None:
-        raise ValueError("新生成的报告没有保存生成内容：render 未调用 edits.stamp")
+        raise ValueError("新生成的报告没有保存生成内容：未调用 edits.stamp")
+    if stored.subject and generated.subject and stored.subject != generated.subject:
+        raise NotMergeable(f"原报告是“{stored.subject}”的报告，这次生成的是“{generated.subject}”的报告（另一份工作簿）："
+                           "不是同一份报告，不合并")
     work = _Merge(new_package, edited_package, stored, generated)
     work.run()
     if work.carried:

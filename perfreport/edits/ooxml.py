@@ -88,4 +88,4 @@ def digest(elements) -> str:
     for element in elements:
         markup = MARKS.sub(b"", etree.tostring(element))
         hasher.update(CELL_PROPERTIES.sub(b"", markup, count=1) if element.tag == TC else markup)
-    return hasher.hexdigest()[:16]
+    return hasher.hexdigest()[:8]  # a false "as generated" needs an edit of the same 32-bit digest

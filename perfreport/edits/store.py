@@ -6,9 +6,14 @@ document), and is found again by its namespace, whatever number Word or
 LibreOffice gives the item when they save. Its bytes depend only on the
 blocks, so a build stays reproducible.
 
-    <blocks xmlns="urn:perfreport:blocks:1" version="1" workbook="sha256:…">
-      <b k="KEY" n="_pr…" t="p|cell" d="digest">generated text</b> …
+    <blocks xmlns="urn:perfreport:blocks:1" version="1" workbook="sha256:…" subject="单位 2023">
+      <b k="KEY" d="digest">a paragraph's generated text</b> <b k="KEY" t="cell" d="…">a cell's</b> …
     </blocks>
+
+`workbook` is the fingerprint of the workbook file, `subject` what the
+report is about (被评价单位 and 评价年度): a rebuild from changed data keeps
+the subject, another department's workbook does not. The bookmark that
+carries block number i is named carrier.bookmark_name(i), so names are not stored.
 
 Text escapes "\\" as "\\\\" and a line break (U+000B, not allowed in XML) as "\\v".
 """
@@ -23,6 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .carrier import bookmark_name
 from .ooxml import LINE_BREAK, R
 from .package import Package, PackageError, serialize
 
@@ -44,7 +50,7 @@ class Generated:
     """One block as perfreport generated it."""
 
     key: str
-    name: str  # its carrier's bookmark name
+    name: str  # its carrier's bookmark name, carrier.bookmark_name(its place in the store)
     kind: str  # "p" or "cell"
     text: str
     digest: str  # ooxml.digest of its markup
@@ -54,6 +60,7 @@ class Generated:
 class Store:
     workbook: str  # the workbook's fingerprint, "sha256:…"
     blocks: tuple[Generated, ...]  # in document order
+    subject: str = ""  # 被评价单位 and 评价年度 ("" in a store that does not say)
 
     def by_key(self) -> dict[str, Generated]:
         return {block.key: block for block in self.blocks}
@@ -83,10 +90,11 @@ def _unescape(text: str) -> str:
 
 
 def to_xml(store: Store) -> bytes:
-    root = etree.Element(f"{{{NS}}}blocks", {"version": VERSION, "workbook": store.workbook}, nsmap={None: NS})
+    root = etree.Element(f"{{{NS}}}blocks", {"version": VERSION, "workbook": store.workbook,
+                                             "subject": store.subject}, nsmap={None: NS})
     for block in store.blocks:
-        element = etree.SubElement(root, f"{{{NS}}}b", {"k": block.key, "n": block.name, "t": block.kind,
-                                                        "d": block.digest})
+        kind = {"t": block.kind} if block.kind != "p" else {}  # a paragraph's is the default
+        element = etree.SubElement(root, f"{{{NS}}}b", {"k": block.key, **kind, "d": block.digest})
         element.text = _escape(block.text)
     return serialize(root)
 
@@ -98,9 +106,11 @@ def from_xml(data: bytes) -> Store:
         raise StoreError(f"报告中保存的生成内容已损坏（{exc}）") from None
     if root.get("version") != VERSION:
         raise StoreError(f"报告由另一版本的 perfreport 生成（存储格式 {root.get('version')}），无法合并")
-    blocks = tuple(Generated(b.get("k", ""), b.get("n", ""), b.get("t", "p"), _unescape(b.text or ""), b.get("d", ""))
-                   for b in root.iterchildren(f"{{{NS}}}b"))
-    return Store(root.get("workbook", ""), blocks)
+    blocks = []
+    for i, b in enumerate(root.iterchildren(f"{{{NS}}}b")):
+        blocks.append(Generated(b.get("k", ""), bookmark_name(i), b.get("t", "p"), _unescape(b.text or ""),
+                                b.get("d", "")))
+    return Store(root.get("workbook", ""), tuple(blocks), root.get("subject", ""))
 
 
 def _is_store(data: bytes) -> bool:

@@ -11,6 +11,7 @@ show progress; the order is the order of completion.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -96,7 +97,9 @@ def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: b
         for path, output in items:
             yield build_one(path, output, **options)
         return
-    from . import render  # noqa: F401  import the docx stack once; forked children inherit it
+    from .render import warm
+    warm(template)  # prepared and compiled once: the forked children inherit it
+    gc.freeze()  # and no collection in a child touches (so copies) what it inherits
 
     context = _context()
     waiting = list(reversed(items))
@@ -125,3 +128,4 @@ def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: b
             process.terminate()
         for process, _ in running.values():
             process.join()
+        gc.unfreeze()

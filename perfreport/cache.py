@@ -1,12 +1,11 @@
-"""Keep the prepared template between runs, keyed by its content.
+"""Where prepared templates and jinja2's compiled code are kept between runs, keyed by content.
 
-docxtpl prepares the template's XML with regexes (`patch_xml`) and jinja2
-compiles it on every build: about 180 ms of a 0.9 s sample build, the same
-work each time for the same template. The prepared XML and jinja2's compiled
-code are stored in the user's cache folder under the SHA-256 of what they were
-made from, so a changed or custom template can never be served stale. The
-cache is an optimisation only: when the folder cannot be written, nothing is
-cached and nothing fails.
+Preparing a template (perfreport.prepare: python-docx and docxtpl) and
+compiling its XML with jinja2 is the same work each time for the same
+template. Both are stored in the user's cache folder under the SHA-256 of
+what they were made from, so a changed or custom template can never be
+served stale. The cache is an optimisation only: when the folder cannot be
+written, nothing is cached and nothing fails, and a report is the same.
 
 PERFREPORT_CACHE names another folder, or `off`.
 """
@@ -14,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from jinja2 import BaseLoader, FileSystemBytecodeCache
@@ -39,25 +37,6 @@ def folder() -> Path | None:
 def key(text: str) -> str:
     """Return the content key of a text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def remembered(text: str, make, where: Path | None) -> str:
-    """Return make(text), read from the cache when it was made before."""
-    if where is None:
-        return make(text)
-    path = where / f"{key(text)}.xml"
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass
-    made = make(text)
-    try:  # written aside and renamed, so that a parallel build never reads half a file
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=where, suffix=".tmp", delete=False) as out:
-            out.write(made)
-        os.replace(out.name, path)
-    except OSError:
-        pass
-    return made
 
 
 class Sources(BaseLoader):

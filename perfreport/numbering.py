@@ -14,14 +14,17 @@ the document is rendered:
   headings), the paragraph 〔附件列表〕 the list of attachments in order.
 Markers are private-use characters, legal in XML and never typed (compose
 strips them from workbook text). Everything is found with a few literal
-searches and written with one join: no document tree.
+searches and written with one join: no document tree. The body may come in
+segments (render cuts a large one at paragraph starts outside tables): each
+is scanned in turn, and written back one at a time, so that the whole body
+is never held twice.
 """
 from __future__ import annotations
 
-import html
 import re
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
+from .bodyxml import start_before, unescape
 from .errors import Problem, error, warning
 from .fmt import circled, cn_number
 
@@ -61,12 +64,17 @@ def attachment_ref(name: str) -> str:
 class Outline(NamedTuple):
     """The numbered body and what the pass found."""
 
-    xml: str
+    segments: Iterable[str]  # the numbered body: a list for a body given whole, else read once (each then dropped)
     headings: list[str]  # the 目录's entries, in order
     tables: list[str]  # table names, in caption order
     attachments: list[str]
     problems: list[Problem]  # parts placed twice, tables with data and no place, references to nothing
     paged: bool = False  # every 目录 entry has its page number: Word need not refresh the 目录 on opening
+
+    @property
+    def xml(self) -> str:
+        """The numbered body as one string."""
+        return "".join(self.segments)
 
 
 def heading_styles(styles: dict[str, str]) -> dict[str, tuple[int, bool]]:
@@ -122,8 +130,7 @@ def _marker_paragraphs(xml: str) -> list[tuple[int, int, str, str]]:
 
 def _paragraph(xml: str, at: int) -> tuple[int, int]:
     """Return the span of the paragraph around position `at`."""
-    start = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
-    return start, xml.find("</w:p>", at) + len("</w:p>")
+    return start_before(xml, "w:p", at), xml.find("</w:p>", at) + len("</w:p>")
 
 
 def _properties(xml: str, start: int, end: int) -> str:
@@ -132,48 +139,76 @@ def _properties(xml: str, start: int, end: int) -> str:
     return xml[open_at: xml.find("</w:pPr>", open_at) + len("</w:pPr>")] if open_at >= 0 else ""
 
 
-class _Pass:
-    """One scan of the body: edits collected by position, applied in one join."""
+class Numbering:
+    """The pass over the body: `add` each segment in document order, then `outline` writes them back.
 
-    def __init__(self, xml: str, styles: dict[str, tuple[int, bool]], pages: dict[str, int] | None,
-                 titles: dict[str, str], label: str):
-        self.xml, self.styles, self.pages = xml, styles, pages or {}
-        self.titles, self.label = titles, label  # attachment titles and the list's first line, XML-escaped
-        self.edits: list[tuple[int, int, str | Callable[[], str]]] = []
+    Edits are collected by position, segment by segment, and applied in one
+    join per segment; what depends on the whole body (references, the 目录,
+    the 附件 list, the bookmarks' ids) is written once every segment was read.
+    """
+
+    def __init__(self, styles: dict[str, tuple[int, bool]], context: dict, pages: dict[str, int] | None = None):
+        self.styles, self.pages, self.context = styles, pages or {}, context
+        # attachment titles and the list's first line, XML-escaped
+        self.titles = {name: _escape(a["title"]) for name, a in context["attachments"].items() if a}
+        self.label = _escape(context["numbering"]["attachment_label"])
+        self.xml = ""  # the segment being read
+        self.edits: list[tuple[int, int, str | Callable[[], str]]] = []  # the segment's
+        self.segment_edits: list[list[tuple[int, int, str | Callable[[], str]]]] = []
         self.counters = [0] * 7
         self.toc_at: tuple[int, int] | None = None
-        self.entries: list[tuple[int, str, str]] = []  # level, escaped text, bookmark
+        self.entries: list[tuple[int, str, int]] = []  # level, escaped text, bookmark (1, 2, …)
         self.tables: dict[str, int] = {}
         self.attachments: dict[str, int] = {}
         self.refs: list[tuple[str, str]] = []  # kind, name
         self.twice: list[tuple[str, str]] = []
-        ids = [int(i) for i in BOOKMARK_ID.findall(xml)]
-        self.next_bookmark = max(ids, default=0) + 1
+        self.last_id = 0  # the largest bookmark id in the body: the headings' bookmarks are numbered on from it
 
-    def run(self) -> str:
-        for start, end, kind, value in _tokens(self.xml, self.styles):
+    def add(self, xml: str) -> None:
+        """Read the next segment, collecting its edits."""
+        self.xml, self.edits = xml, []
+        self.last_id = max([self.last_id] + [int(i) for i in BOOKMARK_ID.findall(xml)])
+        for start, end, kind, value in _tokens(xml, self.styles):
             if kind == "style":
                 self.heading(end, *self.styles[value])
             elif kind == "table":
-                self.number(start, end, html.unescape(value), self.tables, "表{}：")
+                self.number(start, end, unescape(value), self.tables, "表{}：")
             elif kind == "att":
-                self.number(start, end, html.unescape(value), self.attachments, "{}")
+                self.number(start, end, unescape(value), self.attachments, "{}")
             elif kind in ("ref", "attref"):
-                self.reference(start, end, html.unescape(value), self.tables if kind == "ref" else self.attachments,
+                self.reference(start, end, unescape(value), self.tables if kind == "ref" else self.attachments,
                                "表{}" if kind == "ref" else "附件{}")
             elif kind == "toc" and self.toc_at is None:  # the marker's paragraph: (start, end)
                 self.toc_at = (start, end)
                 self.edits.append((start, end, self.toc))
             elif kind == "list":
-                self.edits.append((start, end, lambda span=(start, end): self.attachment_list(span)))
-        self.edits.sort(key=lambda edit: edit[0])
-        out, cursor = [], 0
-        for start, end, value in self.edits:
-            out.append(self.xml[cursor:start])
-            out.append(value() if callable(value) else value)
-            cursor = end
-        out.append(self.xml[cursor:])
-        return "".join(out)
+                properties = _properties(xml, start, end)
+                self.edits.append((start, end, lambda properties=properties: "".join(self.list_lines(properties))))
+        self.segment_edits.append(self.edits)
+        self.xml = ""
+
+    def outline(self, segments) -> "Outline":
+        """The numbered body and what was found; `segments` are the ones added, in order (each read once)."""
+        return Outline(self.write(segments), [unescape(text) for _, text, _ in self.entries], list(self.tables),
+                       list(self.attachments), _placement_problems(self, self.context), self.paged())
+
+    def write(self, segments) -> Iterator[str]:
+        """Yield each segment with its edits applied, dropping it from `segments` (a list, or what indexes alike)."""
+        for n, edits in enumerate(self.segment_edits):
+            xml, segments[n] = segments[n], ""
+            edits.sort(key=lambda edit: edit[0])
+            out, cursor = [], 0
+            for start, end, value in edits:
+                out.append(xml[cursor:start])
+                out.append(value() if callable(value) else value)
+                cursor = end
+            out.append(xml[cursor:])
+            yield "".join(out)
+
+    def bookmark(self, k: int) -> tuple[int, str]:
+        """The id and name of the k-th heading's bookmark."""
+        number = self.last_id + k
+        return number, f"_Toc{number:09d}"
 
     def heading(self, at: int, level: int, numbered: bool) -> None:
         end = self.xml.find("</w:p>", at)
@@ -192,13 +227,12 @@ class _Pass:
         for deeper in range(level + 1, len(self.counters)):
             self.counters[deeper] = 0
         if level <= 2 and self.toc_at is not None:
-            name = f"_Toc{self.next_bookmark:09d}"
+            k = len(self.entries) + 1
             after_properties = self.xml.find("</w:pPr>", at, end) + len("</w:pPr>")
-            self.edits.append((after_properties, after_properties,
-                               f'<w:bookmarkStart w:id="{self.next_bookmark}" w:name="{name}"/>'))
-            self.edits.append((end, end, f'<w:bookmarkEnd w:id="{self.next_bookmark}"/>'))
-            self.next_bookmark += 1
-            self.entries.append((level, number + re.sub(f"[{SENTINELS}]", "", text), name))
+            self.edits.append((after_properties, after_properties, lambda k=k: '<w:bookmarkStart w:id="{}" w:name="{}"/>'
+                               .format(*self.bookmark(k))))
+            self.edits.append((end, end, lambda k=k: f'<w:bookmarkEnd w:id="{self.bookmark(k)[0]}"/>'))
+            self.entries.append((level, number + re.sub(f"[{SENTINELS}]", "", text), k))
 
     def number(self, start: int, end: int, name: str, numbers: dict[str, int], form: str) -> None:
         if name in numbers:
@@ -213,10 +247,11 @@ class _Pass:
     def toc(self) -> str:
         """The 目录: a TOC field whose cached entries are the headings, with PAGEREFs to their bookmarks."""
         paragraphs = []
-        for i, (level, text, name) in enumerate(self.entries):
+        for i, (level, text, k) in enumerate(self.entries):
+            name = self.bookmark(k)[1]
             head = _field(TOC_FIELD, dirty=not self.paged()) if i == 0 else ""
             tail = FIELD_END if i == len(self.entries) - 1 else ""
-            page = _field(f"PAGEREF {name} \\h", str(self.pages.get(html.unescape(text), ""))) + FIELD_END
+            page = _field(f"PAGEREF {name} \\h", str(self.pages.get(unescape(text), ""))) + FIELD_END
             paragraphs.append(
                 f'<w:p><w:pPr><w:pStyle w:val="TOC{1 if level == 1 else 2}"/></w:pPr>{head}'
                 f'<w:hyperlink w:anchor="{name}" w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
@@ -225,11 +260,7 @@ class _Pass:
 
     def paged(self) -> bool:
         """Return whether every 目录 entry has a page number (from a rendering: --pdf, --toc-pages)."""
-        return bool(self.entries) and all(html.unescape(text) in self.pages for _, text, _ in self.entries)
-
-    def attachment_list(self, span: tuple[int, int]) -> str:
-        """附件： and one `N.title` line per attachment, in document order, in the marker's paragraph style."""
-        return "".join(self.list_lines(_properties(self.xml, *span)))
+        return bool(self.entries) and all(unescape(text) in self.pages for _, text, _ in self.entries)
 
     def list_lines(self, properties: str) -> list[str]:
         lines = [self.label] + [f"{n}.{self.titles.get(name, name)}" for name, n in self.attachments.items()]
@@ -253,22 +284,25 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def resolve(xml: str, styles: dict[str, tuple[int, bool]], context: dict,
+def resolve(xml: str | list[str], styles: dict[str, tuple[int, bool]], context: dict,
             pages: dict[str, int] | None = None) -> Outline:
     """Return the body with its numbers, 目录 and 附件 list, and the problems of placement.
 
-    `styles` is heading_styles() of the template; `context` the one compose
-    made (its tables, attachments and the references it saw); `pages` maps a
-    目录 entry to its page when a rendering gave them.
+    `xml` is the body, or the list of its segments, each starting at a
+    paragraph (then Outline.segments can be read once, and empties the
+    list as it goes); `styles` is heading_styles() of the template; `context`
+    the one compose made (its tables, attachments and the references it saw);
+    `pages` maps a 目录 entry to its page when a rendering gave them.
     """
-    titles = {name: _escape(a["title"]) for name, a in context["attachments"].items() if a}
-    scan = _Pass(xml, styles, pages, titles, _escape(context["numbering"]["attachment_label"]))
-    body = scan.run()
-    return Outline(body, [html.unescape(text) for _, text, _ in scan.entries], list(scan.tables),
-                   list(scan.attachments), _placement_problems(scan, context), scan.paged())
+    segments = [xml] if isinstance(xml, str) else xml
+    numbering = Numbering(styles, context, pages)
+    for segment in segments:
+        numbering.add(segment)
+    outline = numbering.outline(segments)
+    return outline._replace(segments=list(outline.segments)) if isinstance(xml, str) else outline
 
 
-def _placement_problems(scan: _Pass, context: dict) -> list[Problem]:
+def _placement_problems(scan: Numbering, context: dict) -> list[Problem]:
     problems = []
     tables = {name: t for name, t in context["tables"].items() if t}
     for kind, name in dict.fromkeys(scan.twice):

@@ -1,124 +1,63 @@
-"""Render the composed context into the .docx, byte for byte reproducible.
+"""Render the composed context into the .docx, byte for byte reproducible, without a document tree.
 
-docxtpl renders the template with autoescape and StrictUndefined, so cell text
-is printed as typed and a missing name fails loudly. The rendered XML is parsed
-strictly (docxtpl's own pass would silently recover from broken XML). Before
-that parse, one linear pass over the rendered XML (perfreport.numbering) gives
-headings, tables and attachments their numbers in document order and writes
-the 目录 and the 附件 list. Then, on the document tree: tables marked `merge:…`
-are merged vertically by value, columns marked `drop:…` removed, and document
-properties are set from the workbook. Zip entries get fixed timestamps.
+The template is prepared once and kept by its content (perfreport.prepare:
+docxtpl's preparation of its XML, and the package python-docx would save).
+A build renders the body with jinja2 (autoescape and StrictUndefined: cell
+text prints as typed, a missing name fails loudly) and streams it through
+linear passes, in segments cut at paragraph starts (outside text boxes):
+1. docxtpl's listing (\\n, \\t … in text become breaks and tabs);
+2. perfreport.numbering numbers headings, tables and attachments in document
+   order and writes the 目录 and the 附件 list (it reads every segment, then
+   hands them back one by one);
+3. each segment is written as lxml would (bodyxml.canonical), its pictures
+   numbered, the Alt-Text of its tables carried out (perfreport.tables:
+   `merge:` vertical merges, `drop:` empty columns), the East Asian font hint
+   set (typeset), its words counted (docprops);
+4. its bytes are checked for well-formedness as they go (expat: strict, no
+   tree), hashed for the document ids and deflated.
+Headers, footers and footnotes are rendered alike (without the body's passes),
+the core properties, settings and app.xml filled in, and the zip written once
+(perfreport.opc), every entry with one fixed time.
 """
 from __future__ import annotations
 
-import io
+import gc
+import hashlib
+import itertools
 import re
-import zipfile
+import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import Iterator
 
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined
-from lxml import etree
 
-from . import cache, docprops, layout, numbering, table_template, typeset
+from . import bodyxml, cache, docprops, layout, numbering, opc, prepare, tables, typeset
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-W = nsdecls("w")
+ZIP_TIME = opc.ZIP_TIME
+SEGMENT = 1 << 20  # characters: the body is cut into segments of about this size
+SPOOL_TEXT = 1 << 22  # characters of the body held as text; the rest is held deflated
+QR_WIDTH = 30 * 36000  # the letter's QR code, 30 mm wide (EMU)
+# docxtpl's InlineImage, as python-docx writes the picture (CT_Inline.new_pic_inline)
+INLINE = ('</w:t></w:r><w:r><w:drawing><wp:inline '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+          'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+          '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{id}" name="Picture {id}"/><wp:cNvGraphicFramePr>'
+          '<a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic>'
+          '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
+          '<pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/>'
+          '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+          '<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData>'
+          '</a:graphic></wp:inline></w:drawing></w:r><w:r><w:t xml:space="preserve">')
 
 
 class TemplateError(RuntimeError):
     """The template itself is broken (a bug or a bad custom template), not the workbook."""
-
-
-LISTING_CHARACTERS = re.compile("[\t\n\a\f]")
-TEMPLATE_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))  # docxtpl's, for template authors
-PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
-
-
-class _Template(DocxTemplate):
-    """docxtpl with a strict parse, its costly passes limited to what needs them, its preparation cached."""
-
-    def __init__(self, path: str, cache_folder: Path | None, pages: dict[str, int] | None = None):
-        super().__init__(path)
-        self.cache = cache_folder
-        self.pages = pages
-        self.outline: numbering.Outline | None = None
-        self.source = ""  # the prepared body XML, for locating template errors
-
-    def build_xml(self, context, jinja_env=None) -> str:
-        """The rendered body, numbered in document order (perfreport.numbering)."""
-        xml = super().build_xml(context, jinja_env)
-        self.outline = numbering.resolve(xml, self.heading_styles(), context, self.pages)
-        return self.outline.xml
-
-    def heading_styles(self) -> dict[str, tuple[int, bool]]:
-        """The template's heading styles: style id -> (level, numbered)."""
-        styles = self.docx.styles.element
-        names = {s.get(qn("w:styleId")): s.find(qn("w:name")).get(qn("w:val"))
-                 for s in styles.iterchildren(qn("w:style"))
-                 if s.get(qn("w:type")) == "paragraph" and s.find(qn("w:name")) is not None}
-        return numbering.heading_styles(names)
-
-    def fix_tables(self, xml: str):
-        """Parse the rendered body strictly, as part of the whole document; return the new root.
-
-        Broken XML fails here instead of losing text. Parsing the body inside
-        its document (rather than grafting a separately parsed body onto the
-        old root, docxtpl's map_tree) avoids lxml re-homing every node: 1.7 s
-        of a 100-fold workbook's build.
-        """
-        root = self.docx.element
-        head = etree.tostring(root, encoding="unicode").split("<w:body", 1)[0]
-        try:
-            return parse_xml(head + xml + f"</{root.prefix}:document>")
-        except etree.XMLSyntaxError as exc:
-            raise TemplateError(f"模板渲染后的 XML 无效：{exc}") from None
-
-    def fix_docpr_ids(self, root) -> None:
-        """Renumber the drawings' ids (docxtpl's own uses an xpath python-docx elements refuse)."""
-        for drawing in root.iter(qn("wp:docPr")):
-            self.docx_ids_index += 1
-            drawing.set("id", str(self.docx_ids_index))
-
-    def map_tree(self, root) -> None:
-        """Install the document root fix_tables parsed."""
-        self.docx.part._element = root  # noqa: SLF001 - python-docx keeps the root here
-        self.docx._element = root  # noqa: SLF001
-        self.docx._Document__body = None  # noqa: SLF001 - the cached body proxy
-
-    def patch_xml(self, src_xml: str) -> str:
-        """docxtpl's preparation of the template XML, remembered between runs; then the laid-out tables'."""
-        return table_template.prepare(cache.remembered(src_xml, super().patch_xml, self.cache))
-
-    def render_xml_part(self, src_xml, part, context, jinja_env=None):
-        """docxtpl 0.20.2's render of one part, the template compiled once and then loaded from the cache.
-
-        docxtpl's escapes (`{_{` prints `{{` …) are applied to the template's own text before rendering,
-        as Jinja literals, and not to the rendered output: cell text such as `{_{ 7*7 }_}` prints as typed.
-        """
-        src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
-        if part is self.docx._part:  # noqa: SLF001
-            self.source = src_xml
-        for escaped, tag in TEMPLATE_ESCAPES:
-            src_xml = src_xml.replace(escaped, "{{ '%s' }}" % tag)
-        self.current_rendering_part = part
-        rendered = jinja_env.get_template(jinja_env.loader.add(src_xml)).render(context)  # errors: template_errors
-        rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
-        return self.resolve_listing(rendered)
-
-    def resolve_listing(self, xml: str) -> str:
-        """Turn \\n, \\a, \\t, \\f into breaks, paragraphs and tabs, visiting only paragraphs holding one."""
-        resolve = super().resolve_listing
-        return PARAGRAPH.sub(lambda m: resolve(m.group(0)) if LISTING_CHARACTERS.search(m.group(0)) else m.group(0),
-                             xml)
 
 
 def template_path(custom: Path | str | None = None) -> Path:
@@ -135,143 +74,6 @@ def template_path(custom: Path | str | None = None) -> Path:
         return Path(__file__).resolve().parent.parent / "templates" / DEFAULT_TEMPLATE
 
 
-# ---- vertical merges ------------------------------------------------------
-def _text(tc) -> str:
-    return "".join(t.text or "" for t in tc.iter(qn("w:t")))
-
-
-def _merge_table(tbl, columns: list[int], restarts: frozenset[int] = frozenset()) -> None:
-    """Merge equal cells of `columns` down the body rows, each column inside its parent's group; a group
-    starts again at the body rows `restarts` (rows that begin a page: the names are printed there again)."""
-    grid = len(tbl.tblGrid.gridCol_lst)
-    previous: list | None = None
-    body_rows = (tr for tr in tbl.iterchildren(qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None)
-    for index, tr in enumerate(body_rows):
-        cells = tr.findall(qn("w:tc"))
-        if len(cells) != grid or index in restarts:  # a spanning row (section title, total) ends every group
-            previous = None
-        if len(cells) != grid:
-            continue
-        key = [_text(cells[c]) for c in columns]
-        for depth, column in enumerate(columns):
-            same = previous is not None and key[: depth + 1] == previous[: depth + 1]
-            _set_vmerge(cells[column], "continue" if same else "restart")
-            if same:
-                _empty(cells[column])
-        previous = key
-
-
-# w:tcPr children that come after w:vMerge in the schema's sequence
-AFTER_VMERGE = {qn(f"w:{n}") for n in ("tcBorders", "shd", "noWrap", "tcMar", "textDirection", "tcFitText",
-                                       "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
-                                       "tcPrChange")}
-
-
-def _set_vmerge(tc, value: str) -> None:
-    """Set w:vMerge on a cell, in schema order (the template's cells all carry a w:tcPr)."""
-    tcPr = tc.find(qn("w:tcPr"))
-    merge = tcPr.find(qn("w:vMerge"))
-    if merge is None:
-        merge = etree.Element(qn("w:vMerge"))
-        following = next((child for child in tcPr if child.tag in AFTER_VMERGE), None)
-        if following is None:
-            tcPr.append(merge)
-        else:
-            following.addprevious(merge)
-    merge.set(qn("w:val"), value)
-
-
-def _empty(tc) -> None:
-    """Leave a merged-away cell with one empty paragraph, as Word requires."""
-    paragraphs = tc.findall(qn("w:p"))
-    for p in paragraphs[1:]:
-        tc.remove(p)
-    for run in paragraphs[0].findall(qn("w:r")):
-        paragraphs[0].remove(run)
-
-
-def _drop_column(tbl, column: int) -> None:
-    """Remove grid column `column`; its width goes to the widest remaining column."""
-    grid = tbl.tblGrid.gridCol_lst
-    width = grid[column].w
-    widest = max((i for i in range(len(grid)) if i != column), key=lambda i: grid[i].w)
-    target = widest - (widest > column)
-    grid[column].getparent().remove(grid[column])
-    grid = tbl.tblGrid.gridCol_lst
-    grid[target].w = grid[target].w + width
-    for tr in tbl.iterchildren(qn("w:tr")):
-        position = 0
-        for tc in list(tr.iterchildren(qn("w:tc"))):
-            span = tc.grid_span
-            if position <= column < position + span:
-                if span == 1:
-                    tr.remove(tc)
-                else:
-                    tc.grid_span = span - 1
-                    tc.width = tc.width - width
-            elif position <= target + (target >= column) < position + span:
-                tc.width = tc.width + width
-            position += span
-
-
-def table_passes(body) -> None:
-    """Run the Alt-Text (tblDescription) instructions: `merge:0,1,…` merges by value (`restart:3,…` starts the
-    groups again at those body rows), `drop:7,…` removes columns."""
-    for tbl in body.iter(qn("w:tbl")):
-        described = tbl.tblPr.find(qn("w:tblDescription"))
-        if described is None:
-            continue
-        words = dict(word.partition(":")[::2] for word in described.get(qn("w:val"), "").split())
-        if "merge" not in words and "drop" not in words:
-            continue
-        if words.get("merge"):
-            restarts = frozenset(int(r) for r in words.get("restart", "").split(",") if r)
-            _merge_table(tbl, [int(c) for c in words["merge"].split(",")], restarts)
-        for column in sorted((int(c) for c in words.get("drop", "").split(",") if c), reverse=True):
-            _drop_column(tbl, column)
-        tbl.tblPr.remove(described)
-
-
-# ---- document --------------------------------------------------------------
-def _settings(document, refresh: bool = True) -> None:
-    """Derive the document ids; with `refresh` (the 目录 has no page numbers) ask Word to refresh fields when
-    the file opens, schema order kept."""
-    settings = document.settings.element
-    docprops.set_document_ids(settings, etree.tostring(document.element.body))
-    if refresh and settings.find(qn("w:updateFields")) is None:
-        settings.insert_element_before(
-            parse_xml(f'<w:updateFields {W} w:val="true"/>'),
-            "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
-            "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
-            "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
-            "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
-
-
-def _properties(document, context: dict) -> None:
-    core = document.core_properties
-    core.title = context["title"]
-    core.author = core.last_modified_by = context["agency"]
-    core.subject = "部门整体绩效评价报告"
-    core.comments = "由 perfreport 根据评价工作簿生成"
-    core.keywords = ""
-    core.revision = 1
-    year, month, day = context["report_date"]
-    core.created = core.modified = datetime(year, month, day or 1)
-    docprops.set_app(document, docprops.app_xml(docprops.counts(document.element.body), context["agency"]))
-
-
-def _reproducible(data: bytes) -> bytes:
-    """Return the .docx with every zip entry stamped with one fixed time."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
-
-
 @dataclass(frozen=True)
 class Rendered:
     data: bytes  # the .docx
@@ -283,30 +85,247 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     """Return the report .docx rendered from `context`; `pages` fills the 目录's page numbers.
 
     Raises TemplateError, saying which block of the template broke and where,
-    when the template cannot be rendered.
+    when the template cannot be rendered or renders to XML that is not
+    well-formed.
     """
-    tpl = _Template(str(template_path(template)), cache.folder(), pages)
-    values = dict(context)
-    qr = context["letter"]["qr"]
-    values["qr_image"] = InlineImage(tpl, qr, width=Mm(30)) if qr else ""
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
-                      loader=cache.Sources(), bytecode_cache=cache.bytecode(tpl.cache))
-    env.filters["balance"] = typeset.balance
-    env.globals["table_layout"] = layout.table
+    folder = cache.folder()
+    build = _Build(prepare.load(template_path(template), folder), context, folder)
+    frozen = gc.get_freeze_count()  # a batch froze what its forked builds inherit: leave that as it is
+    gc.freeze()  # what exists now (the workbook, the context) outlives the render: no collection need scan it
     try:
-        tpl.render(values, env)
+        outline = build.body(pages)
+        build.other_parts()
+    except bodyxml.NotWellFormed as exc:
+        raise TemplateError(f"模板渲染后的 XML 无效：{exc}") from None
     except TemplateError:
         raise
     except Exception as exc:  # jinja2 errors, or a name the template asks for and compose does not have
         from .template_errors import describe
-        raise TemplateError(describe(exc, tpl.source)) from None
-    document = tpl.docx
-    body = document.element.body
-    table_passes(body)
-    typeset.mark_east_asian(body)
-    _settings(document, refresh=not tpl.outline.paged)
-    _properties(document, context)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    problems = tpl.outline.problems + numbering.unused_texts(context)
-    return Rendered(_reproducible(buffer.getvalue()), tpl.outline.headings, problems)
+        raise TemplateError(describe(exc, build.source)) from None
+    finally:
+        if not frozen:
+            gc.unfreeze()
+    build.properties(outline.paged)
+    problems = outline.problems + numbering.unused_texts(context)
+    return Rendered(opc.write_zip(build.package.entries()), outline.headings, problems)
+
+
+class _Environment(Environment):
+    """jinja2's, looking a name up in a dict first (compose's rows are dicts: `r.c0`).
+
+    jinja2 tries an attribute first, which for a dict raises and is caught
+    for every cell; the answer is the same, as a dict's own methods keep
+    their precedence.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def _environment(folder: Path | None) -> _Environment:
+    """This process's jinja2 environment for the cache in `folder`: it keeps the templates it compiled."""
+    if folder not in ENVIRONMENTS:
+        env = _Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
+                           loader=cache.Sources(), bytecode_cache=cache.bytecode(folder))
+        env.filters["balance"] = typeset.balance
+        env.globals["table_layout"] = layout.table
+        ENVIRONMENTS[folder] = env
+    return ENVIRONMENTS[folder]
+
+
+ENVIRONMENTS: dict[Path | None, _Environment] = {}
+
+
+def warm(template: Path | str | None = None) -> None:
+    """Prepare and compile the template now, for the builds this process and the processes it forks run."""
+    folder = cache.folder()
+    try:
+        prepared = prepare.load(template_path(template), folder)
+        env = _environment(folder)
+        for source in prepared.sources.values():
+            env.get_template(env.loader.add(source))
+    except Exception:  # noqa: BLE001 - a broken template: each build that uses it says what is wrong
+        pass
+
+
+class _Build:
+    """One report: the template's package being filled, and what the body's passes gathered."""
+
+    def __init__(self, prepared: prepare.Prepared, context: dict, folder: Path | None):
+        self.prepared, self.context, self.package = prepared, context, prepared.package()
+        self.env = _environment(folder)
+        self.values = dict(context)
+        qr = context["letter"]["qr"]
+        self.values["qr_image"] = self.picture(qr) if qr else ""
+        self.source = ""  # the prepared XML being rendered, for locating template errors
+        self.counts = docprops.Counts()
+        self.digest = hashlib.sha256()
+
+    def template(self, name: str):
+        self.source = self.prepared.sources[name]
+        return self.env.get_template(self.env.loader.add(self.source))
+
+    def body(self, pages: dict[str, int] | None) -> numbering.Outline:
+        """Render the document part into the package (deflated); return what the numbering found."""
+        main = self.prepared.main
+        numbers, spool = numbering.Numbering(self.prepared.styles, self.context, pages), _Spool()
+        for segment in _segments(self.template(main).generate(self.values)):
+            segment = bodyxml.resolve_listing(_unmarked(segment))
+            numbers.add(segment)
+            spool.append(segment)
+        outline = numbers.outline(spool)
+        check, deflater, drawings = bodyxml.Wellformed(), opc.Deflater(), bodyxml.DRAWING_IDS_FROM
+        check.feed(self.prepared.head)
+        deflater.feed(self.prepared.head)
+        table_pass = tables.TablePass()
+        for xml in itertools.chain(outline.segments, [None]):
+            if xml is None:
+                xml = table_pass.close()
+            else:
+                xml, drawings = bodyxml.number_drawings(bodyxml.canonical(xml, self.prepared.empty), drawings)
+                xml = table_pass.feed(xml)
+            xml, _ = typeset.mark_east_asian(xml)
+            self.counts += docprops.counts(xml)
+            data = xml.encode("utf-8")
+            self.digest.update(data)  # the document ids come from the body as written
+            check.feed(data)
+            deflater.feed(data)
+        check.feed(self.prepared.tail, final=True)
+        deflater.feed(self.prepared.tail)
+        self.package.parts[main] = (self.package.parts[main][0], deflater.close())
+        return outline
+
+    def other_parts(self) -> None:
+        """Render the headers, footers and footnotes: docxtpl's listing, then as lxml writes them."""
+        for name in self.prepared.sources:
+            if name == self.prepared.main:
+                continue
+            content_type, _ = self.package.parts[name]
+            xml = bodyxml.resolve_listing(_unmarked(self.template(name).render(self.values)))
+            if content_type == prepare.FOOTNOTES:  # python-docx keeps this part as docxtpl leaves it
+                data = xml.encode("utf-8")
+            else:
+                data = bodyxml.DECLARATION + bodyxml.canonical(xml, self.prepared.empty).encode("utf-8")
+            bodyxml.Wellformed().feed(data, final=True)
+            self.package.parts[name] = (content_type, data)
+
+    def properties(self, paged: bool) -> None:
+        """The core properties, the document ids in the settings and app.xml's counts; `paged`: the 目录 has its
+        page numbers, so the settings do not ask Word to refresh it."""
+        context, tokens = self.context, prepare.TOKENS
+        year, month, day = context["report_date"]
+        core = {tokens["title"]: context["title"], tokens["agency"]: context["agency"],
+                tokens["identifier"]: self.rendered(self.prepared.core["identifier"]),
+                tokens["language"]: self.rendered(self.prepared.core["language"])}
+        short, guid = docprops.document_ids(self.digest.hexdigest())
+        for name, (content_type, data) in self.package.parts.items():
+            if content_type == prepare.CORE:
+                text = data.decode("utf-8").replace(prepare.DATE_TEXT, f"{year:04d}-{month:02d}-{day or 1:02d}T00:00:00Z")
+                for token, value in core.items():
+                    text = text.replace(token, _escape(value))
+                self.package.parts[name] = (content_type, text.encode("utf-8"))
+            elif content_type == prepare.SETTINGS:
+                data = self.prepared.paged if paged else data
+                data = data.replace(tokens["w14"].encode(), short.encode()).replace(tokens["w15"].encode(), guid.encode())
+                self.package.parts[name] = (content_type, data)
+            elif content_type == prepare.APP:
+                self.package.parts[name] = (content_type, docprops.app_xml(self.counts, context["agency"]))
+
+    def rendered(self, text: str) -> str:
+        """A core property of the template rendered as docxtpl does (it may hold jinja2)."""
+        return self.env.from_string(text).render(self.values) if "{" in text else text
+
+    def picture(self, path: str) -> str:
+        """docxtpl's InlineImage of the picture at `path`, 30 mm wide, its image part added to the package."""
+        from docx.image.image import Image  # the picture's size and resolution, read as python-docx reads them
+        from markupsafe import Markup
+
+        image, main = Image.from_file(path), self.prepared.main
+        name = self.prepared.images.get(image.sha1)
+        if name is None:
+            used = [int(m.group(1)) if (m := re.search(r"(\d+)\.[^./]*$", n)) else None
+                    for n in self.prepared.images.values()]
+            number = next(n for n in range(1, len(used) + 2) if n not in used)
+            name = f"word/media/image{number}.{image.ext}"
+            self.package.parts[name] = (image.content_type, image.blob)
+        rid = next((r.id for r in self.package.rels.get(main, []) if r.type == prepare.IMAGE and not r.external
+                    and self.package.target(main, r) == name), None) or self.package.relate(main, prepare.IMAGE, name)
+        cx, cy = image.scaled_dimensions(QR_WIDTH, None)
+        shape = self.prepared.next_shape_id
+        return Markup(INLINE.format(cx=cx, cy=cy, id=shape, rid=rid, name=_escape(image.filename, '"', "&quot;")))
+
+
+def _segments(pieces: Iterator[str]) -> Iterator[str]:
+    """Yield the rendered body in segments of about SEGMENT characters, each cut where a paragraph starts
+    outside a text box (at the line break the preparation put before each paragraph).
+
+    jinja2 hands a table its macro made as one piece: a large one is cut where
+    it is, not copied onto what came before it.
+    """
+    pending, size = [], 0
+    for piece in pieces:  # a piece may be Markup: joined with "" and sliced as str, so nothing is escaped
+        size += len(piece)
+        if size <= SEGMENT:
+            pending.append(piece)
+            continue
+        head, text = ("".join(pending), piece) if len(piece) > SEGMENT else ("", "".join(pending + [piece]))
+        start = 0
+        for cut in _cuts(text):
+            yield head + str.__getitem__(text, slice(start, cut))
+            head, start = "", cut
+        pending = [head, str.__getitem__(text, slice(start, None))]
+        size = len(head) + len(text) - start
+    yield "".join(pending)
+
+
+def _cuts(text: str) -> Iterator[int]:
+    """Where to cut `text` into segments of about SEGMENT characters, the last one left whole."""
+    start = 0
+    while len(text) - start > SEGMENT:
+        cut = text.rfind("\n<w:p", start + 1, start + SEGMENT)
+        cut = cut if cut > 0 else text.find("\n<w:p", start + SEGMENT)  # a paragraph longer than a segment
+        while cut > 0 and text.count("<w:txbxContent>", start, cut) > text.count("</w:txbxContent>", start, cut):
+            cut = text.find("\n<w:p", text.find("</w:txbxContent>", cut) + 1)  # not inside a text box
+        if cut <= 0:
+            return
+        yield cut
+        start = cut
+
+
+class _Spool:
+    """The body's segments from the numbering's reading to its writing: text while the body is small, then
+    deflated (a large body would otherwise be held in full while jinja2 still renders its largest table)."""
+
+    def __init__(self) -> None:
+        self.items: list[str | bytes] = []
+        self.size = 0
+
+    def append(self, xml: str) -> None:
+        self.size += len(xml)
+        self.items.append(xml if self.size <= SPOOL_TEXT else zlib.compress(xml.encode("utf-8"), 1))
+
+    def __getitem__(self, n: int) -> str:
+        item = self.items[n]
+        return item if isinstance(item, str) else zlib.decompress(item).decode("utf-8")
+
+    def __setitem__(self, n: int, xml: str) -> None:
+        self.items[n] = xml
+
+
+def _unmarked(xml: str) -> str:
+    """Without the line break the preparation put before each paragraph."""
+    return xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
+
+
+def _escape(text: str, *extra: str) -> str:
+    """Text as lxml writes it in an element (and, given '"', "&quot;", in an attribute)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return text.replace(*extra) if extra else text

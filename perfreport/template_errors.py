@@ -2,7 +2,7 @@
 
 A firm edits its template in Word; a deleted `{%p endif %}`, a misspelt block
 name or a tag broken by an edit surfaces as a jinja2 error with a line of the
-prepared XML (one paragraph per line, see render._Template.render_xml_part).
+prepared XML (one paragraph per line, see prepare._source).
 This module turns that into the block's text and the heading it sits under.
 """
 from __future__ import annotations

@@ -11,8 +11,8 @@ a Chinese input method; `mark_east_asian` does the same for the rendered text.
 from __future__ import annotations
 
 import re
-from docx.oxml.ns import qn
-from lxml import etree
+
+from .bodyxml import start_before
 
 # The blocks whose characters Word draws with the East Asian font only under the hint:
 # Latin-1's exceptions, General Punctuation up to Miscellaneous Symbols and Arrows
@@ -20,42 +20,94 @@ from lxml import etree
 AMBIGUOUS = re.compile("[\u00a1\u00a4\u00a7\u00a8\u00aa\u00ad\u00af\u00b0-\u00b4\u00b6-\u00ba\u00bc-\u00bf"
                        "\u00d7\u00f7\u2000-\u2bff]")
 # CJK, full-width forms and CJK punctuation take a full em; everything else about half
-FULL_WIDTH = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
-                        "\uffe0-\uffe6\u2000-\u2bff]")
+FULL_WIDTH = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
+              (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x2000, 0x2BFF))
 # places where a Chinese organisation's name breaks well: after the administrative level
 NAME_BREAK_AFTER = "省市区县州盟旗镇乡"
 HARD = 1000  # the penalty of breaking inside a word where nothing suggests it
+HINT = ' w:hint="eastAsia"'
 
 
-def mark_east_asian(root) -> int:
-    """Give every run under `root` that holds an ambiguous character the East Asian font hint.
+def mark_east_asian(xml: str) -> tuple[str, int]:
+    """Give every run in `xml` whose text holds an ambiguous character the East Asian font hint.
 
     The hint only decides which of the run's fonts draws those characters;
-    the fonts themselves still come from the styles. Returns the number of
-    runs marked.
+    the fonts themselves still come from the styles. Only the runs around
+    the characters found are visited (a run holding a text box is not
+    marked for the text inside it: that text's own run is). Returns the new
+    text and the number of runs marked.
     """
-    marked = 0
-    for run in root.iter(qn("w:r")):
-        text = "".join(t.text or "" for t in run.iter(qn("w:t")))
-        if not AMBIGUOUS.search(text):
-            continue
-        rpr = run.find(qn("w:rPr"))
-        if rpr is None:
-            rpr = etree.Element(qn("w:rPr"))
-            run.insert(0, rpr)
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = etree.Element(qn("w:rFonts"))
-            style = rpr.find(qn("w:rStyle"))  # rFonts follows rStyle in CT_RPr's sequence
-            rpr.insert(0 if style is None else rpr.index(style) + 1, fonts)
-        fonts.set(qn("w:hint"), "eastAsia")
-        marked += 1
-    return marked
+    edits: dict[int, tuple[int, str]] = {}  # position -> (length replaced, new text), one per run
+    runs: set[int] = set()
+    match = AMBIGUOUS.search(xml)
+    while match:
+        at = match.start()
+        tag = xml.rfind("<", 0, at)
+        if xml.startswith(("<w:t>", "<w:t "), tag) and xml.find(">", tag) < at:  # in a run's text
+            run = _run_start(xml, tag)
+            if run >= 0 and run not in runs:
+                runs.add(run)
+                edits.update(_hint(xml, run))
+            at = xml.find("</w:t>", at)  # the rest of this text needs no look
+            if at < 0:
+                break
+        match = AMBIGUOUS.search(xml, at + 1)
+    if not edits:
+        return xml, 0
+    out, cursor = [], 0
+    for position in sorted(edits):
+        length, text = edits[position]
+        out += [xml[cursor:position], text]
+        cursor = position + length
+    out.append(xml[cursor:])
+    return "".join(out), len(runs)
+
+
+def _run_start(xml: str, at: int) -> int:
+    """Return where the innermost run open at `at` starts (-1: none)."""
+    position, depth = at, 0
+    while True:
+        opening = start_before(xml, "w:r", position)
+        if opening < 0:
+            return -1
+        close = xml.rfind("</w:r>", opening, position)
+        if close >= 0:  # a run closed in between (a text box's, inside this one): count back past it
+            depth, position = depth + 1, close
+        elif depth:
+            depth, position = depth - 1, opening
+        else:
+            return opening
+
+
+def _hint(xml: str, run: int) -> dict[int, tuple[int, str]]:
+    """The edit that sets w:hint on the run's w:rFonts (after w:rStyle), adding w:rPr and w:rFonts as needed."""
+    inside = xml.find(">", run) + 1
+    if xml.startswith("<w:rPr/>", inside):
+        return {inside: (len("<w:rPr/>"), f"<w:rPr><w:rFonts{HINT}/></w:rPr>")}
+    if not xml.startswith(("<w:rPr>", "<w:rPr "), inside):
+        return {inside: (0, f"<w:rPr><w:rFonts{HINT}/></w:rPr>")}
+    start = xml.find(">", inside) + 1
+    end = xml.find("</w:rPr>", start)
+    change = xml.find("<w:rPrChange", start, end)  # it holds an earlier w:rPr: look before it
+    end = change if change >= 0 else end
+    fonts = xml.find("<w:rFonts", start, end)
+    if fonts >= 0:
+        tag = xml[fonts:xml.find(">", fonts) + 1]
+        hinted = (re.sub(' w:hint="[^"]*"', HINT, tag) if " w:hint=" in tag
+                  else tag[:-2] + HINT + "/>" if tag.endswith("/>") else tag[:-1] + HINT + ">")
+        return {fonts: (len(tag), hinted)}
+    style = xml.find("<w:rStyle", start, end)
+    return {xml.find(">", style) + 1 if style >= 0 else start: (0, f"<w:rFonts{HINT}/>")}
 
 
 def em_width(text: str) -> float:
     """Return the width of `text` in ems: one for a CJK or full-width character, a half for the rest."""
-    return sum(1.0 if FULL_WIDTH.match(ch) else 0.5 for ch in text)
+    return sum(_em(ch) for ch in text)
+
+
+def _em(ch: str) -> float:
+    code = ord(ch)
+    return 1.0 if any(low <= code <= high for low, high in FULL_WIDTH) else 0.5
 
 
 def _breaks(parts: list[str]) -> tuple[str, dict[int, int]]:
@@ -87,7 +139,10 @@ def balance(parts, width: float, most: int = 4) -> str:
     Text that cannot fit in `most` lines is returned unbroken.
     """
     text, allowed = _breaks([str(p) for p in parts if str(p)])
-    if em_width(text) > width * most:
+    ems = [0.0]  # ems[i]: the width of text[:i] (halves and wholes: exact in floating point)
+    for ch in text:
+        ems.append(ems[-1] + _em(ch))
+    if ems[-1] > width * most:
         return text
     stops = [0, *sorted(allowed), len(text)]
     # best[k][i]: the cheapest (hard breaks, penalty, sum of squares, previous stop) for text[:stops[i]] in k lines
@@ -97,7 +152,7 @@ def balance(parts, width: float, most: int = 4) -> str:
         for i, (hard, penalty, squares, _prev) in best[-1].items():
             cost = allowed.get(stops[i], 0)
             for j in range(i + 1, len(stops)):
-                line = em_width(text[stops[i]:stops[j]])
+                line = ems[stops[j]] - ems[stops[i]]
                 if line > width:
                     break
                 key = (hard + (cost == HARD), penalty + cost, squares + line * line, i)

@@ -505,7 +505,9 @@ def settings(doc) -> None:
 def hint_footers(doc) -> None:
     """Give the page numbers' dashes (— 1 —) the East Asian font hint, as the renderer does in the body."""
     for section in doc.sections:
-        typeset.mark_east_asian(section.footer._element)  # noqa: SLF001 - the footer part's root
+        part = section.footer.part
+        xml, _ = typeset.mark_east_asian(etree.tostring(part.element, encoding="unicode"))
+        part._element = parse_xml(xml)  # noqa: SLF001 - python-docx has no API to replace a part's root
 
 
 def compact_section_breaks(doc) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from docxtpl import DocxTemplate
 
+from perfreport import prepare
 from perfreport.pipeline import build
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks" / "shizhong_gxj_2023.xlsx"
@@ -13,7 +14,8 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks" / "shizhong
 
 @pytest.fixture
 def preparations(monkeypatch):
-    """Count docxtpl's template preparations (patch_xml calls)."""
+    """Count docxtpl's template preparations (patch_xml calls), in a process that has prepared nothing yet."""
+    monkeypatch.setattr(prepare, "MEMORY", {})
     calls = []
     real = DocxTemplate.patch_xml
     monkeypatch.setattr(DocxTemplate, "patch_xml", lambda self, xml: (calls.append(1), real(self, xml))[1])

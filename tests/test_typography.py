@@ -7,6 +7,7 @@ TOC styles, the title font in one style; and the balanced title lines.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from pathlib import Path
@@ -66,12 +67,26 @@ def test_every_style_font_hints_the_east_asian_font():
 
 
 def test_hint_goes_after_a_character_style_and_keeps_other_properties():
-    run = etree.fromstring(f'<w:r xmlns:w="{W[1:-1]}"><w:rPr><w:rStyle w:val="x"/><w:b/></w:rPr>'
-                           '<w:t>“引号”</w:t></w:r>')
-    plain = etree.fromstring(f'<w:p xmlns:w="{W[1:-1]}"><w:r><w:t>没有</w:t></w:r></w:p>')
-    assert typeset.mark_east_asian(run) == 1 and typeset.mark_east_asian(plain) == 0
-    assert [c.tag[len(W):] for c in run.find(f"{W}rPr")] == ["rStyle", "rFonts", "b"]
-    assert plain.find(f".//{W}rPr") is None
+    run = '<w:r><w:rPr><w:rStyle w:val="x"/><w:b/></w:rPr><w:t>“引号”</w:t></w:r>'
+    plain = "<w:p><w:r><w:t>没有</w:t></w:r></w:p>"
+    assert typeset.mark_east_asian(run) == (
+        '<w:r><w:rPr><w:rStyle w:val="x"/><w:rFonts w:hint="eastAsia"/><w:b/></w:rPr><w:t>“引号”</w:t></w:r>', 1)
+    assert typeset.mark_east_asian(plain) == (plain, 0)
+
+
+@pytest.mark.parametrize("run, marked", [
+    ("<w:r><w:t>——</w:t></w:r>", '<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr><w:t>——</w:t></w:r>'),
+    ("<w:r><w:rPr/><w:t>①</w:t></w:r>", '<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr><w:t>①</w:t></w:r>'),
+    ('<w:r><w:rPr><w:rFonts w:ascii="宋体"/></w:rPr><w:t xml:space="preserve">“ ”</w:t></w:r>',
+     '<w:r><w:rPr><w:rFonts w:ascii="宋体" w:hint="eastAsia"/></w:rPr><w:t xml:space="preserve">“ ”</w:t></w:r>'),
+    ('<w:r><w:rPr><w:rFonts w:hint="default"/></w:rPr><w:t>…</w:t></w:r>',
+     '<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr><w:t>…</w:t></w:r>'),
+    # a character in an attribute, or in a field's instruction, is no text of the run's
+    ('<w:r><w:rPr><w:rStyle w:val="“甲”"/></w:rPr><w:instrText>“</w:instrText></w:r>',
+     '<w:r><w:rPr><w:rStyle w:val="“甲”"/></w:rPr><w:instrText>“</w:instrText></w:r>'),
+])
+def test_the_hint_is_written_where_word_expects_it(run, marked):
+    assert typeset.mark_east_asian(f"<w:p>{run}{run}</w:p>")[0] == f"<w:p>{marked}{marked}</w:p>"
 
 
 # ---- fontTable -----------------------------------------------------------------------------
@@ -140,8 +155,8 @@ def test_application_properties_are_honest(reports):
     values = {child.tag[len(EP):]: child.text for child in app}
     assert values["Application"] == "perfreport"
     assert "Pages" not in values and "Lines" not in values and "Template" not in values  # only a layout knows those
-    body = part(reports["sample"], "word/document.xml")
-    counted = docprops.counts(body)
+    with zipfile.ZipFile(reports["sample"]) as archive:
+        counted = docprops.counts(archive.read("word/document.xml").decode("utf-8"))
     assert int(values["Words"]) == counted.words > 30000  # the sample is some 40,000 字
     assert int(values["Characters"]) == counted.characters
     assert values["Company"] == "北京三维众智管理咨询有限责任公司"
@@ -154,9 +169,30 @@ def test_application_properties_are_honest(reports):
     ("　", 0, 0, 0, 0),  # a paragraph of white space is not counted
 ])
 def test_words_are_counted_as_word_counts_chinese(text, words, characters, with_spaces, paragraphs):
-    body = etree.fromstring(f'<w:body xmlns:w="{W[1:-1]}"><w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
-                            "</w:p></w:body>")
+    body = f'<w:body><w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:body>'
     assert docprops.counts(body) == docprops.Counts(words, characters, with_spaces, paragraphs)
+
+
+def test_words_are_counted_as_the_tree_counts_them(reports):
+    """A paragraph's text is its w:t elements' text, in tables too; empty paragraphs do not count."""
+    with zipfile.ZipFile(reports["other"]) as archive:
+        xml = archive.read("word/document.xml")
+    words = characters = spaced = paragraphs = 0
+    for p in etree.fromstring(xml).iter(f"{W}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        if text.strip():
+            paragraphs += 1
+            words += len(re.findall(f"[{docprops.EAST_ASIAN}]|[^\\s{docprops.EAST_ASIAN}]+", text))
+            characters += len(re.sub(r"\s", "", text))
+            spaced += len(text)
+    assert docprops.counts(xml.decode("utf-8")) == docprops.Counts(words, characters, spaced, paragraphs)
+
+
+def test_east_asian_characters_are_found_in_utf8_as_in_text():
+    east_asian = re.compile(f"[{docprops.EAST_ASIAN}]")
+    wrong = [c for c in range(0x10000) if not 0xD800 <= c < 0xE000
+             and bool(east_asian.fullmatch(chr(c))) != bool(docprops.EAST_ASIAN_UTF8.fullmatch(chr(c).encode()))]
+    assert wrong == []
 
 
 def test_document_ids_come_from_the_report(reports):
@@ -168,8 +204,10 @@ def test_document_ids_come_from_the_report(reports):
     assert len({sample, other, template}) == 3
     assert re.fullmatch(r"[0-7][0-9A-F]{7}", sample[0])  # ST_LongHexNumber below 0x80000000
     assert re.fullmatch(r"\{[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}", sample[1])
-    body = etree.tostring(part(reports["sample"], "word/document.xml").find(f"{W}body"))
-    assert docprops.document_ids(body) == docprops.document_ids(body)
+    with zipfile.ZipFile(reports["sample"]) as archive:
+        document = archive.read("word/document.xml")
+    body = document[document.index(b"<w:body"):document.rindex(b"</w:body>") + len(b"</w:body>")]
+    assert docprops.document_ids(hashlib.sha256(body).hexdigest()) == sample  # derived from the body, as written
 
 
 # ---- page setup ---------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from . import table_template
 from .opc import Compressed, Package, Relationship, deflate
 
 LIBRARIES = "docxtpl==0.20.2 python-docx==1.2.0"  # pyproject's pins (tests/test_render_path.py holds them equal)
@@ -72,6 +73,7 @@ class Prepared(NamedTuple):
     next_shape_id: int  # python-docx's next picture id in the template's document part
     images: dict[str, str]  # the images already in the package: SHA-1 -> part name
     empty: list[tuple[str, str]]  # (start tag, name) of the elements the rendering may leave empty: bodyxml.canonical
+    paged: bytes  # the settings part for a report whose 目录 has its page numbers (no refresh when Word opens it)
 
     def package(self) -> Package:
         """A new package of the template's parts, for one build to fill."""
@@ -121,7 +123,8 @@ def _key(template: bytes) -> str:
     """The content key of a preparation: the template, this module, the libraries, the marshal format."""
     digest = hashlib.sha256(template)
     try:
-        digest.update(Path(__file__).read_bytes())
+        for module in (__file__, table_template.__file__):  # the preparation's code
+            digest.update(Path(module).read_bytes())
     except OSError:
         from . import __version__
         digest.update(__version__.encode())
@@ -137,7 +140,9 @@ def prepare(template: bytes) -> Prepared:
     from lxml import etree
 
     document = Document(io.BytesIO(template))
-    patch = DocxTemplate(None).patch_xml
+
+    def patch(xml: str) -> str:  # docxtpl's preparation, then the laid-out tables' (perfreport.table_template)
+        return table_template.prepare(DocxTemplate(None).patch_xml(xml))
     main = document.part
     sources = {_name(main): _source(patch(etree.tostring(document.element.body, encoding="unicode")))}
     for rel in main.rels.values():
@@ -149,7 +154,10 @@ def prepare(template: bytes) -> Prepared:
             sources[_name(part)] = _source(patch(part.blob.decode("utf-8")))
     core = {"identifier": document.core_properties.identifier, "language": document.core_properties.language}
     _set_properties(document)
-    _set_settings(document)
+    _set_document_ids(document)
+    settings = document.part._settings_part  # noqa: SLF001 - python-docx has no public handle on the part
+    paged = settings.blob  # for a report whose 目录 has its page numbers: Word need not refresh it
+    _ask_to_refresh(document)
     saved = io.BytesIO()
     document.save(saved)
     with zipfile.ZipFile(saved) as archive:
@@ -162,7 +170,8 @@ def prepare(template: bytes) -> Prepared:
     body = entries[_name(main)]
     return Prepared(parts, rels, written, sources, _name(main), body[:body.index(b"<w:body")],
                     body[body.rindex(b"</w:body>") + len(b"</w:body>"):], _heading_styles(document), core,
-                    main.next_id, {p.sha1: _name(p) for p in package.image_parts}, _empty(sources.values()))
+                    main.next_id, {p.sha1: _name(p) for p in package.image_parts}, _empty(sources.values()),
+                    paged)
 
 
 def _kept(content_type: str, data: bytes, rendered: bool) -> bytes | tuple[bytes, int, int]:
@@ -215,16 +224,21 @@ def _set_properties(document) -> None:
     core.created = core.modified = DATE_TOKEN
 
 
-def _set_settings(document) -> None:
-    """Ask Word to refresh fields (the TOC) when the file opens, schema order kept; tokens for the document ids."""
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
-
+def _set_document_ids(document) -> None:
+    """Tokens for the document ids the settings carry (a template without them gets none)."""
     settings = document.settings.element
     for tag, token in ((f"{{{W14}}}docId", TOKENS["w14"]), (f"{{{W15}}}docId", TOKENS["w15"])):
         element = settings.find(tag)
         if element is not None:
             element.set(tag.replace("docId", "val"), token)
+
+
+def _ask_to_refresh(document) -> None:
+    """Ask Word to refresh fields (the 目录) when the file opens, schema order kept."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    settings = document.settings.element
     if settings.find(qn("w:updateFields")) is None:
         settings.insert_element_before(
             parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'),

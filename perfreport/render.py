@@ -107,7 +107,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
             gc.unfreeze()
     build.properties(outline.paged)
     problems = outline.problems + numbering.unused_texts(context)
-    return Rendered(opc.write_zip(build.package.entries()), outline.headings, problems)
+    return Rendered(opc.write_zip(build.entries()), outline.headings, problems)
 
 
 class _Environment(Environment):
@@ -195,7 +195,7 @@ class _Build:
             xml, _ = typeset.mark_east_asian(xml)
             self.counts += docprops.counts(xml)
             data = xml.encode("utf-8")
-            self.digest.update(data)  # the document ids come from the body as written
+            self.digest.update(data)  # the document ids come from the body as rendered (before its keys' stamp)
             check.feed(data)
             deflater.feed(data)
         check.feed(self.prepared.tail, final=True)
@@ -238,6 +238,10 @@ class _Build:
                 self.package.parts[name] = (content_type, data)
             elif content_type == prepare.APP:
                 self.package.parts[name] = (content_type, docprops.app_xml(self.counts, context["agency"]))
+
+    def entries(self) -> list:
+        """The package's zip entries."""
+        return list(self.package.entries())
 
     def rendered(self, text: str) -> str:
         """A core property of the template rendered as docxtpl does (it may hold jinja2)."""

@@ -91,6 +91,8 @@ class _Table:
 
     def __init__(self, words: dict[str, str]):
         self.merge = [int(c) for c in words["merge"].split(",")] if words.get("merge") else []
+        self.restarts = {int(r) for r in words.get("restart", "").split(",") if r}  # body rows that begin a page
+        self.body_rows = 0  # the body (not header) rows carried out
         self.drop = sorted((int(c) for c in words.get("drop", "").split(",") if c), reverse=True)
         self.drops: list[tuple[int, int, int]] | None = None  # (column, target, width), once the head is read
         self.columns = 0
@@ -154,9 +156,10 @@ class _Table:
         """
         row = _cells(tr, plain)
         if self.merge and "<w:tblHeader" not in row[0]:
-            if len(row) // 2 != self.columns:  # a spanning row (section title, total) ends every group
-                self.previous = None
-            else:
+            index, self.body_rows = self.body_rows, self.body_rows + 1
+            if len(row) // 2 != self.columns or index in self.restarts:  # a spanning row (section title, total),
+                self.previous = None  # or a row that begins a page: the groups start again
+            if len(row) // 2 == self.columns:
                 key = ["".join(TEXT.findall(row[2 * c + 1])) for c in self.merge]
                 for depth, column in enumerate(self.merge):
                     same = self.previous is not None and key[: depth + 1] == self.previous[: depth + 1]

@@ -30,15 +30,15 @@ def _text(tc) -> str:
     return "".join(t.text or "" for t in tc.iter(qn("w:t")))
 
 
-def _merge_table(tbl, columns: list[int]) -> None:
+def _merge_table(tbl, columns: list[int], restarts: frozenset[int] = frozenset()) -> None:
     grid = len(tbl.tblGrid.gridCol_lst)
     previous: list | None = None
-    for tr in tbl.iterchildren(qn("w:tr")):
-        if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None:
-            continue
+    body_rows = (tr for tr in tbl.iterchildren(qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None)
+    for index, tr in enumerate(body_rows):
         cells = tr.findall(qn("w:tc"))
-        if len(cells) != grid:
+        if len(cells) != grid or index in restarts:
             previous = None
+        if len(cells) != grid:
             continue
         key = [_text(cells[c]) for c in columns]
         for depth, column in enumerate(columns):
@@ -107,7 +107,8 @@ def table_passes(body) -> None:
         if "merge" not in words and "drop" not in words:
             continue
         if words.get("merge"):
-            _merge_table(tbl, [int(c) for c in words["merge"].split(",")])
+            restarts = frozenset(int(r) for r in words.get("restart", "").split(",") if r)
+            _merge_table(tbl, [int(c) for c in words["merge"].split(",")], restarts)
         for column in sorted((int(c) for c in words.get("drop", "").split(",") if c), reverse=True):
             _drop_column(tbl, column)
         tbl.tblPr.remove(described)

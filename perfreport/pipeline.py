@@ -148,6 +148,7 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
     With `force`, the editors' changes in the report replaced are carried
     into the new one (perfreport.edits); `discard_edits` replaces it clean.
     """
+    from .edits.store import fingerprint
     from .render import TemplateError, render  # docx libraries load only when a report is built
 
     force = force or discard_edits
@@ -162,18 +163,19 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
     if context is None:
         return result
     try:
-        rendered = render(context, template)
+        stamp = (fingerprint(path), f"{context['unit']} {context['year']}年度")  # for merging editors' changes later
+        rendered = render(context, template, stamp=stamp)
         result.problems += rendered.problems  # parts the template did not place, or placed twice
         if result.errors:
             return result
         document = None
         if pdf or toc_pages:
-            rendered, document = _with_pdf(rendered, context, template, result, keep_pdf=pdf)
+            rendered, document = _with_pdf(rendered, context, template, stamp, result, keep_pdf=pdf)
     except TemplateError as exc:
         result.problems.append(error("template-error", Path(template).name if template else "报告模板",
                                      str(exc)))
         return result
-    data = _stamped(rendered.data, path, context)
+    data = rendered.data
     if force and not discard_edits and target.exists():
         data, document = _carry_over(data, document, target, result)
         if data is None:
@@ -184,13 +186,6 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
         write_atomically(document, target.with_suffix(".pdf"), force)
         result.pdf = str(target.with_suffix(".pdf"))
     return result
-
-
-def _stamped(data: bytes, path: Path, context: dict) -> bytes:
-    """Return the report with its blocks' keys and generated text stored in it, for merging editors' changes later."""
-    from . import edits
-
-    return edits.stamp(data, edits.store.fingerprint(path), f"{context['unit']} {context['year']}年度")
 
 
 def _carry_over(data: bytes, document: bytes | None, target: Path, result: Result):
@@ -205,7 +200,7 @@ def _carry_over(data: bytes, document: bytes | None, target: Path, result: Resul
     return merged, document
 
 
-def _with_pdf(rendered, context: dict, template, result: Result, keep_pdf: bool = True):
+def _with_pdf(rendered, context: dict, template, stamp: tuple[str, str], result: Result, keep_pdf: bool = True):
     """Return the report with the 目录's page numbers and the merges restarted where pages begin, as
     LibreOffice lays it out, and its PDF (None without `keep_pdf`, or when LibreOffice is missing)."""
     from . import pdf
@@ -217,7 +212,7 @@ def _with_pdf(rendered, context: dict, template, result: Result, keep_pdf: bool 
         if not pages:
             return rendered, first if keep_pdf else None
         pdf.mark_page_starts(context, first)
-        numbered = render(context, template, pages)
+        numbered = render(context, template, pages, stamp)
         return numbered, pdf.convert(numbered.data) if keep_pdf else None
     except pdf.PdfUnavailable as exc:
         code, message = ("pdf-unavailable", str(exc)) if keep_pdf else ("toc-pages-unavailable", str(exc).replace(

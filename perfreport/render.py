@@ -33,7 +33,8 @@ from typing import Iterator
 
 from jinja2 import Environment, StrictUndefined
 
-from . import bodyxml, cache, docprops, layout, numbering, opc, prepare, tables, typeset
+from . import bodyxml, cache, docprops, keystream, layout, numbering, opc, prepare, tables, typeset
+from .edits.carrier import bookmark_name
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
@@ -81,15 +82,34 @@ class Rendered:
     problems: list[Problem] = field(default_factory=list)  # parts the template did not place, or placed twice
 
 
-def render(context: dict, template: Path | str | None = None, pages: dict[str, int] | None = None) -> Rendered:
+def render(context: dict, template: Path | str | None = None, pages: dict[str, int] | None = None,
+           stamp: tuple[str, str] | None = None) -> Rendered:
     """Return the report .docx rendered from `context`; `pages` fills the 目录's page numbers.
+
+    With `stamp` (the workbook's fingerprint and the report's subject) the
+    report is also stamped as edits.stamp stamps it: its keys finalized as the
+    body streams (perfreport.keystream), or, for a body that holds what only
+    edits.stamp handles, by edits.stamp after the render.
 
     Raises TemplateError, saying which block of the template broke and where,
     when the template cannot be rendered or renders to XML that is not
     well-formed.
     """
+    if stamp is not None:
+        try:
+            return _render(context, template, pages, stamp)
+        except keystream.Unusual:
+            from . import edits
+
+            rendered = _render(context, template, pages, None)
+            return Rendered(edits.stamp(rendered.data, *stamp), rendered.headings, rendered.problems)
+    return _render(context, template, pages, None)
+
+
+def _render(context: dict, template: Path | str | None, pages: dict[str, int] | None,
+            stamp: tuple[str, str] | None) -> Rendered:
     folder = cache.folder()
-    build = _Build(prepare.load(template_path(template), folder), context, folder)
+    build = _Build(prepare.load(template_path(template), folder), context, folder, stamp)
     frozen = gc.get_freeze_count()  # a batch froze what its forked builds inherit: leave that as it is
     gc.freeze()  # what exists now (the workbook, the context) outlives the render: no collection need scan it
     try:
@@ -97,7 +117,7 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
         build.other_parts()
     except bodyxml.NotWellFormed as exc:
         raise TemplateError(f"模板渲染后的 XML 无效：{exc}") from None
-    except TemplateError:
+    except (TemplateError, keystream.Unusual):
         raise
     except Exception as exc:  # jinja2 errors, or a name the template asks for and compose does not have
         from .template_errors import describe
@@ -159,8 +179,11 @@ def warm(template: Path | str | None = None) -> None:
 class _Build:
     """One report: the template's package being filled, and what the body's passes gathered."""
 
-    def __init__(self, prepared: prepare.Prepared, context: dict, folder: Path | None):
+    def __init__(self, prepared: prepare.Prepared, context: dict, folder: Path | None,
+                 stamp: tuple[str, str] | None = None):
         self.prepared, self.context, self.package = prepared, context, prepared.package()
+        self.stamp = stamp
+        self.stamper = keystream.Stamper(prepared.head.decode("utf-8")) if stamp else None
         self.env = _environment(folder)
         self.values = dict(context)
         qr = context["letter"]["qr"]
@@ -187,7 +210,8 @@ class _Build:
         deflater.feed(self.prepared.head)
         table_pass = tables.TablePass()
         for xml in itertools.chain(outline.segments, [None]):
-            if xml is None:
+            closing = xml is None
+            if closing:
                 xml = table_pass.close()
             else:
                 xml, drawings = bodyxml.number_drawings(bodyxml.canonical(xml, self.prepared.empty), drawings)
@@ -196,6 +220,8 @@ class _Build:
             self.counts += docprops.counts(xml)
             data = xml.encode("utf-8")
             self.digest.update(data)  # the document ids come from the body as rendered (before its keys' stamp)
+            if self.stamper:
+                data = (self.stamper.feed(xml) + (self.stamper.close() if closing else "")).encode("utf-8")
             check.feed(data)
             deflater.feed(data)
         check.feed(self.prepared.tail, final=True)
@@ -240,8 +266,15 @@ class _Build:
                 self.package.parts[name] = (content_type, docprops.app_xml(self.counts, context["agency"]))
 
     def entries(self) -> list:
-        """The package's zip entries."""
-        return list(self.package.entries())
+        """The package's zip entries, the store of its blocks last when the report is stamped."""
+        entries = list(self.package.entries())
+        if not self.stamp:
+            return entries
+        from .edits.store import Generated, Store
+
+        blocks = tuple(Generated(b.key, bookmark_name(i), b.kind, b.text, b.digest)
+                       for i, b in enumerate(self.stamper.blocks))
+        return keystream.with_store(entries, Store(self.stamp[0], blocks, self.stamp[1]), self.prepared.main)
 
     def rendered(self, text: str) -> str:
         """A core property of the template rendered as docxtpl does (it may hold jinja2)."""

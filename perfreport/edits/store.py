@@ -113,7 +113,7 @@ def from_xml(data: bytes) -> Store:
     return Store(root.get("workbook", ""), tuple(blocks), root.get("subject", ""))
 
 
-def _is_store(data: bytes) -> bool:
+def is_store(data: bytes) -> bool:
     head = data[:512]
     return NS.encode() in head and b"blocks" in head
 
@@ -122,16 +122,25 @@ def find(package: Package) -> Store | None:
     """Return the store of a report, or None when the report has none (not written by perfreport)."""
     for name, data in package.parts.items():
         if name.startswith("customXml/") and not name.startswith("customXml/itemProps") and name.endswith(".xml") \
-                and _is_store(data):
+                and is_store(data):
             return from_xml(data)
     return None
+
+
+def props_xml() -> bytes:
+    """Return the store item's properties part: its id, and the schema (the store's namespace) it follows."""
+    datastore = etree.Element(f"{{{DATASTORE}}}datastoreItem", {f"{{{DATASTORE}}}itemID": ITEM_ID},
+                              nsmap={"ds": DATASTORE})
+    etree.SubElement(etree.SubElement(datastore, f"{{{DATASTORE}}}schemaRefs"), f"{{{DATASTORE}}}schemaRef",
+                     {f"{{{DATASTORE}}}uri": NS})
+    return serialize(datastore)
 
 
 def attach(package: Package, store: Store) -> None:
     """Add the store to a package as a custom XML item (replacing the store it may already hold)."""
     data = to_xml(store)
     for name, old in package.parts.items():
-        if name.startswith("customXml/") and not name.startswith("customXml/itemProps") and _is_store(old):
+        if name.startswith("customXml/") and not name.startswith("customXml/itemProps") and is_store(old):
             package.parts[name] = data
             return
     main = package.main()
@@ -141,10 +150,6 @@ def attach(package: Package, store: Store) -> None:
     if props in package.parts:
         raise PackageError(f"{props} 已存在")
     package.add_part(item, data, None if package.content_type(item) else "application/xml")
-    datastore = etree.Element(f"{{{DATASTORE}}}datastoreItem", {f"{{{DATASTORE}}}itemID": ITEM_ID},
-                              nsmap={"ds": DATASTORE})
-    etree.SubElement(etree.SubElement(datastore, f"{{{DATASTORE}}}schemaRefs"), f"{{{DATASTORE}}}schemaRef",
-                     {f"{{{DATASTORE}}}uri": NS})
-    package.add_part(props, serialize(datastore), PROPS_CONTENT)
+    package.add_part(props, props_xml(), PROPS_CONTENT)
     package.add_relationship(item, CUSTOM_XML_PROPS, f"itemProps{number}.xml")
     package.add_relationship(main, CUSTOM_XML, posixpath.relpath(item, posixpath.dirname(main)))

@@ -1,0 +1,166 @@
+"""The keys finalized as the body streams (perfreport.keystream) against edits.stamp, the tree's stamp.
+
+edits.stamp is the oracle: for every body the stream handles, the stamped
+document part and the store are the bytes edits.stamp writes; a body it does
+not handle raises Unusual, and render then stamps with edits.stamp.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from perfreport import keystream, render as render_module
+from perfreport import edits
+from perfreport.pipeline import _analyse
+
+from conftest import SAMPLE as SAMPLE_WORKBOOK
+
+MAIN = "word/document.xml"
+STAMP = ("sha256:test", "单位 2023年度")
+
+
+def _p(inner: str, style: str | None = None, attributes: str = "") -> str:
+    properties = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p{attributes}>{properties}{inner}</w:p>"
+
+
+def _key(key: str, inner: str, number: str = "0") -> str:
+    return f'<w:bookmarkStart w:id="{number}" w:name="_prk{key}"/>{inner}<w:bookmarkEnd w:id="{number}"/>'
+
+
+def _r(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _cell(inner: str) -> str:
+    return f'<w:tc><w:tcPr><w:tcW w:w="1000" w:type="dxa"/></w:tcPr>{inner}</w:tc>'
+
+
+def _table(*rows: str) -> str:
+    return ('<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="1000"/>'
+            '<w:gridCol w:w="1000"/></w:tblGrid>' + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>")
+
+
+SECTION = '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr>'
+BODIES = {
+    "keyed paragraphs": _p(_key("a", _r("甲"))) + _p(_key("b|tag", _r("乙")), "正文"),
+    "a key met twice": _p(_key("a", _r("一"))) + _p(_key("a", _r("二"))) + _p(_key("a", _r("三"))),
+    "a text split into paragraphs": _p('<w:bookmarkStart w:id="0" w:name="_prkm"/>' + _r("头"))
+    + _p(_r("中")) + "<w:p/>" + _p(_r("尾") + '<w:bookmarkEnd w:id="0"/>') + _p(_key("n", _r("后"))),
+    "unkeyed paragraphs": _p(_r("附件：")) + _p(_r("附件：")) + _p(_r(" 1.一份很长很长很长很长很长很长很长的附件的名字 ")) +
+    '<w:p><w:pPr/><w:r><w:t>空属性</w:t></w:r></w:p>',
+    "empty paragraphs": '<w:p/><w:p><w:pPr><w:pStyle w:val="a"/></w:pPr></w:p>' + _p(_r("  ")) + _p(_key("k", "")),
+    "a heading and the 目录": _p('<w:bookmarkStart w:id="1" w:name="_Toc000000001"/>' + _key("h", _r("一、概况"))
+                                 + '<w:bookmarkEnd w:id="1"/>', "Heading1")
+    + _p('<w:hyperlink w:anchor="_Toc000000001" w:history="1">' + _r("一、概况") + "</w:hyperlink>", "TOC1"),
+    "an unkeyed heading with its bookmark": _p('<w:bookmarkStart w:id="7" w:name="_Toc9"/>' + _r("固定标题")
+                                               + '<w:bookmarkEnd w:id="7"/>', "Heading2"),
+    "tabs, breaks and references": _p('<w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>'
+                                      + _key("t", _r("a&amp;b&lt;c") + "<w:r><w:tab/><w:br/><w:t>x</w:t>"
+                                             "<w:br w:type=\"page\"/><w:cr/></w:r>")),
+    "attributes on a paragraph": _p(_key("r", _r("属性")), attributes=' w14:paraId="1A2B3C4D" w:rsidR="00AB12CD"'),
+    "a table": _table(_cell(_p(_key("t.c0|h", _r("表头")))) + _cell(_p(_key("t.c1|h", _r("值"))))),
+    "cells of several paragraphs": _table(
+        _cell(_p('<w:bookmarkStart w:id="0" w:name="_prkx.c0"/>' + _r("一")) + _p(_r("二") + '<w:bookmarkEnd w:id="0"/>'))
+        + _cell(_p(_key("x.c1", _r("三")))),
+        _cell(_p(_key("y.c0", ""))) + _cell(_p(_key("y.c1", _r("&lt;四&gt;"))))),
+    "a table between paragraphs": _p(_key("before", _r("前"))) + _table(_cell(_p(_key("c", _r("格")))))
+    + _p(_r("表后固定文字")),
+}
+UNUSUAL = {
+    "a content control": '<w:sdt><w:sdtContent>' + _p(_key("a", _r("甲"))) + "</w:sdtContent></w:sdt>",
+    "an unkeyed cell": _table(_cell(_p(_r("无键")))),
+    "a key that lost its end": _p('<w:bookmarkStart w:id="0" w:name="_prkq"/>' + _r("甲")) + _p(_key("n", _r("乙"))),
+    "a key out of its paragraph": '<w:bookmarkStart w:id="0" w:name="_prkq"/>' + _p(_r("甲")),
+    "two keys in a paragraph": _p(_key("a", _r("甲")) + _key("b", _r("乙"))),
+    "a nested table": _table(_cell(_p(_key("o", _r("外"))) + _table(_cell(_p(_key("i", _r("内"))))))),
+    "a tracked change": _p(_key("a", '<w:ins w:id="1" w:author="x">' + _r("甲") + "</w:ins>")),
+    "a bookmark without its end": _p('<w:bookmarkStart w:id="5" w:name="mine"/>' + _key("a", _r("甲"))),
+}
+
+
+@pytest.fixture(scope="module")
+def unstamped() -> bytes:
+    """The sample's report rendered without its keys' stamp."""
+    _, context = _analyse(SAMPLE_WORKBOOK, None)
+    return render_module.render(context).data
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info.filename) for info in archive.infolist()}
+
+
+def _with_body(report: bytes, body: str) -> tuple[dict[str, bytes], str, str, str]:
+    parts = _parts(report)
+    xml = parts[MAIN].decode("utf-8")
+    start = xml.index("<w:body")  # the stream begins with the body's start tag, as render's does
+    head, tail = xml[:start], xml[xml.index("</w:body>"):]
+    opening = xml[start:xml.index(">", start) + 1]
+    parts[MAIN] = (head + opening + body + SECTION + tail).encode("utf-8")
+    return parts, head, opening + body + SECTION, tail
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _streamed(head: str, body: str, piece: int) -> tuple[str, keystream.Stamper]:
+    stamper = keystream.Stamper(head)
+    out = [stamper.feed(body[i:i + piece]) for i in range(0, len(body), piece)]
+    return "".join(out) + stamper.close(), stamper
+
+
+@pytest.mark.parametrize("name", BODIES)
+@pytest.mark.parametrize("piece", [7, 10**9])  # cut anywhere, even inside a tag, or fed whole
+def test_the_stream_stamps_as_edits_stamp_does(unstamped, name, piece):
+    parts, head, body, tail = _with_body(unstamped, BODIES[name])
+    expected = _parts(edits.stamp(_zip(parts), *STAMP))
+    stamped, stamper = _streamed(head, body, piece)
+    assert (head + stamped + tail).encode("utf-8") == expected[MAIN]
+    from perfreport.edits.store import Generated, Store
+    from perfreport.edits.carrier import bookmark_name
+
+    store = Store(STAMP[0], tuple(Generated(b.key, bookmark_name(i), b.kind, b.text, b.digest)
+                                  for i, b in enumerate(stamper.blocks)), STAMP[1])
+    entries = keystream.with_store(list(parts.items()), store, MAIN)
+    assert [n for n, _ in entries] == list(expected)  # the store's parts after the rest, as attach adds them
+    assert {n: d for n, d in entries if n != MAIN} == {n: d for n, d in expected.items() if n != MAIN}
+
+
+@pytest.mark.parametrize("name", UNUSUAL)
+def test_what_the_stream_does_not_model_is_left_to_edits_stamp(unstamped, name):
+    _, head, body, _ = _with_body(unstamped, UNUSUAL[name])
+    with pytest.raises(keystream.Unusual):
+        _streamed(head, body, 10**9)
+
+
+def test_the_sample_is_stamped_as_edits_stamp_stamps_it(unstamped):
+    _, context = _analyse(SAMPLE_WORKBOOK, None)
+    assert render_module.render(context, stamp=STAMP).data == edits.stamp(unstamped, *STAMP)
+
+
+def test_an_unusual_body_is_stamped_by_edits_stamp(unstamped, monkeypatch):
+    def unusual(self, xml):
+        raise keystream.Unusual("test")
+    monkeypatch.setattr(keystream.Stamper, "feed", unusual)
+    _, context = _analyse(SAMPLE_WORKBOOK, None)
+    assert render_module.render(context, stamp=STAMP).data == edits.stamp(unstamped, *STAMP)
+
+
+def test_a_report_with_the_letters_picture_is_stamped_as_edits_stamp_stamps_it(tmp_path):
+    from test_bad_workbooks import _png
+
+    picture = tmp_path / "qr.png"
+    picture.write_bytes(_png())
+    _, context = _analyse(SAMPLE_WORKBOOK, None)
+    context["letter"] = dict(context["letter"], qr=str(picture))
+    stamped = render_module.render(context, stamp=STAMP).data
+    assert b"<w:drawing>" in _parts(stamped)[MAIN]
+    assert stamped == edits.stamp(render_module.render(context).data, *STAMP)

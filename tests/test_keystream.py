@@ -164,3 +164,27 @@ def test_a_report_with_the_letters_picture_is_stamped_as_edits_stamp_stamps_it(t
     stamped = render_module.render(context, stamp=STAMP).data
     assert b"<w:drawing>" in _parts(stamped)[MAIN]
     assert stamped == edits.stamp(render_module.render(context).data, *STAMP)
+
+
+def _lxml_store(store) -> bytes:
+    """The store part as lxml serializes it: what store.to_xml writes as text."""
+    from lxml import etree
+    from perfreport.edits.package import serialize
+    from perfreport.edits.store import NS, VERSION, _escape
+
+    root = etree.Element(f"{{{NS}}}blocks", {"version": VERSION, "workbook": store.workbook,
+                                             "subject": store.subject}, nsmap={None: NS})
+    for block in store.blocks:
+        kind = {"t": block.kind} if block.kind != "p" else {}
+        etree.SubElement(root, f"{{{NS}}}b", {"k": block.key, **kind, "d": block.digest}).text = _escape(block.text)
+    return serialize(root)
+
+
+@pytest.mark.parametrize("text", ["", "甲", 'a&b<c>d"e\'f', "行\n行\t列\r回\v竖", "\\反斜杠\\v", " 前后空格 "])
+def test_the_store_is_written_as_lxml_writes_it(text):
+    from perfreport.edits.store import Generated, Store, to_xml
+
+    name = text.replace("\v", "")  # keys and the subject come from XML and cells: no control character
+    store = Store('sha256:&"<>', (Generated(f"k{name}", "_pr0", "p", text, "0a1b2c3d"),
+                                  Generated(f"表:{name}.c1", "_pr1", "cell", text, "ffffffff")), f"单位\t{name}")
+    assert to_xml(store) == _lxml_store(store)

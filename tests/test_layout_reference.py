@@ -89,8 +89,8 @@ def _lines(paragraphs, width, size):
 
 # Pieces a cell is made of: values that must not break, words, running text, paragraph breaks.
 PIECES = ["≥8,600万元", "新增≥35个", "，净增≥30个", "≥40%", "12,961.52", "≤5.5个百分点", "100%", "0", "——",
-          "GB/T 15835", "PDF", "说明", "部门能够执行国家财经法规", "资金", "（一）", "、", "。", " ", "\n", "\a", "甲",
-          "2023年", "A-1", "满意度"]
+          "GB/T 15835", "PDF", "说明", "部门能够执行国家财经法规", "资金", "（一）", "、", "。", " ", "\n", "\a",
+          "甲", "2023年", "A-1", "满意度"]
 texts = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
 long_texts = st.integers(1, 400).map(lambda n: "说明" * n)
 cell_values = st.one_of(texts, texts, texts, long_texts, st.none(), st.integers(-10**7, 10**7))
@@ -109,8 +109,9 @@ def tables(draw):
     drop = ",".join(str(c) for c in range(columns) if draw(st.integers(0, 5)) == 0)
     merged = tuple(c for c in range(columns) if draw(st.integers(0, 3)) == 0)
     heads = draw(st.one_of(st.none(), st.lists(texts, min_size=columns, max_size=columns)))
-    return (rows, drop, defaults, keys, draw(st.sampled_from([9, 10.5, 12])), draw(st.sampled_from([156, 225, 60])),
-            merged, draw(st.booleans()), heads, draw(st.sampled_from([0.0, 0.4, 0.9])))
+    size, height = draw(st.sampled_from([9, 10.5, 12])), draw(st.sampled_from([156, 225, 60]))
+    tail, share = draw(st.booleans()), draw(st.sampled_from([0.0, 0.4, 0.9]))
+    return rows, drop, defaults, keys, size, height, merged, tail, heads, share
 
 
 @settings(max_examples=400, deadline=None)

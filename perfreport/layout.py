@@ -28,9 +28,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 TWIPS_PER_PT = 20
 CELL_MARGINS = 2 * 57  # twips: the tables' left and right cell margins
@@ -122,30 +123,31 @@ def table(rows: list, drop: str, defaults: list[int], keys: list[str | None], si
     dropped = {int(c) for c in str(drop or "").split(",") if c.strip()}
     widths = _without(defaults, dropped)
     flat = [row for item in rows for row in ([item, *item["rows"]] if _section(item) else [item])]
-    cells = [[_paragraphs(row.get(key, "")) if key and not _section(row) else [] for key in keys] for row in flat]
+    plain = [not _section(row) for row in flat]
+    # each column's cell texts, None where a row has no cell (no key, a section's title row)
+    columns = [[_text(row.get(key, "")) if own else None for row, own in zip(flat, plain)] if key
+               else [None] * len(flat) for key in keys]
+    measures = {text: _measure(text) for column in columns for text in column if text is not None}
     heads = heads or [""] * len(widths)
-    floors, wants, columns = [], [], []
+    floors, wants, paragraphs = [], [], []
     for c, width in enumerate(widths):
-        column = [row[c] for row in cells]
-        columns.append(column)
+        cells = [measures[text] for text in set(columns[c]) if text is not None]
+        paragraphs.append({p for cell in cells for p in cell.paragraphs})
         if keys[c] is None or c in dropped:
             floors.append(width)
             wants.append(width)
             continue
         head = min(ems(heads[c]), max(2.0, math.ceil(ems(heads[c]) / 2)))
-        longest = max([_spaced(m.group(0)) for cell in column for p in cell for m in UNBROKEN.finditer(p)], default=0)
-        floors.append(_twips(max(head, longest), size))
-        values = [_spaced(p) for cell in column for p in cell if is_value(p)]
-        wants.append(max(floors[-1], _twips(max(values, default=0), size)))
-    measured = [[[ems(p) for p in cell] for cell in column] for column in columns]  # each paragraph's ems
+        floors.append(_twips(max(head, max((cell.token for cell in cells), default=0)), size))
+        wants.append(max(floors[-1], _twips(max((cell.value for cell in cells), default=0), size)))
     grid = _fit(widths, floors, floors)
     if any(want > width for want, width in zip(wants, grid)):
-        limits = [want if want > width else max(want, _free(width, measured[c], floors[c], size))
+        limits = [want if want > width else max(want, _free(width, paragraphs[c], floors[c], size))
                   for c, (want, width) in enumerate(zip(wants, grid))]
         grid = _fit(grid, wants, limits)
     layout = TableLayout(grid)
     block = height * 72 / 25.4  # pt
-    heights = [_height([measured[c][r] for c in range(len(grid))], grid, size, merged) for r in range(len(flat))]
+    heights = [n * size * LINE for n in _row_lines(columns, measures, grid, size, merged)]
     layout.whole_rows = {id(row) for row, h in zip(flat, heights) if h <= TALL * block}
     total, count = 0.0, 0
     for position in range(len(flat) - 1, -1, -1):
@@ -158,13 +160,48 @@ def table(rows: list, drop: str, defaults: list[int], keys: list[str | None], si
     return layout
 
 
+class Cell(NamedTuple):
+    """What a cell's text measures, in ems: its paragraphs, its widest unbroken token, its widest value (0: none)."""
+
+    paragraphs: tuple[float, ...]
+    token: float
+    value: float
+
+
+@lru_cache(maxsize=1 << 14)
+def _measure(text: str) -> Cell:
+    """Return the measures of a cell's text: tables repeat texts (names, units, 是/否), measured once each."""
+    paragraphs = _paragraphs(text)
+    token = max((_spaced(m.group(0)) for p in paragraphs for m in UNBROKEN.finditer(p)), default=0)
+    value = max((_spaced(p) for p in paragraphs if is_value(p)), default=0)
+    return Cell(tuple(map(ems, paragraphs)), token, value)
+
+
+def _row_lines(columns: list[list[str | None]], measures: dict[str, Cell], grid: list[int], size: float,
+               merged: tuple[int, ...]) -> list[int]:
+    """Return each row's line count: its tallest cell's, merged and zero-width columns left out, 1 at least."""
+    counts = [1] * len(columns[0]) if columns else []
+    for c, column in enumerate(columns):
+        if c in merged or not grid[c]:
+            continue
+        lines = {text: _lines(measures[text].paragraphs, grid[c], size) for text in set(column) if text is not None}
+        lines[None] = 0  # no cell: no line of its own
+        counts = list(map(max, counts, map(lines.__getitem__, column)))
+    return counts
+
+
 def _section(row: Any) -> bool:
     return isinstance(row, dict) and isinstance(row.get("rows"), list)
 
 
-def _paragraphs(value: Any) -> list[str]:
+def _text(value: Any) -> str:
+    """Return a cell's text as the template prints it (None: empty)."""
+    return str(value if value is not None else "")
+
+
+def _paragraphs(text: str) -> list[str]:
     """Return a cell's paragraphs (docxtpl's \\a starts a new one inside the cell)."""
-    return str(value if value is not None else "").replace("\n", "\a").split("\a")
+    return text.replace("\n", "\a").split("\a")
 
 
 def _without(defaults: list[int], dropped: set[int]) -> list[int]:
@@ -204,28 +241,25 @@ def _fit(widths: list[int], targets: list[int], limits: list[int]) -> list[int]:
     return rounded
 
 
-def _free(width: int, column: list[list[float]], floor: int, size: float) -> int:
-    """Return the narrowest width, down to `floor`, at which no cell of `column` (its paragraphs' ems) takes more
-    lines than at `width`."""
-    lines = [_lines(cell, width, size) for cell in column]
+def _free(width: int, paragraphs: set[float], floor: int, size: float) -> int:
+    """Return the narrowest width, down to `floor`, at which no cell of a column (its distinct paragraph widths in
+    ems) takes more lines than at `width`.
+
+    A paragraph never takes fewer lines in a narrower cell, so a cell keeps its line count exactly when each of
+    its paragraphs keeps its own: the distinct widths decide, not the cells they are in.
+    """
+    lines = {p: _lines((p,), width, size) for p in paragraphs}
     low, high = floor, width
     while low < high:
         middle = (low + high) // 2
-        if all(_lines(cell, middle, size) <= n for cell, n in zip(column, lines)):
+        if all(_lines((p,), middle, size) <= n for p, n in lines.items()):
             high = middle
         else:
             low = middle + 1
     return high
 
 
-def _height(cells: list[list[float]], grid: list[int], size: float, merged: tuple[int, ...]) -> float:
-    """Return a row's estimated height in pt: its tallest cell (its paragraphs' ems), merged columns left out."""
-    lines = [_lines(paragraphs, grid[c], size) for c, paragraphs in enumerate(cells)
-             if c not in merged and grid[c] and paragraphs]
-    return max(lines or [1]) * size * LINE
-
-
-def _lines(paragraphs: list[float], width: int, size: float) -> int:
+def _lines(paragraphs: Sequence[float], width: int, size: float) -> int:
     """Return how many lines paragraphs this many ems wide take in a cell `width` twips wide, set in `size` pt."""
     per_line = max(width - CELL_MARGINS, TWIPS_PER_PT * size) / TWIPS_PER_PT / size  # ems a line holds
     return sum(max(1, math.ceil(p / per_line)) for p in paragraphs)

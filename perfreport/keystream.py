@@ -18,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from typing import NamedTuple
+import zlib
 
 from .bodyxml import unescape
+from . import opc
 from .opc import CONTENT_TYPES, Relationship, relationships_xml, rels_name
 from .edits.carrier import NAME, READABLE, TOC_STYLE, bookmark_name, readable_key
 from .edits.ooxml import CELL_PROPERTIES, LINE_BREAK, MARKS, PARAGRAPH_BREAK
-from .edits.store import CUSTOM_XML, CUSTOM_XML_PROPS, PROPS_CONTENT, Store, is_store, props_xml, to_xml
+from .edits.store import CUSTOM_XML, CUSTOM_XML_PROPS, PROPS_CONTENT, TAIL, block_xml, head_xml, is_store, props_xml
 from .edits.unkeyed import SHOWN
 
 TOKEN = re.compile(r"<(/?)w:(p|tbl|tr|tc)(?=[\s/>])[^>]*?(/?)>")
@@ -32,6 +33,8 @@ MARK = re.compile(r'<w:bookmark(Start|End) w:id="([^"]*)"(?: w:name="([^"]*)")?/
 # what edits.stamp handles and this does not: nested content, text boxes, tracked changes, pictures' text
 UNUSUAL = re.compile(r"<(?:w:(?:sdt|txbxContent|customXml|smartTag|del|ins|moveFrom|moveTo|pict|object|\w+Change)"
                      r"|mc:AlternateContent)[\s/>]")
+PAIR = re.compile(r'.*?(<w:bookmarkStart w:id="([^"]*)" w:name="(_prk[^"]*)"/>).*?(<w:bookmarkEnd w:id="\2"/>).*', re.S)
+STORE_BATCH = 1000  # blocks written to the store part's deflater at a time
 PREFIX = re.compile(r'\s(\w+):[\w-]+="')  # an attribute's namespace prefix
 CELL = re.compile(r"<w:tc(?:\s[^>]*?)?(/?)>")
 PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>.*?</w:p>|<w:p/>", re.S)
@@ -46,23 +49,18 @@ class Unusual(Exception):
     """The body holds something only edits.stamp handles."""
 
 
-class Block(NamedTuple):
-    key: str
-    kind: str  # "p" or "cell"
-    text: str
-    digest: str
-
-
 class Stamper:
     """Feed it the body's XML in pieces (`feed`, then `close`); it returns the body with its keys finalized
-    and keeps the blocks (`blocks`), in document order, as edits.stamp stores them."""
+    and writes the store part as it goes (`store_part`), as edits.stamp writes it for the workbook's
+    fingerprint `workbook` and the report's `subject`."""
 
-    def __init__(self, head: str):
+    def __init__(self, head: str, workbook: str, subject: str):
         # the namespaces in scope (the body's start tag repeats the document's, as lxml wrote the template's body)
         self.declared = dict(re.findall(r'\sxmlns:(\w+)=("[^"]*")', head[head.index("<w:document"):]))
         self.declarations: dict[tuple[str, ...], str] = {}
         self.buffer, self.table = "", False
-        self.blocks: list[Block] = []
+        self.count = 0  # blocks stored
+        self.store, self.stored = opc.Deflater(), [head_xml(workbook, subject)]  # the part; its text not yet deflated
         self.seen: dict[str, int] = {}  # key -> times met (a key met again is KEY@2 …)
         self.autos: set[str] = set()  # the keys given to paragraphs the template left without one
         self.number = 0  # the last bookmark id given
@@ -166,7 +164,7 @@ class Stamper:
             unique = f"{key}@{n}"
         self.autos.add(unique)
         self.number += 1
-        number, name = self.number, bookmark_name(len(self.blocks))
+        number, name = self.number, bookmark_name(self.count)
         start = xml.index(">") + 1
         properties = PPR_END.match(xml, start)
         at = properties.end() if properties else start
@@ -183,7 +181,11 @@ class Stamper:
         while (begin := CELL.search(xml, pos)) is not None:
             end = begin.end() if begin.group(1) else xml.index("</w:tc>", begin.end()) + 7
             cell = xml[begin.start():end]
-            stamped, plain, key = self.marks(cell, "cell")
+            pair = PAIR.fullmatch(cell) if self.waiting is None and cell.count("<w:bookmark") == 2 else None
+            if pair:  # the cell as the template writes it: one key from its first paragraph to its last
+                stamped, plain, key = self.pair(cell, pair)
+            else:
+                stamped, plain, key = self.marks(cell, "cell")
             if key is None or self.waiting is not None:
                 raise Unusual("单元格没有键或书签未在单元格内结束")
             if cell.count("</w:p>") == 1 and "<w:p/>" not in cell:
@@ -219,7 +221,7 @@ class Stamper:
                 if key is not None or self.waiting is not None:
                     raise Unusual("一个块中有两个键")
                 key, self.waiting = self._key(unescape(name)), (old, self.number)
-                name = bookmark_name(len(self.blocks))
+                name = bookmark_name(self.count)
             elif name is None or NAME.match(unescape(name)) or name in self.names:
                 raise Unusual(f"书签名：{name}")
             else:
@@ -231,6 +233,15 @@ class Stamper:
         stamped.append(xml[pos:])
         plain.append(xml[pos:])
         return "".join(stamped), "".join(plain), key
+
+    def pair(self, cell: str, pair: re.Match) -> tuple[str, str, str]:
+        """What `marks` returns for a cell whose only bookmarks are its key's start and end."""
+        self.number += 1
+        key = self._key(unescape(pair.group(3)))
+        start, end = (f'<w:bookmarkStart w:id="{self.number}" w:name="{bookmark_name(self.count)}"/>',
+                      f'<w:bookmarkEnd w:id="{self.number}"/>')
+        before, inside, after = cell[:pair.start(1)], cell[pair.end(1):pair.start(4)], cell[pair.end(4):]
+        return before + start + inside + end + after, before + inside + after, key
 
     def _end(self, old: str) -> int:
         """The new id of a bookmark end: its key start's, else its start's (the first still open of its id)."""
@@ -276,7 +287,16 @@ class Stamper:
         hasher = hashlib.sha1()
         for piece in markup:
             hasher.update(piece)
-        self.blocks.append(Block(key, kind, text, hasher.hexdigest()[:8]))
+        self.stored.append(block_xml(key, kind, text, hasher.hexdigest()[:8]))
+        self.count += 1
+        if len(self.stored) >= STORE_BATCH:
+            self.store.feed("".join(self.stored).encode("utf-8"))
+            self.stored = []
+
+    def store_part(self) -> opc.Compressed:
+        """The store part, deflated, once the body is closed."""
+        self.store.feed(("".join(self.stored) + TAIL).encode("utf-8"))
+        return self.store.close()
 
 
 def paragraph_text(xml: str) -> str:
@@ -294,7 +314,7 @@ def paragraph_text(xml: str) -> str:
     return "".join(pieces)
 
 
-def with_store(entries: list[tuple[str, object]], store: Store, main: str) -> list[tuple[str, object]]:
+def with_store(entries: list[tuple[str, object]], store: bytes | opc.Compressed, main: str) -> list[tuple[str, object]]:
     """Return the zip entries with the store added after them, as edits.store.attach adds it to the package
     (the item and its properties, a relationship from the main part to the item; an Override for the
     properties' content type). Raises Unusual when the template already holds a custom XML item of that number
@@ -302,8 +322,7 @@ def with_store(entries: list[tuple[str, object]], store: Store, main: str) -> li
     names = {name for name, _ in entries}
     number = next(n for n in range(1, len(names) + 2) if f"customXml/item{n}.xml" not in names)
     item, props = f"customXml/item{number}.xml", f"customXml/itemProps{number}.xml"
-    if props in names or any(name.startswith("customXml/item") and isinstance(data, bytes) and is_store(data)
-                             for name, data in entries):
+    if props in names or any(name.startswith("customXml/item") and is_store(_head(data)) for name, data in entries):
         raise Unusual(f"{props} 已存在")
     main_rels, out = rels_name(main), []
     for name, data in entries:
@@ -313,8 +332,13 @@ def with_store(entries: list[tuple[str, object]], store: Store, main: str) -> li
         elif name == main_rels:
             data = _related(data, CUSTOM_XML, posixpath.relpath(item, posixpath.dirname(main)))
         out.append((name, data))
-    return out + [(item, to_xml(store)), (props, props_xml()),
+    return out + [(item, store), (props, props_xml()),
                   (rels_name(item), relationships_xml([Relationship("rId1", CUSTOM_XML_PROPS, f"itemProps{number}.xml")]))]
+
+
+def _head(data: bytes | opc.Compressed) -> bytes:
+    """The first bytes of a part, deflated ahead or not."""
+    return zlib.decompressobj(-15).decompress(data.data, 512) if isinstance(data, opc.Compressed) else data[:512]
 
 
 def _related(rels: bytes, type_: str, target: str) -> bytes:

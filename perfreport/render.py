@@ -34,7 +34,6 @@ from typing import Iterator
 from jinja2 import Environment, StrictUndefined
 
 from . import bodyxml, cache, docprops, keystream, layout, numbering, opc, prepare, tables, typeset
-from .edits.carrier import bookmark_name
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
@@ -182,8 +181,7 @@ class _Build:
     def __init__(self, prepared: prepare.Prepared, context: dict, folder: Path | None,
                  stamp: tuple[str, str] | None = None):
         self.prepared, self.context, self.package = prepared, context, prepared.package()
-        self.stamp = stamp
-        self.stamper = keystream.Stamper(prepared.head.decode("utf-8")) if stamp else None
+        self.stamper = keystream.Stamper(prepared.head.decode("utf-8"), *stamp) if stamp else None
         self.env = _environment(folder)
         self.values = dict(context)
         qr = context["letter"]["qr"]
@@ -268,13 +266,9 @@ class _Build:
     def entries(self) -> list:
         """The package's zip entries, the store of its blocks last when the report is stamped."""
         entries = list(self.package.entries())
-        if not self.stamp:
+        if not self.stamper:
             return entries
-        from .edits.store import Generated, Store
-
-        blocks = tuple(Generated(b.key, bookmark_name(i), b.kind, b.text, b.digest)
-                       for i, b in enumerate(self.stamper.blocks))
-        return keystream.with_store(entries, Store(self.stamp[0], blocks, self.stamp[1]), self.prepared.main)
+        return keystream.with_store(entries, self.stamper.store_part(), self.prepared.main)
 
     def rendered(self, text: str) -> str:
         """A core property of the template rendered as docxtpl does (it may hold jinja2)."""

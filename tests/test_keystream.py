@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import pytest
 
 from perfreport import keystream, render as render_module
 from perfreport import edits
+from perfreport.opc import Compressed
 from perfreport.pipeline import _analyse
 
 from conftest import SAMPLE as SAMPLE_WORKBOOK
@@ -66,6 +68,8 @@ BODIES = {
         _cell(_p('<w:bookmarkStart w:id="0" w:name="_prkx.c0"/>' + _r("一")) + _p(_r("二") + '<w:bookmarkEnd w:id="0"/>'))
         + _cell(_p(_key("x.c1", _r("三")))),
         _cell(_p(_key("y.c0", ""))) + _cell(_p(_key("y.c1", _r("&lt;四&gt;"))))),
+    "a cell with another bookmark": _table(_cell(_p('<w:bookmarkStart w:id="3" w:name="mine"/>' + _key("z.c0", _r("值"))
+                                                    + '<w:bookmarkEnd w:id="3"/>')) + _cell(_p(_key("z.c1", "")))),
     "a table between paragraphs": _p(_key("before", _r("前"))) + _table(_cell(_p(_key("c", _r("格")))))
     + _p(_r("表后固定文字")),
 }
@@ -112,7 +116,7 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 
 
 def _streamed(head: str, body: str, piece: int) -> tuple[str, keystream.Stamper]:
-    stamper = keystream.Stamper(head)
+    stamper = keystream.Stamper(head, *STAMP)
     out = [stamper.feed(body[i:i + piece]) for i in range(0, len(body), piece)]
     return "".join(out) + stamper.close(), stamper
 
@@ -124,12 +128,8 @@ def test_the_stream_stamps_as_edits_stamp_does(unstamped, name, piece):
     expected = _parts(edits.stamp(_zip(parts), *STAMP))
     stamped, stamper = _streamed(head, body, piece)
     assert (head + stamped + tail).encode("utf-8") == expected[MAIN]
-    from perfreport.edits.store import Generated, Store
-    from perfreport.edits.carrier import bookmark_name
-
-    store = Store(STAMP[0], tuple(Generated(b.key, bookmark_name(i), b.kind, b.text, b.digest)
-                                  for i, b in enumerate(stamper.blocks)), STAMP[1])
-    entries = keystream.with_store(list(parts.items()), store, MAIN)
+    entries = keystream.with_store(list(parts.items()), stamper.store_part(), MAIN)
+    entries = [(n, zlib.decompress(d.data, -15) if isinstance(d, Compressed) else d) for n, d in entries]
     assert [n for n, _ in entries] == list(expected)  # the store's parts after the rest, as attach adds them
     assert {n: d for n, d in entries if n != MAIN} == {n: d for n, d in expected.items() if n != MAIN}
 

@@ -77,6 +77,8 @@ def fingerprint(workbook: Path | bytes) -> str:
 
 
 def _escape(text: str) -> str:
+    if "\\" not in text and LINE_BREAK not in text:
+        return text
     return text.replace("\\", "\\\\").replace(LINE_BREAK, "\\v")
 
 
@@ -92,23 +94,37 @@ def _unescape(text: str) -> str:
 def to_xml(store: Store) -> bytes:
     """Return the store part's bytes, as lxml would serialize it, written as text (a report of 100,000 blocks
     would otherwise be built as a tree of as many elements first)."""
-    pieces = [f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<blocks xmlns=\"{NS}\" version="
-              f"{_attribute(VERSION)} workbook={_attribute(store.workbook)} subject={_attribute(store.subject)}>"]
-    for block in store.blocks:
-        kind = f" t={_attribute(block.kind)}" if block.kind != "p" else ""  # a paragraph's is the default
-        pieces.append(f"<b k={_attribute(block.key)}{kind} d={_attribute(block.digest)}>{_text(_escape(block.text))}</b>")
-    pieces.append("</blocks>")
-    return "".join(pieces).encode("utf-8")
+    blocks = "".join(block_xml(b.key, b.kind, b.text, b.digest) for b in store.blocks)
+    return (head_xml(store.workbook, store.subject) + blocks + TAIL).encode("utf-8")
+
+
+def head_xml(workbook: str, subject: str) -> str:
+    """The store part up to its first block."""
+    return (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<blocks xmlns=\"{NS}\" "
+            f"version={_attribute(VERSION)} workbook={_attribute(workbook)} subject={_attribute(subject)}>")
+
+
+def block_xml(key: str, kind: str, text: str, digest: str) -> str:
+    """One block of the store part."""
+    kind = f" t={_attribute(kind)}" if kind != "p" else ""  # a paragraph's is the default
+    return f"<b k={_attribute(key)}{kind} d={_attribute(digest)}>{_text(_escape(text))}</b>"
+
+
+TAIL = "</blocks>"
+SPECIAL = re.compile(r'[&<>\r"\n\t]')
 
 
 def _text(text: str) -> str:
     """Element text as lxml escapes it."""
+    if not SPECIAL.search(text):
+        return text
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def _attribute(value: str) -> str:
     """An attribute value in double quotes as lxml escapes it."""
-    value = _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    if SPECIAL.search(value):
+        value = _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
     return f'"{value}"'
 
 

@@ -36,6 +36,7 @@ from typing import NamedTuple
 from . import table_template
 from .opc import Compressed, Package, Relationship, deflate
 
+LIBREOFFICE_CORE = "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
 LIBRARIES = "docxtpl==0.20.2 python-docx==1.2.0"  # pyproject's pins (tests/test_render_path.py holds them equal)
 HEADER, FOOTER = (f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{k}" for k in ("header",
                                                                                                       "footer"))
@@ -140,6 +141,7 @@ def prepare(template: bytes) -> Prepared:
     from lxml import etree
 
     document = Document(io.BytesIO(template))
+    _standard_core_relationship(document)
 
     def patch(xml: str) -> str:  # docxtpl's preparation, then the laid-out tables' (perfreport.table_template)
         return table_template.prepare(DocxTemplate(None).patch_xml(xml))
@@ -222,6 +224,16 @@ def _set_properties(document) -> None:
     core.author = core.last_modified_by = TOKENS["agency"]
     core.subject, core.comments, core.keywords, core.revision = SUBJECT, COMMENTS, "", 1
     core.created = core.modified = DATE_TOKEN
+
+
+def _standard_core_relationship(document) -> None:
+    """Relate docProps/core.xml as python-docx looks for it: LibreOffice uses another relationship type, which
+    python-docx does not find, so it would add a second docProps/core.xml (python-openxml/python-docx#1436)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    for rel in document.part.package.rels.values():
+        if rel.reltype == LIBREOFFICE_CORE:
+            rel._reltype = RT.CORE_PROPERTIES  # noqa: SLF001 - python-docx has no setter
 
 
 def _set_document_ids(document) -> None:

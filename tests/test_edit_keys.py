@@ -120,6 +120,7 @@ def test_the_templates_key_names_are_unique_short_and_of_characters_word_and_lib
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice")
+@pytest.mark.filterwarnings("error::UserWarning")  # python-docx wrote a second docProps/core.xml for LibreOffice's
 def test_a_template_saved_by_libreoffice_gives_the_same_keys(sample, sample_report, tmp_path, run_cli):
     assert run_cli("template", tmp_path / "firm.docx").code == 0
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",

@@ -181,12 +181,18 @@ def test_a_failed_final_rename_leaves_the_old_report(workbook, outbox, monkeypat
     assert not [n for n in _names(outbox) if n.endswith(".tmp")]
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C reaches the build as it does from a terminal: a test run started in the background (nohup … &)
+    hands its children SIGINT ignored, and Python then leaves it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_a_real_ctrl_c_leaves_no_partial_file(workbook, outbox):
     """SIGINT a real build while it runs: whatever the moment, no partial report and no temporary file."""
     report = outbox / "report.docx"
     report.write_bytes(EDITED)
     process = subprocess.Popen([sys.executable, "-m", "perfreport", "build", workbook, "-o", report, "--force"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_as_from_a_terminal)
     try:
         process.communicate(timeout=0.8)
     except subprocess.TimeoutExpired:
@@ -384,7 +390,8 @@ def test_a_signal_during_the_final_write_leaves_nothing_behind(workbook, outbox,
     """Before: SIGTERM left a hidden .NAME.XXXX.tmp; Ctrl-C printed a traceback or English "Aborted!"."""
     report = outbox / "report.docx"
     done = subprocess.run([sys.executable, "-c", INTERRUPT_DURING_WRITE.format(signal=signal_name), "build",
-                           workbook, "-o", report], capture_output=True, text=True, timeout=120)
+                           workbook, "-o", report], capture_output=True, text=True, timeout=120,
+                          preexec_fn=_as_from_a_terminal)
     assert done.returncode == 130, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "已中断：未完成的报告没有写入，也没有留下临时文件"
     assert "Traceback" not in done.stderr and "Aborted" not in done.stderr
@@ -403,7 +410,8 @@ def test_ctrl_c_while_the_command_line_starts_is_one_chinese_line(workbook):
             "sys.argv = ['perfreport', 'check', sys.argv[1]]\n"
             "from perfreport.__main__ import run\n"
             "run()\n")
-    done = subprocess.run([sys.executable, "-c", code, workbook], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code, workbook], capture_output=True, text=True, timeout=60,
+                          preexec_fn=_as_from_a_terminal)
     assert done.returncode == 130 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.strip() == "已中断：没有写入任何文件"
 

@@ -3,9 +3,10 @@
 The flow:
 
 1. The template writes a key bookmark on every paragraph and table cell,
-   with the key compose gives the block; the pipeline calls `stamp` on the
-   finished .docx: the keys become short hidden bookmarks and the blocks'
-   generated text goes into a custom XML part (`store`), with the
+   with the key compose gives the block; the report is stamped as it is
+   rendered (`stamp` on a finished .docx does the same): the keys become
+   short hidden bookmarks and the blocks' generated text goes into a
+   custom XML part (`store`), with the
    workbook's fingerprint and the report's subject.
 2. An editor polishes the report in Word, WPS or LibreOffice.
 3. `perfreport build --force` builds the new report, then `merge(new, old)`
@@ -24,8 +25,9 @@ templates/report_outline.py):
   KEY, with `|` and a tag of the place in the template after it when the
   template needs its names unique: `_prk{{b.key}}|p`. `finalize` pairs and
   numbers them; `unkeyed` keys what a firm's template added without one;
-- the pipeline passes the finished .docx through `stamp(data,
-  store.fingerprint(workbook), subject)`.
+- render stamps the report as it streams (perfreport.keystream, held to
+  the bytes of `stamp(data, store.fingerprint(workbook), subject)`, which
+  stamps what the stream does not model).
 """
 from __future__ import annotations
 

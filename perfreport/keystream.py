@@ -20,8 +20,8 @@ import posixpath
 import re
 import zlib
 
-from .bodyxml import unescape
 from . import opc
+from .bodyxml import unescape
 from .opc import CONTENT_TYPES, Relationship, relationships_xml, rels_name
 from .edits.carrier import NAME, READABLE, TOC_STYLE, bookmark_name, readable_key
 from .edits.ooxml import CELL_PROPERTIES, LINE_BREAK, MARKS, PARAGRAPH_BREAK

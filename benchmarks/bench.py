@@ -180,6 +180,7 @@ STEPS = (
     ("  numbering: write", "perfreport/numbering.py", "write"),
     ("  as lxml writes it (canonical)", "perfreport/bodyxml.py", "canonical"),
     ("  tables (merge:, drop:)", "perfreport/tables.py", "feed"),
+    ("  keys and their store (keystream)", "perfreport/keystream.py", "feed"),
     ("  East Asian hint", "perfreport/typeset.py", "mark_east_asian"),
     ("  word counts", "perfreport/docprops.py", "counts"),
     ("  well-formedness (expat)", "perfreport/bodyxml.py", "feed"),

@@ -73,14 +73,19 @@ def put_bookmark(kind, el, n, point=False):
         ps[-1].append(end)
 
 
-def put_sdt_block(kind, el, n):
-    ps = paragraphs_of(kind, el)
+def _sdt(n):
+    """A hidden content control tagged with block number `n`; returns it and its content element."""
     sdt = etree.Element(q("sdt"))
     pr = etree.SubElement(sdt, q("sdtPr"))
     etree.SubElement(pr, q("tag"), {q("val"): f"pr{n:06d}"})
     etree.SubElement(pr, q("id"), {q("val"): str(90000 + n)})
     etree.SubElement(pr, f"{{{W15}}}appearance", {f"{{{W15}}}val": "hidden"})
-    content = etree.SubElement(sdt, q("sdtContent"))
+    return sdt, etree.SubElement(sdt, q("sdtContent"))
+
+
+def put_sdt_block(kind, el, n):
+    ps = paragraphs_of(kind, el)
+    sdt, content = _sdt(n)
     ps[0].addprevious(sdt)
     for p in ps:
         content.append(p)
@@ -88,12 +93,7 @@ def put_sdt_block(kind, el, n):
 
 def put_sdt_run(kind, el, n):
     for i, p in enumerate(paragraphs_of(kind, el)[:1]):
-        sdt = etree.Element(q("sdt"))
-        pr = etree.SubElement(sdt, q("sdtPr"))
-        etree.SubElement(pr, q("tag"), {q("val"): f"pr{n:06d}"})
-        etree.SubElement(pr, q("id"), {q("val"): str(90000 + n)})
-        etree.SubElement(pr, f"{{{W15}}}appearance", {f"{{{W15}}}val": "hidden"})
-        content = etree.SubElement(sdt, q("sdtContent"))
+        sdt, content = _sdt(n)
         runs = [c for c in p if c.tag in (q("r"), q("hyperlink"))]
         if runs:
             runs[0].addprevious(sdt)

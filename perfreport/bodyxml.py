@@ -40,6 +40,23 @@ def unescape(text: str) -> str:
 
 
 # ---- lxml's serialisation --------------------------------------------------------------------
+SPECIAL = re.compile(r'[&<>\r"\n\t]')  # what lxml escapes in text (the first four) or in an attribute
+
+
+def escape(text: str) -> str:
+    """Text as lxml writes it in an element."""
+    if not SPECIAL.search(text):
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def quoteattr(value: str) -> str:
+    """An attribute value in double quotes, as lxml writes it."""
+    if SPECIAL.search(value):
+        value = escape(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return f'"{value}"'
+
+
 def canonical(xml: str, empty: list[tuple[str, str]] = ()) -> str:
     """Return `xml` as lxml writes it once parsed, for what jinja2 and docxtpl write differently.
 

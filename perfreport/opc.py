@@ -18,6 +18,8 @@ import struct
 import zlib
 from typing import Iterable, NamedTuple
 
+from .bodyxml import quoteattr
+
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP64_LIMIT = (1 << 31) - 1  # zipfile would switch to ZIP64 records here; no report comes near it
 CONTENT_TYPES = "[Content_Types].xml"
@@ -101,12 +103,6 @@ class Package:
 
     def rels_xml(self, source: str) -> bytes:
         return self.written.get(rels_name(source)) or relationships_xml(self.rels[source])
-
-
-def quoteattr(value: str) -> str:
-    """An attribute value in double quotes, as lxml writes it."""
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return f'"{value}"'
 
 
 def rels_name(part: str) -> str:

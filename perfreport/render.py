@@ -50,7 +50,7 @@ INLINE = ('</w:t></w:r><w:r><w:drawing><wp:inline '
           '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{id}" name="Picture {id}"/><wp:cNvGraphicFramePr>'
           '<a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic>'
           '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
-          '<pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/>'
+          '<pic:cNvPr id="0" name={name}/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/>'
           '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
           '<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData>'
           '</a:graphic></wp:inline></w:drawing></w:r><w:r><w:t xml:space="preserve">')
@@ -254,7 +254,7 @@ class _Build:
             if content_type == prepare.CORE:
                 text = data.decode("utf-8").replace(prepare.DATE_TEXT, f"{year:04d}-{month:02d}-{day or 1:02d}T00:00:00Z")
                 for token, value in core.items():
-                    text = text.replace(token, _escape(value))
+                    text = text.replace(token, bodyxml.escape(value))
                 self.package.parts[name] = (content_type, text.encode("utf-8"))
             elif content_type == prepare.SETTINGS:
                 data = self.prepared.paged if paged else data
@@ -291,7 +291,7 @@ class _Build:
                     and self.package.target(main, r) == name), None) or self.package.relate(main, prepare.IMAGE, name)
         cx, cy = image.scaled_dimensions(QR_WIDTH, None)
         shape = self.prepared.next_shape_id
-        return Markup(INLINE.format(cx=cx, cy=cy, id=shape, rid=rid, name=_escape(image.filename, '"', "&quot;")))
+        return Markup(INLINE.format(cx=cx, cy=cy, id=shape, rid=rid, name=bodyxml.quoteattr(image.filename)))
 
 
 def _segments(pieces: Iterator[str]) -> Iterator[str]:
@@ -354,9 +354,3 @@ class _Spool:
 def _unmarked(xml: str) -> str:
     """Without the line break the preparation put before each paragraph."""
     return xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
-
-
-def _escape(text: str, *extra: str) -> str:
-    """Text as lxml writes it in an element (and, given '"', "&quot;", in an attribute)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return text.replace(*extra) if extra else text

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import docx
 import pytest
 
+from firm_template import edited as _template, paragraph as _paragraph
 from other_workbook import write_other_workbook
 from perfreport.quality import ITEMS, assess, totals
 from perfreport.quality.document import Report, Table
@@ -39,19 +40,6 @@ def sample():
     result, assessment = assess(SAMPLE)
     assert result.ok and assessment is not None
     return assessment
-
-
-def _template(folder: Path, edit) -> Path:
-    """A copy of the shipped template with `edit(document)` applied."""
-    document = docx.Document(str(template_path()))
-    edit(document)
-    path = folder / "firm.docx"
-    document.save(str(path))
-    return path
-
-
-def _paragraph(document, text: str):
-    return next(p for p in document.paragraphs if p.text == text)
 
 
 def _delete(*texts: str):

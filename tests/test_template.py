@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from firm_template import edited as _edited, paragraph as _paragraph
 from other_workbook import MANUAL, STAGES, write_other_workbook
 from perfreport.guide import guide, guide_path
 from perfreport.outline import ATTACHMENTS, TABLES, TEXTS, WORKBOOK_SECTIONS
@@ -24,19 +25,6 @@ def _template_tags() -> list[tuple[str, str]]:
     """The block tags of the shipped template's body, in order."""
     return [(m.group(1), m.group(2)) for p in docx.Document(str(template_path())).paragraphs
             for m in TAG.finditer(p.text)]
-
-
-def _edited(folder: Path, edit) -> Path:
-    """A copy of the shipped template with `edit(document)` applied."""
-    document = docx.Document(str(template_path()))
-    edit(document)
-    path = folder / "firm.docx"
-    document.save(str(path))
-    return path
-
-
-def _paragraph(document, text: str):
-    return next(p for p in document.paragraphs if p.text == text)
 
 
 def _delete(text: str):

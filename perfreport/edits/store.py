@@ -28,6 +28,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..bodyxml import escape, quoteattr
+
 from .carrier import bookmark_name
 from .ooxml import LINE_BREAK, R
 from .package import Package, PackageError, serialize
@@ -101,31 +103,16 @@ def to_xml(store: Store) -> bytes:
 def head_xml(workbook: str, subject: str) -> str:
     """The store part up to its first block."""
     return (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<blocks xmlns=\"{NS}\" "
-            f"version={_attribute(VERSION)} workbook={_attribute(workbook)} subject={_attribute(subject)}>")
+            f"version={quoteattr(VERSION)} workbook={quoteattr(workbook)} subject={quoteattr(subject)}>")
 
 
 def block_xml(key: str, kind: str, text: str, digest: str) -> str:
     """One block of the store part."""
-    kind = f" t={_attribute(kind)}" if kind != "p" else ""  # a paragraph's is the default
-    return f"<b k={_attribute(key)}{kind} d={_attribute(digest)}>{_text(_escape(text))}</b>"
+    kind = f" t={quoteattr(kind)}" if kind != "p" else ""  # a paragraph's is the default
+    return f"<b k={quoteattr(key)}{kind} d={quoteattr(digest)}>{escape(_escape(text))}</b>"
 
 
 TAIL = "</blocks>"
-SPECIAL = re.compile(r'[&<>\r"\n\t]')
-
-
-def _text(text: str) -> str:
-    """Element text as lxml escapes it."""
-    if not SPECIAL.search(text):
-        return text
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _attribute(value: str) -> str:
-    """An attribute value in double quotes as lxml escapes it."""
-    if SPECIAL.search(value):
-        value = _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
-    return f'"{value}"'
 
 
 def from_xml(data: bytes) -> Store:

@@ -54,6 +54,8 @@ class CellError(ValueError):
 
 def clean_text(text: str) -> str:
     """Return cell text (Excel's escapes already decoded by the reader) with XML-illegal characters removed."""
+    if text.isprintable():  # every character changed below is unprintable: most text needs only the strip
+        return text.strip()
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\ufeff", "")
     return CONTROL.sub("", text).strip()
@@ -197,10 +199,14 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 30 else text[:30] + "…"
 
 
-def _rows(grid: Grid, columns: int) -> list[tuple[int, dict[int, Any]]]:
-    """Return (row number, column number -> cell) for the rows below the header, first `columns` columns."""
-    return [(row, {c: cell for c, cell in cells.items() if c <= columns})
-            for row, cells in sorted(grid.rows.items()) if row >= 2]
+def _value(cell: Any) -> Any:
+    """Return the value of a grid's cell, bare or a Cell."""
+    return cell.value if cell.__class__ is Cell else cell
+
+
+def _rows(grid: Grid) -> list[tuple[int, dict[int, Any]]]:
+    """Return (row number, column number -> cell) for the rows below the header, in order."""
+    return [(row, cells) for row, cells in sorted(grid.rows.items()) if row >= 2]
 
 
 def _uncached(place: str, formula: str, column: Field) -> Problem:
@@ -247,22 +253,24 @@ class _SheetReader:
                     f"缺少“{name}”列：第 1 行应有表头“{name}”{seen}"))
         return found
 
-    def value(self, column: Field, ref: str, cell: Cell | None, record_cells: dict, values: dict) -> None:
-        """Read one cell (None when absent from the file) into `values`, or record why it cannot be read."""
+    def value(self, column: Field, ref: str, cell: Any, record_cells: dict, values: dict) -> None:
+        """Read one grid cell (None when absent from the file) into `values`, or record why it cannot be read."""
         record_cells[column.name] = ref
-        place = f"{self.sheet.name}!{ref}"
-        if cell is not None and cell.error:
-            self.report(error("formula-error", place,
-                              f"公式结果为 {cell.value}：请在 Excel 中更正公式，或直接填写{column.name}"))
-            return
-        if cell is None or _blank(cell.value) or _not_applicable(cell.value, column):
+        number_format = "General"
+        if cell.__class__ is Cell:
+            if cell.error:
+                self.report(error("formula-error", f"{self.sheet.name}!{ref}",
+                                  f"公式结果为 {cell.value}：请在 Excel 中更正公式，或直接填写{column.name}"))
+                return
+            cell, number_format = cell.value, cell.number_format or "General"
+        if cell is None or _blank(cell) or _not_applicable(cell, column):
             if ref in self.uncached:
-                self.report(_uncached(place, self.uncached[ref], column))
+                self.report(_uncached(f"{self.sheet.name}!{ref}", self.uncached[ref], column))
             return
         try:
-            values[column.name] = convert(cell.value, column, cell.number_format or "General")
+            values[column.name] = convert(cell, column, number_format)
         except CellError as exc:
-            self.report(error(exc.code, place, f"{exc}，实际为“{_shown(cell.value)}”"))
+            self.report(error(exc.code, f"{self.sheet.name}!{ref}", f"{exc}，实际为“{_shown(cell)}”"))
 
     def key_values(self) -> Record:
         """Return the fields of a key-value sheet as one record."""
@@ -273,8 +281,8 @@ class _SheetReader:
             return Record(self.sheet.name, MappingProxyType(values))
         fields = {f.name: f for f in self.sheet.fields}
         rows: dict[str, int] = {}
-        for row, by_column in _rows(self.grid, max(cols[KEY], cols[VALUE])):
-            key = _key(by_column[cols[KEY]].value) if cols[KEY] in by_column else ""
+        for row, by_column in _rows(self.grid):
+            key = _key(_value(by_column[cols[KEY]])) if cols[KEY] in by_column else ""
             if key not in fields:
                 continue
             if key in rows:
@@ -308,14 +316,16 @@ class _SheetReader:
         self._check_merges(cols)
         records: list[Record] = []
         above: dict[str, Any] = {}
-        for row_number, cells_by_col in _rows(self.grid, max(cols.values(), default=0)):
-            if all(_blank(cells_by_col[cols[f.name]].value) for f in present if cols[f.name] in cells_by_col):
+        letters = {f.name: column_letter(cols[f.name]) for f in present}
+        numbers = [cols[f.name] for f in present]
+        for row_number, cells_by_col in _rows(self.grid):
+            if all(_blank(_value(cells_by_col[n])) for n in numbers if n in cells_by_col):
                 continue
             values: dict[str, Any] = {}
             where: dict[str, str] = {}
-            for column in present:
-                ref = f"{column_letter(cols[column.name])}{row_number}"
-                self.value(column, ref, cells_by_col.get(cols[column.name]), where, values)
+            row = str(row_number)
+            for column, number in zip(present, numbers):
+                self.value(column, letters[column.name] + row, cells_by_col.get(number), where, values)
                 if column.fill_down and column.name not in values and column.name in above:
                     values[column.name] = above[column.name]
             for column in present:

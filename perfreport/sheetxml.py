@@ -159,20 +159,25 @@ class Area:
 
 
 class Cell(NamedTuple):
-    """One cell with content (a tuple: cheap to make by the hundred thousand)."""
+    """A cell whose value alone does not say all load needs: a header, an error, a percentage."""
 
     value: Any  # float, str, bool, date or datetime; for an error value its text (`#N/A`)
-    coordinate: str  # "E7"
+    coordinate: str  # "E7" as written
     number_format: str  # "0%" for a cell formatted as a percentage, else "General"
     error: bool = False  # the cell holds an Excel error value (t="e")
 
 
 @dataclass
 class Grid:
-    """One worksheet as read: its non-blank cells by row and column (1-based), and what the XML adds."""
+    """One worksheet as read: its non-blank cells by row and column (1-based), and what the XML adds.
+
+    A cell is its bare value (float, str, bool, date or datetime), formatted
+    "General", except in row 1 and for error values and percentages, which
+    are a Cell: most cells then cost no object of their own.
+    """
 
     title: str
-    rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
+    rows: dict[int, dict[int, Any]] = field(default_factory=dict)
     merged: list[Area] = field(default_factory=list)
     uncached: dict[str, str] = field(default_factory=dict)  # cell -> formula Excel never calculated
 
@@ -181,9 +186,10 @@ class _SheetReader:
     """Reads one worksheet's cells into a Grid, within the cell and area limits.
 
     This runs once per element of the largest parts, so the expat callbacks
-    are closures over local state, names are compared as written (the prefix
-    of the root element, mostly none, is taken for all), and the cell being
-    read is a few variables.
+    are closures over local variables (the cell being read is a few of
+    them), names are compared as written (the prefix of the root element,
+    mostly none, is taken for all), and a cell's style is looked up once per
+    distinct `s`.
     """
 
     def __init__(self, grid: Grid, strings: list[str], kinds: list[str], date1904: bool,
@@ -194,99 +200,123 @@ class _SheetReader:
 
     def handlers(self) -> tuple[Callable, Callable, Callable]:
         """Return the start, end and text callbacks."""
-        budget, grid, rows, uncached = self.budget, self.grid, self.grid.rows, self.grid.uncached
-        state = {"row": 0, "column": 0, "last_row": 0, "last_column": 0, "in_cell": False, "phonetic": False,
-                 "ref": "", "type": "n", "style": None, "value": None, "formula": None, "inline": None}
-        collect: list = [None]  # the list the current text goes to
-        names = {"c": "c", "row": "row", "v": "v", "f": "f", "is": "is", "t": "t", "rPh": "rPh",
-                 "mergeCell": "mergeCell"}
+        budget, grid, rows, uncached, strings = self.budget, self.grid, self.grid.rows, self.grid.uncached, self.strings
+        counted, max_cells, max_area, kind_of = self.cells, self.max_cells, self.max_area, {None: ""}
+        texts: dict[str, str] = {}  # one object per distinct inline text: a column often repeats its values
+        row = column = last_row = last_column = 0
+        in_cell = phonetic = False
+        written: str | None = None  # the cell's `r` as written
+        kind_attr, style = "n", None
+        value: list[str] | None = None
+        formula: list[str] | None = None
+        inline: list[str] | None = None
+        collect: list[str] | None = None  # the list the current text goes to
+        C, ROW, V, F, IS, T, RPH, MERGE = "c", "row", "v", "f", "is", "t", "rPh", "mergeCell"
 
         def start(name: str, attributes: dict) -> None:
+            nonlocal row, column, in_cell, phonetic, written, kind_attr, style, value, formula, inline, collect
+            nonlocal C, ROW, V, F, IS, T, RPH, MERGE
             budget.left -= 1
             if budget.left < 0:
                 raise TooLarge("elements")
-            if name == names["c"]:
-                open_cell(attributes)
-            elif not state["in_cell"]:
-                if name == names["row"]:
+            if name == C:
+                if in_cell:
+                    raise Damaged("单元格中又嵌套了单元格")
+                written = attributes.get("r")
+                if written:
+                    row, column = position(written)
+                else:
+                    column += 1
+                    if column > MAX_COLUMN or not row:
+                        raise Damaged("单元格超出 Excel 的范围")
+                in_cell = True
+                kind_attr, style = attributes.get("t", "n"), attributes.get("s")
+                value = formula = inline = None
+            elif not in_cell:
+                if name == ROW:
                     number = attributes.get("r")
-                    state["row"] = int(number) if number and number.isdigit() else state["row"] + 1
-                    if not 1 <= state["row"] <= MAX_ROW:
+                    row = int(number) if number and number.isdigit() else row + 1
+                    if not 1 <= row <= MAX_ROW:
                         raise Damaged(f"行号 {number} 超出 Excel 的范围")
-                    state["column"] = 0
-                elif name == names["mergeCell"]:
+                    column = 0
+                elif name == MERGE:
                     grid.merged.append(Area.parse(attributes.get("ref", "")))
-                elif ":" in name and not rows and names["c"] == "c":  # the root names the prefix, say x:
+                elif ":" in name and not rows and C == "c":  # the root names the prefix, say x:
                     prefix = name.split(":", 1)[0] + ":"
-                    names.update({key: prefix + key for key in names})
-            elif name == names["v"]:
-                collect[0] = state["value"] = []
-            elif name == names["f"]:
-                collect[0] = state["formula"] = []
-            elif name == names["is"]:
-                state["inline"] = []
-            elif name == names["t"] and state["inline"] is not None:
-                collect[0] = state["inline"]
-            elif name == names["rPh"]:
-                state["phonetic"] = True
-
-        def open_cell(attributes: dict) -> None:
-            if state["in_cell"]:
-                raise Damaged("单元格中又嵌套了单元格")
-            ref = attributes.get("r")
-            if ref:
-                state["row"], state["column"] = row, column = position(ref)
-                state["ref"] = ref if ref[0] != "$" and ref.isupper() else f"{column_letter(column)}{row}"
-            else:
-                state["column"] += 1
-                if state["column"] > MAX_COLUMN or not state["row"]:
-                    raise Damaged("单元格超出 Excel 的范围")
-                state["ref"] = f"{column_letter(state['column'])}{state['row']}"
-            state["in_cell"] = True
-            state["type"], state["style"] = attributes.get("t", "n"), attributes.get("s")
-            state["value"] = state["formula"] = state["inline"] = None
+                    C, ROW, V, F, IS, T, RPH, MERGE = (prefix + n for n in ("c", "row", "v", "f", "is", "t", "rPh",
+                                                                             "mergeCell"))
+            elif name == V:
+                collect = value = []
+            elif name == F:
+                collect = formula = []
+            elif name == IS:
+                inline = []
+            elif name == T and inline is not None:
+                collect = inline
+            elif name == RPH:
+                phonetic = True
 
         def text(data: str) -> None:
-            target = collect[0]
-            if target is not None and not state["phonetic"]:
-                target.append(data)
+            if collect is not None and not phonetic:
+                collect.append(data)
 
         def end(name: str) -> None:
-            collect[0] = None
-            if name == names["c"]:
-                state["in_cell"] = False
-                finish()
-            elif name == names["rPh"]:
-                state["phonetic"] = False
-
-        def finish() -> None:
-            row, column, ref, style = state["row"], state["column"], state["ref"], state["style"]
-            kind = ""
-            if style and self.kinds:
-                index = int(style) if style.isdigit() else -1
-                kind = self.kinds[index] if 0 <= index < len(self.kinds) else ""
-            try:
-                value = self._typed(state["type"], state["value"], state["inline"], kind)
-            except (ValueError, IndexError):
-                raise Damaged(f"单元格 {ref} 的内容无效", ref) from None
-            if value is None or value == "":
-                if state["formula"] is not None:
-                    uncached[ref] = unescape("".join(state["formula"]))
+            nonlocal collect, in_cell, phonetic, last_row, last_column
+            collect = None
+            if name == RPH:
+                phonetic = False
+            if name != C:
                 return
-            self.cells[0] += 1
-            if self.cells[0] > self.max_cells:
+            in_cell = False
+            kind = kind_of.get(style)
+            if kind is None:
+                kind = kind_of[style] = self._kind(style)
+            try:
+                if kind_attr == "n" and value is not None and kind != "date":
+                    raw = "".join(value)
+                    cell = float(raw) if raw else None
+                elif kind_attr == "s" and value is not None:
+                    raw = "".join(value)
+                    cell = strings[int(raw)] if raw else None
+                else:
+                    cell = self._typed(kind_attr, value, inline, kind)
+                    if cell.__class__ is str:
+                        cell = texts.setdefault(cell, cell)
+            except (ValueError, IndexError):
+                ref = self._ref(written, row, column)
+                raise Damaged(f"单元格 {ref} 的内容无效", ref) from None
+            if cell is None or cell == "":
+                if formula is not None:
+                    uncached[self._ref(written, row, column)] = unescape("".join(formula))
+                return
+            counted[0] += 1
+            if counted[0] > max_cells:
                 raise TooLarge("cells")
-            if row > state["last_row"] or column > state["last_column"]:
-                last_row, last_column = max(state["last_row"], row), max(state["last_column"], column)
-                if last_row * last_column > self.max_area:
-                    raise TooLarge("area", ref)
-                state["last_row"], state["last_column"] = last_row, last_column
-            cells = rows.get(row)
-            if cells is None:
-                cells = rows[row] = {}
-            cells[column] = Cell(value, ref, "0%" if kind == "percent" else "General", state["type"] == "e")
+            if row > last_row or column > last_column:
+                if max(last_row, row) * max(last_column, column) > max_area:
+                    raise TooLarge("area", self._ref(written, row, column))
+                last_row, last_column = max(last_row, row), max(last_column, column)
+            line = rows.get(row)
+            if line is None:
+                line = rows[row] = {}
+            if row == 1 or kind == "percent" or kind_attr == "e":
+                cell = Cell(cell, self._ref(written, row, column), "0%" if kind == "percent" else "General",
+                            kind_attr == "e")
+            line[column] = cell
 
         return start, end, text
+
+    def _kind(self, style: str) -> str:
+        """Return "percent", "date" or "" for a cell's `s` (a style that is no index is none)."""
+        if not self.kinds:
+            return ""
+        index = int(style) if style.isdigit() else -1
+        return self.kinds[index] if 0 <= index < len(self.kinds) else ""
+
+    @staticmethod
+    def _ref(written: str | None, row: int, column: int) -> str:
+        """Return the cell's reference as written when it is upper case, else as Excel writes it."""
+        return written if written and written[0] != "$" and written.isupper() else f"{column_letter(column)}{row}"
 
     def _typed(self, t: str, value: list[str] | None, inline: list[str] | None, kind: str) -> Any:
         """Return a cell's typed value (None when it has none); raise ValueError or IndexError if invalid."""

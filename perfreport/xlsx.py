@@ -17,7 +17,7 @@ import posixpath
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import unquote
 
 from . import bookxml, sheetxml
@@ -161,7 +161,8 @@ def _resolve(folder: str, target: str) -> str | None:
     return None if not name or name.startswith("../") or name == ".." else name
 
 
-def _grids(path: Path, package: _Package, choose: Callable[[list[str]], set[str]]) -> dict[str, Grid | None]:
+def _grids(path: Path, package: _Package, choose: Callable[[list[str]], set[str]],
+           use: Callable[[Grid], Any]) -> dict[str, Any]:
     main = package.main_part()
     info = package.read(main, bookxml.book)
     if info.root != "workbook":  # the main part of a Word document, say
@@ -171,7 +172,7 @@ def _grids(path: Path, package: _Package, choose: Callable[[list[str]], set[str]
     folder = posixpath.dirname(main)
     strings_part = by_type.get("sharedStrings") or package.find(posixpath.join(folder, "sharedStrings.xml"))
     styles_part = by_type.get("styles") or package.find(posixpath.join(folder, "styles.xml"))
-    tabs: dict[str, Grid | None] = {name: None for name, _ in info.sheets}
+    tabs: dict[str, Any] = {name: None for name, _ in info.sheets}
     if len({name.lower() for name in tabs}) < len(info.sheets):  # Excel never lets two tabs share a name
         twice = next(n for n, _ in info.sheets if sum(m.lower() == n.lower() for m, _ in info.sheets) > 1)
         raise _refuse(path, "duplicate-sheet", f"工作簿中有两个名为“{twice}”的工作表，无法确定该读哪一个：{REPAIR}")
@@ -195,8 +196,15 @@ def _grids(path: Path, package: _Package, choose: Callable[[list[str]], set[str]
         except TooLarge as exc:
             raise _too_large(path, name, exc) from None
         _check_merged(path, grid)
-        tabs[name] = grid
+        try:
+            tabs[name] = use(grid)
+        except Exception as exc:  # the caller's own failure, not to be reported as a damaged file
+            raise _Caller(exc) from exc
     return tabs
+
+
+class _Caller(Exception):
+    """What the caller's `use` raised, carried past the translation of the zip's errors."""
 
 
 def _too_large(path: Path, sheet: str, exc: TooLarge) -> WorkbookError:
@@ -221,12 +229,15 @@ def _check_merged(path: Path, grid: Grid) -> None:
                       "请取消这个合并后再试", f"{grid.title}!{largest.ref}")
 
 
-def open_workbook(path: Path, choose: Callable[[list[str]], set[str]] = set) -> dict[str, Grid | None]:
-    """Return every tab of the workbook by its name, in order: its Grid when `choose(tab names)` has it, else None.
+def open_workbook(path: Path, choose: Callable[[list[str]], set[str]] = set,
+                  use: Callable[[Grid], Any] = lambda grid: grid) -> dict[str, Any]:
+    """Return every tab of the workbook by its name, in order: use(its Grid) when `choose(tab names)` has it, else None.
 
-    Sheets not wanted are never parsed. Raises WorkbookError with a
-    one-sentence Chinese message for anything that is not a readable .xlsx
-    workbook, or is too large to read.
+    Sheets not wanted are never parsed; each grid is handed to `use` as soon
+    as its sheet is read, so that a caller keeping only what it makes of it
+    never holds two. Raises WorkbookError with a one-sentence Chinese
+    message for anything that is not a readable .xlsx workbook, or is too
+    large to read.
     """
     _check_file(path)
     try:
@@ -234,11 +245,13 @@ def open_workbook(path: Path, choose: Callable[[list[str]], set[str]] = set) -> 
             names = _check_zip(path, archive)
             package = _Package(path, archive, names)
             try:
-                return _grids(path, package, choose)
+                return _grids(path, package, choose, use)
             except TooLarge as exc:  # the element budget ran out in a part that is not a sheet
                 raise _too_large(path, "", exc) from None
     except WorkbookError:
         raise
+    except _Caller as exc:
+        raise exc.args[0] from None
     except RuntimeError:  # zipfile: an entry encrypted with a zip password
         raise _refuse(path, "encrypted", "工作簿的压缩包设置了密码：请在 Excel 中另存为不加密的 .xlsx") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError):

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from . import contract
@@ -204,6 +205,24 @@ def _value(cell: Any) -> Any:
     return cell.value if cell.__class__ is Cell else cell
 
 
+class _Places(Mapping):
+    """Field -> cell ("E7") of one table row, spelt when asked: all rows of a table share its column letters."""
+
+    __slots__ = ("letters", "row")
+
+    def __init__(self, letters: dict[str, str], row: int):
+        self.letters, self.row = letters, row
+
+    def __getitem__(self, name: str) -> str:
+        return f"{self.letters[name]}{self.row}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.letters)
+
+    def __len__(self) -> int:
+        return len(self.letters)
+
+
 def _rows(grid: Grid) -> list[tuple[int, dict[int, Any]]]:
     """Return (row number, column number -> cell) for the rows below the header, in order."""
     return [(row, cells) for row, cells in sorted(grid.rows.items()) if row >= 2]
@@ -253,24 +272,24 @@ class _SheetReader:
                     f"缺少“{name}”列：第 1 行应有表头“{name}”{seen}"))
         return found
 
-    def value(self, column: Field, ref: str, cell: Any, record_cells: dict, values: dict) -> None:
-        """Read one grid cell (None when absent from the file) into `values`, or record why it cannot be read."""
-        record_cells[column.name] = ref
+    def value(self, column: Field, ref: str, cell: Any) -> Any:
+        """Return the typed value of one grid cell (None when absent), or None when blank or unreadable (reported)."""
         number_format = "General"
         if cell.__class__ is Cell:
             if cell.error:
                 self.report(error("formula-error", f"{self.sheet.name}!{ref}",
                                   f"公式结果为 {cell.value}：请在 Excel 中更正公式，或直接填写{column.name}"))
-                return
+                return None
             cell, number_format = cell.value, cell.number_format or "General"
         if cell is None or _blank(cell) or _not_applicable(cell, column):
             if ref in self.uncached:
                 self.report(_uncached(f"{self.sheet.name}!{ref}", self.uncached[ref], column))
-            return
+            return None
         try:
-            values[column.name] = convert(cell, column, number_format)
+            return convert(cell, column, number_format)
         except CellError as exc:
             self.report(error(exc.code, f"{self.sheet.name}!{ref}", f"{exc}，实际为“{_shown(cell)}”"))
+            return None
 
     def key_values(self) -> Record:
         """Return the fields of a key-value sheet as one record."""
@@ -291,8 +310,10 @@ class _SheetReader:
                     f"“{key}”在第 {rows[key]} 行和第 {row} 行各有一行，无法确定用哪一个：请删除多余的一行"))
                 continue
             rows[key] = row
-            ref = f"{column_letter(cols[VALUE])}{row}"
-            self.value(fields[key], ref, by_column.get(cols[VALUE]), cells, values)
+            ref = cells[key] = f"{column_letter(cols[VALUE])}{row}"
+            value = self.value(fields[key], ref, by_column.get(cols[VALUE]))
+            if value is not None:
+                values[key] = value
         for name, column in fields.items():
             if column.required and name not in values and not self._reported(name, cells):
                 if name in cells:
@@ -317,24 +338,31 @@ class _SheetReader:
         records: list[Record] = []
         above: dict[str, Any] = {}
         letters = {f.name: column_letter(cols[f.name]) for f in present}
-        numbers = [cols[f.name] for f in present]
+        # A column's repeated text or number is converted once (a float 0 may be -0, which prints so as text).
+        read = [(f, cols[f.name], letters[f.name], {}) for f in present]
         for row_number, cells_by_col in _rows(self.grid):
-            if all(_blank(_value(cells_by_col[n])) for n in numbers if n in cells_by_col):
+            if all(_blank(_value(cells_by_col[n])) for _, n, _, _ in read if n in cells_by_col):
                 continue
             values: dict[str, Any] = {}
-            where: dict[str, str] = {}
             row = str(row_number)
-            for column, number in zip(present, numbers):
-                self.value(column, letters[column.name] + row, cells_by_col.get(number), where, values)
-                if column.fill_down and column.name not in values and column.name in above:
+            for column, number, letter, known in read:
+                cell = cells_by_col.get(number)
+                value = known.get(cell) if cell.__class__ is str or (cell.__class__ is float and cell) else None
+                if value is None:
+                    value = self.value(column, letter + row, cell)
+                    if value is not None and (cell.__class__ is str or (cell.__class__ is float and cell)):
+                        known[cell] = value
+                if value is not None:
+                    values[column.name] = value
+                elif column.fill_down and column.name in above:
                     values[column.name] = above[column.name]
             for column in present:
-                if column.required and column.name not in values and not self._reported(column.name, where):
-                    self.problems.append(error(
-                        "missing-value", f"{self.sheet.name}!{where[column.name]}",
-                        f"“{column.name}”不能为空"))
+                if column.required and column.name not in values:
+                    place = f"{self.sheet.name}!{letters[column.name]}{row}"
+                    if place not in self.places:
+                        self.problems.append(error("missing-value", place, f"“{column.name}”不能为空"))
             above = {f.name: values[f.name] for f in present if f.fill_down and f.name in values}
-            records.append(Record(self.sheet.name, MappingProxyType(values), MappingProxyType(where), row_number))
+            records.append(Record(self.sheet.name, MappingProxyType(values), _Places(letters, row_number), row_number))
         return tuple(records)
 
     def _check_merges(self, cols: dict[str, int]) -> None:
@@ -351,24 +379,40 @@ class _SheetReader:
 def load(path: Path) -> tuple[Workbook, list[Problem]]:
     """Return the workbook's typed records and every problem found reading it.
 
-    Raises WorkbookError when the file is not a readable .xlsx at all.
+    Each sheet is read by the contract as soon as it is parsed, and its grid
+    let go. Raises WorkbookError when the file is not a readable .xlsx at all.
     """
-    grids = open_workbook(path, lambda tabs: set(match_sheets(tabs, path.name)[0].values()))
-    chosen, problems = match_sheets(list(grids), path.name)
+    matched: dict[str, str] = {}
+    problems: list[Problem] = []
+
+    def choose(tabs: list[str]) -> set[str]:
+        chosen, found = match_sheets(tabs, path.name)
+        matched.update(chosen)
+        problems.extend(found)
+        return set(chosen.values())
+
+    def read(grid: Grid) -> dict[str, tuple[Any, list[Problem]]]:
+        """Return contract sheet -> (its record or rows, their problems) for the sheets this tab holds."""
+        found = {}
+        for sheet in contract.SHEETS:
+            if matched.get(sheet.name) == grid.title:
+                reader = _SheetReader(sheet, grid, [])
+                found[sheet.name] = (reader.key_values() if sheet.key_value else reader.table()), reader.problems
+        return found
+
+    tabs = open_workbook(path, choose, read)
     records: dict[str, Record] = {}
     tables: dict[str, tuple[Record, ...]] = {}
     for sheet in contract.SHEETS:
-        grid = grids[chosen[sheet.name]] if sheet.name in chosen else None
-        if grid is None:
+        read_tab = tabs[matched[sheet.name]] if sheet.name in matched else None
+        if read_tab is None:
             empty = Record(sheet.name, MappingProxyType({}))
             if sheet.key_value:
                 records[sheet.name] = empty
             else:
                 tables[sheet.name] = ()
             continue
-        reader = _SheetReader(sheet, grid, problems)
-        if sheet.key_value:
-            records[sheet.name] = reader.key_values()
-        else:
-            tables[sheet.name] = reader.table()
+        content, found = read_tab[sheet.name]
+        (records if sheet.key_value else tables)[sheet.name] = content
+        problems.extend(found)
     return Workbook(path.name, MappingProxyType(records), MappingProxyType(tables)), problems

@@ -31,6 +31,7 @@ MAX_TEXT = 32767  # Excel's own limit for one cell
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (after its 1900 leap-year slip)
 MAX_NUMBER = Decimal(10) ** 12  # a trillion: no department's figure comes near, a pasted ID number does
 QUANTUM = Decimal("1e-10")  # finer than any figure a workbook holds; float noise (5.55E-17) reads as 0
+QUANTUM_EXPONENT = QUANTUM.as_tuple().exponent
 KEY, VALUE = "字段", "值"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")  # not allowed in .docx XML
 CHOICE_ALIASES = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "＝": "="}
@@ -94,7 +95,7 @@ def _sized(number: Decimal, kind: Kind) -> Decimal:
     """Return `number` within what a workbook can mean: below a trillion, at most 10 decimals, no -0."""
     if abs(number) >= MAX_NUMBER:
         raise CellError(f"应为{KIND_WORDS[kind]}，数值过大（不应达到 1 万亿），请核对")
-    if number.as_tuple().exponent < QUANTUM.as_tuple().exponent:
+    if number.as_tuple().exponent < QUANTUM_EXPONENT:
         number = number.quantize(QUANTUM, rounding=ROUND_HALF_UP)
     return number if number else abs(number)
 
@@ -281,7 +282,14 @@ class _SheetReader:
                                   f"公式结果为 {cell.value}：请在 Excel 中更正公式，或直接填写{column.name}"))
                 return None
             cell, number_format = cell.value, cell.number_format or "General"
-        if cell is None or _blank(cell) or _not_applicable(cell, column):
+        if isinstance(cell, str):
+            text = clean_text(cell)
+            if text and column.kind is Kind.TEXT and len(text) <= MAX_TEXT:
+                return text  # what convert returns for the commonest cell, without its detours
+            blank = not text or _not_applicable(cell, column)
+        else:
+            blank = cell is None
+        if blank:
             if ref in self.uncached:
                 self.report(_uncached(f"{self.sheet.name}!{ref}", self.uncached[ref], column))
             return None

@@ -247,12 +247,12 @@ class _SheetReader:
                                                                              "mergeCell"))
             elif name == V:
                 collect = value = []
-            elif name == F:
-                collect = formula = []
             elif name == IS:
                 inline = []
             elif name == T and inline is not None:
                 collect = inline
+            elif name == F:
+                collect = formula = []
             elif name == RPH:
                 phonetic = True
 
@@ -278,6 +278,9 @@ class _SheetReader:
                 elif kind_attr == "s" and value is not None:
                     raw = "".join(value)
                     cell = strings[int(raw)] if raw else None
+                elif kind_attr == "inlineStr":
+                    cell = unescape("".join(inline)) if inline else ""
+                    cell = texts.setdefault(cell, cell)
                 else:
                     cell = self._typed(kind_attr, value, inline, kind)
                     if cell.__class__ is str:

@@ -71,3 +71,36 @@ def test_framework_has_thirty_indicators_summing_to_100(workbook):
     rows = workbook.tables["指标体系"]
     assert len(rows) == 30
     assert sum(r["分值"] for r in rows) == 100
+
+
+def test_a_table_rows_cells_name_every_field_of_the_row(workbook):
+    car = _row(workbook, "固定资产", "资产名称", "轿车")
+    cells = dict(car.cells)
+    assert cells["原值"] == "C8" and set(cells.values()) == {f"{ref[0]}8" for ref in cells.values()}
+    assert len(car.cells) == len(cells) and "原值" in car.cells and car.cells.get("没有这一列") is None
+
+
+def test_a_number_in_a_text_column_prints_as_typed_however_often_it_repeats(tmp_path):
+    import openpyxl
+
+    book = openpyxl.load_workbook(SAMPLE)
+    sheet = book["目标对比"]
+    column = next(c.column for c in sheet[1] if c.value == "目标数值")
+    for row, value in zip(range(2, 7), (0.0, -0.0, 0.0, 1.5, 1.5)):
+        sheet.cell(row, column).value = value
+    book.save(tmp_path / "book.xlsx")
+    workbook, _ = load(tmp_path / "book.xlsx")
+    assert [r["目标数值"] for r in workbook.tables["目标对比"][:5]] == ["0", "-0", "0", "1.5", "1.5"]
+
+
+def test_each_grid_goes_to_the_caller_as_read_and_its_own_errors_pass_through():
+    from perfreport.xlsx import open_workbook
+
+    tabs = open_workbook(SAMPLE, lambda names: {names[0]}, lambda grid: grid.title)
+    first = next(iter(tabs))
+    assert tabs[first] == first and set(tabs.values()) == {first, None}
+
+    def fail(grid):
+        raise ValueError("the caller's own")
+    with pytest.raises(ValueError, match="the caller's own"):  # not a damaged-file refusal
+        open_workbook(SAMPLE, set, fail)

@@ -1,24 +1,22 @@
 """Read a workbook by the contract into typed, located records.
 
-Columns are found by header text, blank rows are skipped, numbers typed as
-text are accepted, and every cell that cannot be read becomes a Problem with
-its `sheet!cell`; reading goes on, so the user sees every problem at once.
+Columns are found by header text, blank rows are skipped, each cell is
+typed by its column (perfreport.cellvalue), and every cell that cannot be
+read becomes a Problem with its `sheet!cell`; reading goes on, so the user
+sees every problem at once.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
-from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from collections.abc import Iterator, Mapping
 from typing import Any
 
 from . import contract
+from .cellvalue import MAX_TEXT, CellError, blank, clean_text, convert, not_applicable
 from .contract import Field, Kind, Sheet
 from .errors import Problem, error, warning
-from .fmt import ReportDate, percent, rate
 from .models import Record, Workbook
 from .names import key as _key
 from .names import loose as _loose
@@ -27,173 +25,9 @@ from .names import visible as _visible
 from .sheetxml import Cell, Grid, column_letter
 from .xlsx import open_workbook
 
-MAX_TEXT = 32767  # Excel's own limit for one cell
-EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (after its 1900 leap-year slip)
-MAX_NUMBER = Decimal(10) ** 12  # a trillion: no department's figure comes near, a pasted ID number does
-QUANTUM = Decimal("1e-10")  # finer than any figure a workbook holds; float noise (5.55E-17) reads as 0
-QUANTUM_EXPONENT = QUANTUM.as_tuple().exponent
 KEY, VALUE = "字段", "值"
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")  # not allowed in .docx XML
-CHOICE_ALIASES = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "＝": "="}
-DASHES = re.compile(r"^[-—–－―/／]+$")  # "——" typed for "not applicable" in a number cell
-YEAR_SUFFIX = re.compile(r"\s*年度?$")
-DATE_TEXT = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*(?:[月./-]\s*(?:(\d{1,2})\s*日?)?)?$")
 FORMULA_TEXT = re.compile(r"[\uff01-\uff5e\u3000-\u303f≥≤×÷“”‘’…—]|\d[\u3400-\u9fff]")  # never in a formula
 QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
-KIND_WORDS = {
-    Kind.MONEY: "金额（数字）", Kind.NUMBER: "数字", Kind.COUNT: "非负整数", Kind.PERCENT: "百分比",
-    Kind.YEAR: "四位年份", Kind.DATE: "日期（如 2024年12月26日）",
-}
-
-
-class CellError(ValueError):
-    """A cell's content does not fit its column; the message says what is expected, `code` which problem."""
-
-    def __init__(self, message: str, code: str = "wrong-type"):
-        super().__init__(message)
-        self.code = code
-
-
-def clean_text(text: str) -> str:
-    """Return cell text (Excel's escapes already decoded by the reader) with XML-illegal characters removed."""
-    if text.isprintable():  # every character changed below is unprintable: most text needs only the strip
-        return text.strip()
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\ufeff", "")
-    return CONTROL.sub("", text).strip()
-
-
-def _number_text(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)  # full-width digits, commas, percent signs
-    return re.sub(r"[\s,]", "", text)
-
-
-def _decimal(value: Any, kind: Kind) -> Decimal:
-    """Return the finite number a cell holds or spells, or raise CellError."""
-    if isinstance(value, bool):
-        raise CellError(f"应为{KIND_WORDS[kind]}")
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(format(value, ".15g"))  # Excel keeps 15 significant digits
-    else:
-        text = _number_text(str(value))
-        if kind is Kind.MONEY:
-            text = text.removesuffix("万元").removesuffix("元")
-        if kind is Kind.YEAR:
-            text = YEAR_SUFFIX.sub("", text)
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise CellError(f"应为{KIND_WORDS[kind]}") from None
-    if not number.is_finite():
-        raise CellError(f"应为{KIND_WORDS[kind]}")
-    return number
-
-
-def _sized(number: Decimal, kind: Kind) -> Decimal:
-    """Return `number` within what a workbook can mean: below a trillion, at most 10 decimals, no -0."""
-    if abs(number) >= MAX_NUMBER:
-        raise CellError(f"应为{KIND_WORDS[kind]}，数值过大（不应达到 1 万亿），请核对")
-    if number.as_tuple().exponent < QUANTUM_EXPONENT:
-        number = number.quantize(QUANTUM, rounding=ROUND_HALF_UP)
-    return number if number else abs(number)
-
-
-def _percent(value: Any, number_format: str) -> Decimal:
-    if isinstance(value, str) and _number_text(value).endswith("%"):
-        return _sized(_decimal(_number_text(value)[:-1], Kind.PERCENT), Kind.PERCENT) / 100
-    number = _sized(_decimal(value, Kind.PERCENT), Kind.PERCENT)
-    # A cell formatted as a percentage holds the fraction; a bare number above 1 means points.
-    if "%" in number_format or abs(number) <= 1:
-        return number
-    return number / 100
-
-
-def _date(value: Any) -> ReportDate:
-    if isinstance(value, (datetime, date)):
-        year, month, day = value.year, value.month, value.day
-    elif isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial day
-        moment = EXCEL_EPOCH + timedelta(days=int(value))
-        year, month, day = moment.year, moment.month, moment.day
-    else:
-        match = DATE_TEXT.match(unicodedata.normalize("NFKC", str(value)).strip())
-        if not match:
-            raise CellError(f"应为{KIND_WORDS[Kind.DATE]}")
-        year, month, day = (int(g) if g else None for g in match.groups())
-    if not 1900 <= year <= 2100:
-        raise CellError(f"应为{KIND_WORDS[Kind.DATE]}，年份应在 1900 到 2100 之间")
-    try:
-        date(year, month, day or 1)
-    except ValueError:
-        raise CellError(f"应为{KIND_WORDS[Kind.DATE]}，这个日期不存在") from None
-    return ReportDate(year, month, day)
-
-
-def _text(value: Any, number_format: str) -> str:
-    if isinstance(value, (datetime, date)):
-        return str(ReportDate(value.year, value.month, value.day))
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float)):
-        number = _decimal(value, Kind.NUMBER)
-        if "%" in number_format:
-            return f"{percent(number)}%"
-        return format(number.normalize(), "f")
-    text = clean_text(str(value))
-    if len(text) > MAX_TEXT:
-        raise CellError(f"文字过长（{len(text)} 字，单元格上限 {MAX_TEXT} 字），请精简")
-    return text
-
-
-def convert(value: Any, column: Field, number_format: str = "General") -> Any:
-    """Return the typed value of a non-blank cell, or raise CellError."""
-    kind = column.kind
-    if kind is Kind.TEXT:
-        return _text(value, number_format)
-    if kind is Kind.CHOICE:
-        text = _text(value, number_format)
-        text = CHOICE_ALIASES.get(text, text)
-        if text not in column.choices:
-            raise CellError("应为以下之一：" + "、".join(column.choices))
-        return text
-    if kind is Kind.DATE:
-        return _date(value)
-    if kind is Kind.PERCENT:
-        return _within(_percent(value, number_format), column)
-    number = _within(_sized(_decimal(value, kind), kind), column)
-    if kind is Kind.MONEY and number < 0:
-        raise CellError("金额不能为负数", "negative-money")
-    if kind in (Kind.COUNT, Kind.YEAR):
-        if number != number.to_integral_value() or number < 0:
-            raise CellError(f"应为{KIND_WORDS[kind]}")
-        number = int(number)
-        if kind is Kind.YEAR and not 1900 <= number <= 2100:
-            raise CellError(f"应为{KIND_WORDS[kind]}")
-    return number
-
-
-def _within(number: Decimal, column: Field) -> Decimal:
-    """Return `number` when it lies in the column's declared bounds (a percentage's in points), else raise."""
-    if column.bounds is None:
-        return number
-    low, high = column.bounds
-    if column.kind is Kind.PERCENT:
-        if not low <= number * 100 <= high:
-            raise CellError(f"应在 {low}% 到 {high}% 之间（读作 {rate(number)}）", "out-of-range")
-    elif not low <= number <= high:
-        raise CellError(f"应在 {low} 到 {high} 之间", "out-of-range")
-    return number
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
-
-
-def _not_applicable(value: Any, column: Field) -> bool:
-    """Return whether a number cell holds only dashes ("——", "-"), which means blank."""
-    return column.kind not in (Kind.TEXT, Kind.CHOICE) and isinstance(value, str) and bool(
-        DASHES.match(_number_text(clean_text(value))))
 
 
 def _shown(value: Any) -> str:
@@ -286,7 +120,7 @@ class _SheetReader:
             text = clean_text(cell)
             if text and column.kind is Kind.TEXT and len(text) <= MAX_TEXT:
                 return text  # what convert returns for the commonest cell, without its detours
-            blank = not text or _not_applicable(cell, column)
+            blank = not text or not_applicable(cell, column)
         else:
             blank = cell is None
         if blank:
@@ -349,7 +183,7 @@ class _SheetReader:
         # A column's repeated text or number is converted once (a float 0 may be -0, which prints so as text).
         read = [(f, cols[f.name], letters[f.name], {}) for f in present]
         for row_number, cells_by_col in _rows(self.grid):
-            if all(_blank(_value(cells_by_col[n])) for _, n, _, _ in read if n in cells_by_col):
+            if all(blank(_value(cells_by_col[n])) for _, n, _, _ in read if n in cells_by_col):
                 continue
             values: dict[str, Any] = {}
             row = str(row_number)

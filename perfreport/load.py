@@ -57,6 +57,9 @@ class _Places(Mapping):
     def __len__(self) -> int:
         return len(self.letters)
 
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
 
 def _rows(grid: Grid) -> list[tuple[int, dict[int, Any]]]:
     """Return (row number, column number -> cell) for the rows below the header, in order."""
@@ -180,7 +183,8 @@ class _SheetReader:
         records: list[Record] = []
         above: dict[str, Any] = {}
         letters = {f.name: column_letter(cols[f.name]) for f in present}
-        # A column's repeated text or number is converted once (a float 0 may be -0, which prints so as text).
+        # A column's repeated text or number is converted once, its records sharing the value; not a bool
+        # (True == 1.0), nor a zero (0.0 == -0.0, and a text column prints -0).
         read = [(f, cols[f.name], letters[f.name], {}) for f in present]
         for row_number, cells_by_col in _rows(self.grid):
             if all(blank(_value(cells_by_col[n])) for _, n, _, _ in read if n in cells_by_col):
@@ -189,10 +193,11 @@ class _SheetReader:
             row = str(row_number)
             for column, number, letter, known in read:
                 cell = cells_by_col.get(number)
-                value = known.get(cell) if cell.__class__ is str or (cell.__class__ is float and cell) else None
+                repeatable = cell.__class__ is str or (cell.__class__ is float and cell)
+                value = known.get(cell) if repeatable else None
                 if value is None:
                     value = self.value(column, letter + row, cell)
-                    if value is not None and (cell.__class__ is str or (cell.__class__ is float and cell)):
+                    if value is not None and repeatable:
                         known[cell] = value
                 if value is not None:
                     values[column.name] = value
@@ -246,15 +251,15 @@ def load(path: Path) -> tuple[Workbook, list[Problem]]:
     records: dict[str, Record] = {}
     tables: dict[str, tuple[Record, ...]] = {}
     for sheet in contract.SHEETS:
-        read_tab = tabs[matched[sheet.name]] if sheet.name in matched else None
-        if read_tab is None:
+        by_sheet = tabs[matched[sheet.name]] if sheet.name in matched else None
+        if by_sheet is None:
             empty = Record(sheet.name, MappingProxyType({}))
             if sheet.key_value:
                 records[sheet.name] = empty
             else:
                 tables[sheet.name] = ()
             continue
-        content, found = read_tab[sheet.name]
+        content, found = by_sheet[sheet.name]
         (records if sheet.key_value else tables)[sheet.name] = content
         problems.extend(found)
     return Workbook(path.name, MappingProxyType(records), MappingProxyType(tables)), problems

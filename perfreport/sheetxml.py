@@ -282,7 +282,7 @@ class _SheetReader:
                     cell = unescape("".join(inline)) if inline else ""
                     cell = texts.setdefault(cell, cell)
                 else:
-                    cell = self._typed(kind_attr, value, inline, kind)
+                    cell = self._typed(kind_attr, value, kind)
                     if cell.__class__ is str:
                         cell = texts.setdefault(cell, cell)
             except (ValueError, IndexError):
@@ -321,10 +321,11 @@ class _SheetReader:
         """Return the cell's reference as written when it is upper case, else as Excel writes it."""
         return written if written and written[0] != "$" and written.isupper() else f"{column_letter(column)}{row}"
 
-    def _typed(self, t: str, value: list[str] | None, inline: list[str] | None, kind: str) -> Any:
-        """Return a cell's typed value (None when it has none); raise ValueError or IndexError if invalid."""
-        if t == "inlineStr":
-            return unescape("".join(inline or ()))
+    def _typed(self, t: str, value: list[str] | None, kind: str) -> Any:
+        """Return the typed value of a cell the end callback does not read itself (None when it has none).
+
+        Raises ValueError or IndexError if invalid.
+        """
         raw = "".join(value) if value is not None else None
         if not raw:
             return None
@@ -333,8 +334,6 @@ class _SheetReader:
             if kind == "date" and 0 <= number < 2958466:  # up to 9999-12-31
                 return self._date(number)
             return number
-        if t == "s":
-            return self.strings[int(raw)]
         if t in ("str", "e"):
             return unescape(raw)
         if t == "b":

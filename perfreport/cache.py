@@ -55,6 +55,7 @@ class Sources(BaseLoader):
         return self.sources[template], None, lambda: True
 
 
-def bytecode(where: Path | None) -> FileSystemBytecodeCache | None:
-    """Return jinja2's on-disk cache of compiled templates in `where`."""
-    return FileSystemBytecodeCache(str(where)) if where else None
+def bytecode(where: Path | None, code: str) -> FileSystemBytecodeCache | None:
+    """Return jinja2's on-disk cache of compiled templates in `where`, for the code generator whose digest is
+    `code` (its entries are keyed by the template's text and by that)."""
+    return FileSystemBytecodeCache(str(where), f"__jinja2_%s.{code}.cache") if where else None

@@ -33,7 +33,7 @@ from typing import Iterator
 
 from jinja2 import Environment, StrictUndefined
 
-from . import bodyxml, cache, docprops, keystream, layout, numbering, opc, prepare, tables, typeset
+from . import bodyxml, cache, docprops, keystream, layout, macrostream, numbering, opc, prepare, tables, typeset
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
@@ -130,12 +130,16 @@ def _render(context: dict, template: Path | str | None, pages: dict[str, int] | 
 
 
 class _Environment(Environment):
-    """jinja2's, looking a name up in a dict first (compose's rows are dicts: `r.c0`).
+    """jinja2's, its macros streaming (perfreport.macrostream), looking a name up in a dict first (compose's
+    rows are dicts: `r.c0`).
 
     jinja2 tries an attribute first, which for a dict raises and is caught
     for every cell; the answer is the same, as a dict's own methods keep
     their precedence.
     """
+
+    code_generator_class = macrostream.CodeGenerator
+    streamed_macro = macrostream.Streamed
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
@@ -153,7 +157,7 @@ def _environment(folder: Path | None) -> _Environment:
     """This process's jinja2 environment for the cache in `folder`: it keeps the templates it compiled."""
     if folder not in ENVIRONMENTS:
         env = _Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
-                           loader=cache.Sources(), bytecode_cache=cache.bytecode(folder))
+                           loader=cache.Sources(), bytecode_cache=cache.bytecode(folder, macrostream.DIGEST))
         env.filters["balance"] = typeset.balance
         env.globals["table_layout"] = layout.table
         ENVIRONMENTS[folder] = env

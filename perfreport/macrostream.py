@@ -1,0 +1,104 @@
+"""jinja2's code generator with macros that stream: a table its macro writes is never held as one string.
+
+jinja2 compiles a macro to a function that collects what it writes in a list
+and returns it joined; a macro calling another gets the callee's output as
+one string, joins it into its own and returns that. The template's tables
+are written by such macros (`表格` → `放置` → `表格内容` → the design's), so
+the largest table was held whole several times over (a hundred million
+characters at 1,000 times the sample's rows).
+
+`CodeGenerator` compiles every macro twice from the same nodes: as jinja2
+does, and as a generator that yields what it writes as it goes (`stream`
+on the macro). Where an output `{{ … }}` that yields (the template's top
+level, or such a generator) is a call of a macro that has one, the call
+yields from it; any other call prints as jinja2 prints it. The text is the
+same: each piece a macro writes is escaped as it is written, and the string
+jinja2 returns is Markup, which the caller's escaping leaves as it is.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator as JinjaCodeGenerator
+from jinja2.runtime import Macro
+
+# what the compiled code depends on beyond the template: jinja2's bytecode cache is keyed by it too
+DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+class Streamed(Macro):
+    """A macro whose call returns the generator of what it writes, not the string."""
+
+    def _invoke(self, arguments, autoescape):
+        return self._func(*arguments)
+
+
+class CodeGenerator(JinjaCodeGenerator):
+    """jinja2's code generator, its macros also compiled to stream (see the module's docstring)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._unbuffered = False  # the next macro body is compiled as a generator
+
+    def visit_Macro(self, node: nodes.Macro, frame) -> None:
+        super().visit_Macro(node, frame)
+        self._unbuffered = True
+        macro_frame, ref = self.macro_body(node, frame)
+        arguments = "".join(f"{a.name!r}, " for a in node.args)
+        self.newline()
+        self.write(f"{frame.symbols.ref(node.name)}.stream = environment.streamed_macro(environment, macro, "
+                   f"{node.name!r}, ({arguments}), {ref.accesses_kwargs!r}, {ref.accesses_varargs!r}, "
+                   f"{ref.accesses_caller!r}, context.eval_ctx.autoescape)")
+
+    def buffer(self, frame) -> None:
+        if not self._unbuffered:
+            return super().buffer(frame)
+        self._unbuffered = False
+        frame.buffer = None  # what the body writes is yielded, not collected
+        self.writeline("if 0: yield None")  # a generator even when the macro writes nothing
+
+    def return_buffer_contents(self, frame, force_unescaped: bool = False) -> None:
+        if frame.buffer is not None:  # a generator returns nothing
+            super().return_buffer_contents(frame, force_unescaped)
+
+    def visit_Output(self, node: nodes.Output, frame) -> None:
+        if frame.buffer is not None or frame.require_output_check:
+            return super().visit_Output(node, frame)
+        run: list[nodes.Expr] = []
+        for child in [*node.nodes, None]:
+            if child is not None and not isinstance(child, nodes.Call):
+                run.append(child)
+                continue
+            if run:
+                super().visit_Output(nodes.Output(run, lineno=run[0].lineno), frame)
+                run = []
+            if child is not None:
+                self._call(child, frame)
+
+    def _call(self, node: nodes.Call, frame) -> None:
+        """A call printed where output is yielded: from the callee's stream when it is a macro that has one."""
+        callee = self.temporary_identifier()
+        self.writeline(f"{callee} = ", node)
+        self.visit(node.node, frame)
+        self.writeline(f"if type({callee}) is Macro and hasattr({callee}, 'stream'):")
+        self.indent()
+        self.writeline("yield from ", node)
+        self.visit_Call(_called(f"{callee}.stream", node), frame)
+        self.outdent()
+        self.writeline("else:")
+        self.indent()
+        finalize = self._make_finalize()
+        self.writeline("yield ", node)
+        self._output_child_pre(node, frame, finalize)
+        self.visit_Call(_called(callee, node), frame)
+        self._output_child_post(node, frame, finalize)
+        self.outdent()
+
+
+def _called(name: str, call: nodes.Call) -> nodes.Call:
+    """`call` with its callee the compiled code's `name`."""
+    callee = object.__new__(nodes.InternalName)  # as jinja2's parser makes one (Parser.free_identifier)
+    nodes.Node.__init__(callee, name, lineno=call.lineno)
+    return nodes.Call(callee, call.args, call.kwargs, call.dyn_args, call.dyn_kwargs, lineno=call.lineno)

@@ -8,12 +8,14 @@ the largest table was held whole several times over (a hundred million
 characters at 1,000 times the sample's rows).
 
 `CodeGenerator` compiles every macro twice from the same nodes: as jinja2
-does, and as a generator that yields what it writes as it goes (`stream`
-on the macro). Where an output `{{ … }}` that yields (the template's top
-level, or such a generator) is a call of a macro that has one, the call
-yields from it; any other call prints as jinja2 prints it. The text is the
-same: each piece a macro writes is escaped as it is written, and the string
-jinja2 returns is Markup, which the caller's escaping leaves as it is.
+does, and as a generator (`stream` on the macro) that collects what it
+writes as jinja2's does but yields it, joined, every FLUSH pieces and at
+its end. Where an output `{{ … }}` of the template's top level or of such
+a generator calls a name that is a macro with one, the call yields from it
+(after what was collected before it); any other call prints as jinja2
+prints it. The text is the same: each piece a macro writes is escaped as it
+is written, and the string jinja2 returns is Markup, which the caller's
+escaping leaves as it is.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator as JinjaCodeGenerator
 from jinja2.runtime import Macro
 
+FLUSH = 256  # pieces a streaming macro collects before it yields them, joined
 # what the compiled code depends on beyond the template: jinja2's bytecode cache is keyed by it too
 DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
@@ -40,11 +43,12 @@ class CodeGenerator(JinjaCodeGenerator):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._unbuffered = False  # the next macro body is compiled as a generator
+        self._streaming = False  # the next buffer is a streaming macro's
+        self._streams: set[str] = set()  # the buffers streaming macros yield from
 
     def visit_Macro(self, node: nodes.Macro, frame) -> None:
         super().visit_Macro(node, frame)
-        self._unbuffered = True
+        self._streaming = True
         macro_frame, ref = self.macro_body(node, frame)
         arguments = "".join(f"{a.name!r}, " for a in node.args)
         self.newline()
@@ -53,22 +57,24 @@ class CodeGenerator(JinjaCodeGenerator):
                    f"{ref.accesses_caller!r}, context.eval_ctx.autoescape)")
 
     def buffer(self, frame) -> None:
-        if not self._unbuffered:
-            return super().buffer(frame)
-        self._unbuffered = False
-        frame.buffer = None  # what the body writes is yielded, not collected
-        self.writeline("if 0: yield None")  # a generator even when the macro writes nothing
+        super().buffer(frame)
+        if self._streaming:
+            self._streaming = False
+            self._streams.add(frame.buffer)
+            self.writeline("if 0: yield None")  # a generator even when the macro writes nothing
 
     def return_buffer_contents(self, frame, force_unescaped: bool = False) -> None:
-        if frame.buffer is not None:  # a generator returns nothing
+        if frame.buffer in self._streams:
+            self._flush(frame)
+        else:
             super().return_buffer_contents(frame, force_unescaped)
 
     def visit_Output(self, node: nodes.Output, frame) -> None:
-        if frame.buffer is not None or frame.require_output_check:
+        if not (frame.buffer in self._streams or frame.buffer is None and not frame.require_output_check):
             return super().visit_Output(node, frame)
         run: list[nodes.Expr] = []
         for child in [*node.nodes, None]:
-            if child is not None and not isinstance(child, nodes.Call):
+            if child is not None and not (isinstance(child, nodes.Call) and isinstance(child.node, nodes.Name)):
                 run.append(child)
                 continue
             if run:
@@ -76,24 +82,40 @@ class CodeGenerator(JinjaCodeGenerator):
                 run = []
             if child is not None:
                 self._call(child, frame)
+        if frame.buffer is not None:
+            self.writeline(f"if len({frame.buffer}) >= {FLUSH}:")
+            self.indent()
+            self._flush(frame)
+            self.outdent()
+
+    def _flush(self, frame) -> None:
+        """Yield what a streaming macro's buffer holds, and empty it."""
+        self.writeline(f"if {frame.buffer}:")
+        self.indent()
+        self.writeline(f"yield concat({frame.buffer})")
+        self.writeline(f"{frame.buffer}.clear()")
+        self.outdent()
 
     def _call(self, node: nodes.Call, frame) -> None:
-        """A call printed where output is yielded: from the callee's stream when it is a macro that has one."""
+        """A call printed where output streams: from the callee's stream when it is a macro that has one."""
         callee = self.temporary_identifier()
         self.writeline(f"{callee} = ", node)
         self.visit(node.node, frame)
         self.writeline(f"if type({callee}) is Macro and hasattr({callee}, 'stream'):")
         self.indent()
+        if frame.buffer is not None:
+            self._flush(frame)
         self.writeline("yield from ", node)
         self.visit_Call(_called(f"{callee}.stream", node), frame)
         self.outdent()
         self.writeline("else:")
         self.indent()
         finalize = self._make_finalize()
-        self.writeline("yield ", node)
+        self.start_write(frame, node)
         self._output_child_pre(node, frame, finalize)
         self.visit_Call(_called(callee, node), frame)
         self._output_child_post(node, frame, finalize)
+        self.end_write(frame)
         self.outdent()
 
 

@@ -15,7 +15,9 @@ a generator calls a name that is a macro with one, the call yields from it
 (after what was collected before it); any other call prints as jinja2
 prints it. The text is the same: each piece a macro writes is escaped as it
 is written, and the string jinja2 returns is Markup, which the caller's
-escaping leaves as it is.
+escaping leaves as it is. What is printed is escaped by `escaped`, which
+prints what markupsafe.escape prints but makes no Markup of a text that
+needs no escaping (what is printed is joined, never escaped again).
 """
 from __future__ import annotations
 
@@ -25,10 +27,18 @@ from pathlib import Path
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator as JinjaCodeGenerator
 from jinja2.runtime import Macro
+from markupsafe import escape
 
 FLUSH = 256  # pieces a streaming macro collects before it yields them, joined
 # what the compiled code depends on beyond the template: jinja2's bytecode cache is keyed by it too
 DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def escaped(value) -> str:
+    """What markupsafe.escape prints for `value`; a text that needs no escaping as it is, not made a Markup."""
+    if type(value) is str and not ("&" in value or "<" in value or ">" in value or "'" in value or '"' in value):
+        return value
+    return escape(value)
 
 
 class Streamed(Macro):
@@ -45,6 +55,17 @@ class CodeGenerator(JinjaCodeGenerator):
         super().__init__(*args, **kwargs)
         self._streaming = False  # the next buffer is a streaming macro's
         self._streams: set[str] = set()  # the buffers streaming macros yield from
+
+    def write_commons(self) -> None:
+        super().write_commons()
+        self.writeline("escaped = environment.escaped")
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            return super()._output_child_pre(node, frame, finalize)
+        self.write("escaped(")  # what is printed is joined: a Markup of each text is not needed
+        if finalize.src is not None:
+            self.write(finalize.src)
 
     def visit_Macro(self, node: nodes.Macro, frame) -> None:
         super().visit_Macro(node, frame)

@@ -140,6 +140,7 @@ class _Environment(Environment):
 
     code_generator_class = macrostream.CodeGenerator
     streamed_macro = macrostream.Streamed
+    escaped = staticmethod(macrostream.escaped)
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in DICT_ATTRIBUTES:

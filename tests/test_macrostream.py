@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from jinja2 import Environment, StrictUndefined, UndefinedError
+from markupsafe import Markup
 
 from perfreport import macrostream, render
 from perfreport.pipeline import build
@@ -15,6 +16,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks" / "shizhong
 class Streaming(Environment):
     code_generator_class = macrostream.CodeGenerator
     streamed_macro = macrostream.Streamed
+    escaped = staticmethod(macrostream.escaped)
 
 
 SOURCES = {
@@ -29,6 +31,7 @@ SOURCES = {
                                "{% endcall %}{% macro n() %}{{ caller('x') }}{% endmacro %}"
                                "{% call(v) n() %}[{{ v }}]{% endcall %}",
     "calls that are not macros": "{{ f('<b>') }}{{ d.get('k') }}{{ range(3) | list }}",
+    "what is escaped": "{% for v in printed %}{{ v }}|{% endfor %}{{ tables }}{{ printed[4] | safe }}",
     "a macro inside a macro": "{% macro outer(x) %}{% macro inner(y) %}{{ y }}!{% endmacro %}{{ inner(x) }}"
                               "{{ inner(x ~ x) }}{% endmacro %}{{ outer('a') }}",
     "escaping off": "{% autoescape false %}{% macro m(x) %}{{ x }}{% endmacro %}{{ m('<a>') }}{% endautoescape %}",
@@ -38,7 +41,8 @@ SOURCES = {
 @pytest.mark.parametrize("name", SOURCES)
 @pytest.mark.parametrize("autoescape", [True, False])
 def test_a_streamed_macro_prints_what_jinja2_prints(name, autoescape):
-    values = {"tables": [[1, "<"], [], ["&"]], "f": lambda s: s + "&", "d": {"k": "<v>"}}
+    values = {"tables": [[1, "<"], [], ["&"]], "f": lambda s: s + "&", "d": {"k": "<v>"},
+              "printed": ["甲", "&<>'\"", 1.5, None, Markup("<i>")]}
     made = [env(autoescape=autoescape, undefined=StrictUndefined).from_string(SOURCES[name]).render(values)
             for env in (Environment, Streaming)]
     assert made[0] == made[1]

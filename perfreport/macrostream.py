@@ -24,14 +24,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator as JinjaCodeGenerator
 from jinja2.runtime import Macro
 from markupsafe import escape
 
 FLUSH = 256  # pieces a streaming macro collects before it yields them, joined
-# what the compiled code depends on beyond the template: jinja2's bytecode cache is keyed by it too
-DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+# what the compiled code depends on beyond the template (this module, jinja2): its bytecode cache is keyed by it too
+DIGEST = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
 
 
 def escaped(value) -> str:
@@ -53,7 +54,7 @@ class CodeGenerator(JinjaCodeGenerator):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._streaming = False  # the next buffer is a streaming macro's
+        self._streaming = False  # the next buffer is a streaming macro's (macro_body makes it first)
         self._streams: set[str] = set()  # the buffers streaming macros yield from
 
     def write_commons(self) -> None:
@@ -138,6 +139,14 @@ class CodeGenerator(JinjaCodeGenerator):
         self._output_child_post(node, frame, finalize)
         self.end_write(frame)
         self.outdent()
+
+
+class Environment(jinja2.Environment):
+    """jinja2's environment, its templates compiled by CodeGenerator, with what their code uses."""
+
+    code_generator_class = CodeGenerator
+    streamed_macro = Streamed
+    escaped = staticmethod(escaped)
 
 
 def _called(name: str, call: nodes.Call) -> nodes.Call:

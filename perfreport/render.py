@@ -31,7 +31,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Iterator
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import StrictUndefined
 
 from . import bodyxml, cache, docprops, keystream, layout, macrostream, numbering, opc, prepare, tables, typeset
 from .errors import Problem
@@ -129,7 +129,7 @@ def _render(context: dict, template: Path | str | None, pages: dict[str, int] | 
     return Rendered(opc.write_zip(build.entries()), outline.headings, problems)
 
 
-class _Environment(Environment):
+class _Environment(macrostream.Environment):
     """jinja2's, its macros streaming (perfreport.macrostream), looking a name up in a dict first (compose's
     rows are dicts: `r.c0`).
 
@@ -137,10 +137,6 @@ class _Environment(Environment):
     for every cell; the answer is the same, as a dict's own methods keep
     their precedence.
     """
-
-    code_generator_class = macrostream.CodeGenerator
-    streamed_macro = macrostream.Streamed
-    escaped = staticmethod(macrostream.escaped)
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in DICT_ATTRIBUTES:

@@ -8,15 +8,10 @@ from jinja2 import Environment, StrictUndefined, UndefinedError
 from markupsafe import Markup
 
 from perfreport import macrostream, render
+from perfreport.macrostream import Environment as Streaming
 from perfreport.pipeline import build
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks" / "shizhong_gxj_2023.xlsx"
-
-
-class Streaming(Environment):
-    code_generator_class = macrostream.CodeGenerator
-    streamed_macro = macrostream.Streamed
-    escaped = staticmethod(macrostream.escaped)
 
 
 SOURCES = {

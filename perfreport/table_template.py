@@ -78,7 +78,9 @@ def _table(xml: str) -> str:
     call = (f"{{% set {NAME} = table_layout({rows_expr or '[]'}, {drop.group(1) if drop else repr('')}, {defaults}, "
             f"{keys}, {size}, {height}, ({merged.group(1) + ',' if merged else ''}), {tail}, {_heads(xml, len(defaults))}, "
             f"{share or 0}) %}}")
-    widths = "".join(f"{{% set {name} = {NAME}.span({first}, {count}) %}}" for (first, count), name in spans.items())
+    # as text: a text is printed as it is, a number is made one each time
+    widths = "".join(f"{{% set {name} = {NAME}.span({first}, {count}) | string %}}"
+                     for (first, count), name in spans.items())
     return call + widths + "".join(parts)
 
 

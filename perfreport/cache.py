@@ -3,8 +3,9 @@
 Preparing a template (perfreport.prepare: python-docx and docxtpl) and
 compiling its XML with jinja2 is the same work each time for the same
 template. Both are stored in the user's cache folder under the SHA-256 of
-what they were made from, so a changed or custom template can never be
-served stale. The cache is an optimisation only: when the folder cannot be
+what they were made from (the compiled code also under the digest of the
+code generator, perfreport.macrostream), so a changed or custom template
+can never be served stale. The cache is an optimisation only: when the folder cannot be
 written, nothing is cached and nothing fails, and a report is the same.
 
 PERFREPORT_CACHE names another folder, or `off`.

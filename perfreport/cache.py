@@ -3,8 +3,9 @@
 Preparing a template (perfreport.prepare: python-docx and docxtpl) and
 compiling its XML with jinja2 is the same work each time for the same
 template. Both are stored in the user's cache folder under the SHA-256 of
-what they were made from, so a changed or custom template can never be
-served stale. The cache is an optimisation only: when the folder cannot be
+what they were made from (the compiled code also under the digest of the
+code generator, perfreport.macrostream), so a changed or custom template
+can never be served stale. The cache is an optimisation only: when the folder cannot be
 written, nothing is cached and nothing fails, and a report is the same.
 
 PERFREPORT_CACHE names another folder, or `off`.
@@ -55,6 +56,7 @@ class Sources(BaseLoader):
         return self.sources[template], None, lambda: True
 
 
-def bytecode(where: Path | None) -> FileSystemBytecodeCache | None:
-    """Return jinja2's on-disk cache of compiled templates in `where`."""
-    return FileSystemBytecodeCache(str(where)) if where else None
+def bytecode(where: Path | None, code: str) -> FileSystemBytecodeCache | None:
+    """Return jinja2's on-disk cache of compiled templates in `where`, for the code generator whose digest is
+    `code` (its entries are keyed by the template's text and by that)."""
+    return FileSystemBytecodeCache(str(where), f"__jinja2_%s.{code}.cache") if where else None

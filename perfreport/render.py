@@ -3,8 +3,10 @@
 The template is prepared once and kept by its content (perfreport.prepare:
 docxtpl's preparation of its XML, and the package python-docx would save).
 A build renders the body with jinja2 (autoescape and StrictUndefined: cell
-text prints as typed, a missing name fails loudly) and streams it through
-linear passes, in segments cut at paragraph starts (outside text boxes):
+text prints as typed, a missing name fails loudly; its macros stream, so
+that no table is ever one string: perfreport.macrostream) and streams it
+through linear passes, in segments cut at paragraph starts (outside text
+boxes):
 1. docxtpl's listing (\\n, \\t … in text become breaks and tabs);
 2. perfreport.numbering numbers headings, tables and attachments in document
    order and writes the 目录 and the 附件 list (it reads every segment, then
@@ -31,9 +33,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Iterator
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import StrictUndefined
 
-from . import bodyxml, cache, docprops, keystream, layout, numbering, opc, prepare, tables, typeset
+from . import bodyxml, cache, docprops, keystream, layout, macrostream, numbering, opc, prepare, tables, typeset
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
@@ -129,8 +131,9 @@ def _render(context: dict, template: Path | str | None, pages: dict[str, int] | 
     return Rendered(opc.write_zip(build.entries()), outline.headings, problems)
 
 
-class _Environment(Environment):
-    """jinja2's, looking a name up in a dict first (compose's rows are dicts: `r.c0`).
+class _Environment(macrostream.Environment):
+    """jinja2's, its macros streaming (perfreport.macrostream), looking a name up in a dict first (compose's
+    rows are dicts: `r.c0`).
 
     jinja2 tries an attribute first, which for a dict raises and is caught
     for every cell; the answer is the same, as a dict's own methods keep
@@ -153,7 +156,7 @@ def _environment(folder: Path | None) -> _Environment:
     """This process's jinja2 environment for the cache in `folder`: it keeps the templates it compiled."""
     if folder not in ENVIRONMENTS:
         env = _Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
-                           loader=cache.Sources(), bytecode_cache=cache.bytecode(folder))
+                           loader=cache.Sources(), bytecode_cache=cache.bytecode(folder, macrostream.DIGEST))
         env.filters["balance"] = typeset.balance
         env.globals["table_layout"] = layout.table
         ENVIRONMENTS[folder] = env
@@ -298,8 +301,8 @@ def _segments(pieces: Iterator[str]) -> Iterator[str]:
     """Yield the rendered body in segments of about SEGMENT characters, each cut where a paragraph starts
     outside a text box (at the line break the preparation put before each paragraph).
 
-    jinja2 hands a table its macro made as one piece: a large one is cut where
-    it is, not copied onto what came before it.
+    A piece longer than a segment (a macro's output printed through a filter,
+    say) is cut where it is, not copied onto what came before it.
     """
     pending, size = [], 0
     for piece in pieces:  # a piece may be Markup: joined with "" and sliced as str, so nothing is escaped
@@ -333,7 +336,7 @@ def _cuts(text: str) -> Iterator[int]:
 
 class _Spool:
     """The body's segments from the numbering's reading to its writing: text while the body is small, then
-    deflated (a large body would otherwise be held in full while jinja2 still renders its largest table)."""
+    deflated (a large body would otherwise be held in full)."""
 
     def __init__(self) -> None:
         self.items: list[str | bytes] = []

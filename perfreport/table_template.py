@@ -8,9 +8,11 @@ After docxtpl has prepared the XML (its `{%tr %}` rows are then plain
 table, much as docxtpl turns a `{% colspan %}` into a w:gridSpan:
   - `{% set _table = table_layout(rows, drop, defaults, keys, …) %}` before it;
   - every w:gridCol and w:tcW width becomes `{{ _table.grid[i] }}` /
-    `{{ _table.span(first, count) }}`;
+    `{{ _table.span(first, count) }}`, in the rows a loop repeats a name set
+    to it once after the call (`{{ _span_first_count }}`);
   - in the rows a loop repeats, w:cantSplit holds only for `_table.whole(r)`
-    and every paragraph keeps with the next for `_table.keep(r)`;
+    and every paragraph keeps with the next for `_table.keep(r)`, asked once
+    a row (`{% set _keep = … %}` before it);
   - the `layout:` word leaves the Alt-Text.
 The rows, the keys of the loop row's cells (`{{ r.c3 }}` → "c3") and the
 columns dropped are read from the table's own XML; a table without the word
@@ -51,7 +53,7 @@ def _table(xml: str) -> str:
     xml = GRID_COLUMN.sub(lambda m: f'<w:gridCol w:w="{{{{ {NAME}.grid[{next(counter)}] }}}}"/>', xml)
     merged = re.search(r"(?:^|\s)merge:([\d,]+)", rest)
     drop = re.search(r"drop:\{\{\s*(.+?)\s*\}\}", rest)
-    loops, keys, rows_expr, parts = [], [None] * len(defaults), None, []
+    loops, keys, rows_expr, parts, spans = [], [None] * len(defaults), None, [], {}
     looped = tail = False  # the outer loop has ended; a row follows it
     position = 0
     for match in ROW_OR_TAG.finditer(xml):
@@ -66,7 +68,7 @@ def _table(xml: str) -> str:
             loops.pop()
             looped = looped or not loops
         else:
-            row = _widths(match.group(0))
+            row = _widths(match.group(0), spans if loops else None)
             if loops:
                 row = _loop_row(row, loops[-1])
                 keys = _keys(match.group(0), loops[-1], len(defaults)) or keys
@@ -76,7 +78,10 @@ def _table(xml: str) -> str:
     call = (f"{{% set {NAME} = table_layout({rows_expr or '[]'}, {drop.group(1) if drop else repr('')}, {defaults}, "
             f"{keys}, {size}, {height}, ({merged.group(1) + ',' if merged else ''}), {tail}, {_heads(xml, len(defaults))}, "
             f"{share or 0}) %}}")
-    return call + "".join(parts)
+    # as text: a text is printed as it is, a number is made one each time
+    widths = "".join(f"{{% set {name} = {NAME}.span({first}, {count}) | string %}}"
+                     for (first, count), name in spans.items())
+    return call + widths + "".join(parts)
 
 
 def _heads(xml: str, columns: int) -> list[str]:
@@ -93,13 +98,17 @@ def _heads(xml: str, columns: int) -> list[str]:
     return heads
 
 
-def _widths(row: str) -> str:
-    """Return the row with each cell's w:tcW made the width of the grid columns it spans."""
+def _widths(row: str, spans: dict[tuple[int, int], str] | None) -> str:
+    """Return the row with each cell's w:tcW made the width of the grid columns it spans; with `spans` (a row a
+    loop repeats) a name for that width, added to `spans`."""
     column = 0
     cells = []
     for cell in CELL.findall(row):
         span = int(SPAN.search(cell).group(1)) if SPAN.search(cell) else 1
-        cells.append(WIDTH.sub(f'<w:tcW w:w="{{{{ {NAME}.span({column}, {span}) }}}}"', cell, count=1))
+        width = f"{NAME}.span({column}, {span})"
+        if spans is not None:
+            width = spans.setdefault((column, span), f"_span_{column}_{span}")
+        cells.append(WIDTH.sub(f'<w:tcW w:w="{{{{ {width} }}}}"', cell, count=1))
         column += span
     pieces = CELL.split(row)
     return pieces[0] + "".join(cell + piece for cell, piece in zip(cells, pieces[1:]))
@@ -108,9 +117,9 @@ def _widths(row: str) -> str:
 def _loop_row(row: str, name: str) -> str:
     """Return a repeated row whose cantSplit and keep-with-next come from the layout of row `name`."""
     row = row.replace("<w:cantSplit/>", f"{{% if {NAME}.whole({name}) %}}<w:cantSplit/>{{% endif %}}")
-    keep = f"{{% if {NAME}.keep({name}) %}}<w:keepNext/>{{% endif %}}"
-    row = re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", lambda m: m.group(1) + keep, row)
-    return row
+    keep = "{% if _keep %}<w:keepNext/>{% endif %}"
+    row, kept = re.subn(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", lambda m: m.group(1) + keep, row)
+    return f"{{% set _keep = {NAME}.keep({name}) %}}{row}" if kept else row
 
 
 def _keys(row: str, name: str, columns: int) -> list[str | None] | None:

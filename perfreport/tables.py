@@ -32,7 +32,10 @@ WRAPPERS = {"w:tr": _BLOCKS, "w:tc": _BLOCKS, "w:p": _BLOCKS + ("<w:txbxContent"
                               "<w:ins ", "<w:del ", "<w:moveTo", "<w:moveFrom", "<w:dir ", "<w:bdo ")}
 
 
-WRAPPER = re.compile("|".join(re.escape(w) for w in WRAPPERS["w:r"]))  # any of them
+# any of them, its alternatives after a common `<w:` (re tries each alternative at every `<`: 3 times faster)
+WRAPPER = re.compile("<(?:w:(?:%s)|%s)" % ("|".join(re.escape(w[3:]) for w in WRAPPERS["w:r"] if w.startswith("<w:")),
+                                          "|".join(re.escape(w[1:]) for w in WRAPPERS["w:r"] if w[:3] != "<w:")))
+BOOKMARKS = re.compile(r"(?:<w:bookmark(?:Start|End) [^<>]*/>)*")
 
 
 def table_passes(xml: str) -> str:
@@ -306,10 +309,12 @@ def _emptied(tc: str, plain: bool) -> str:
         inner = tc[start + len("<w:p>"):end]
         properties = (inner[:inner.find("</w:pPr>") + len("</w:pPr>")] if inner.startswith("<w:pPr>")
                       else "<w:pPr/>" if inner.startswith("<w:pPr/>") else "")
-        pieces = inner[len(properties):].split("</w:r>")
-        if not pieces[-1] and all(piece.startswith("<w:r>") for piece in pieces[:-1]):  # runs only, as usual
-            first = f"<w:p>{properties}</w:p>" if properties else "<w:p/>"
-            return tc[:start] + first + tc[end + len("</w:p>"):]
+        pieces = inner[len(properties):].split("</w:r>")  # each: bookmarks, then a run; bookmarks last
+        runs = [piece.find("<w:r>") for piece in pieces[:-1]]
+        kept = "".join([piece[:run] for piece, run in zip(pieces, runs)] + pieces[-1:])
+        if -1 not in runs and BOOKMARKS.fullmatch(kept):  # runs and bookmarks only, as the template writes cells
+            kept = properties + kept
+            return tc[:start] + (f"<w:p>{kept}</w:p>" if kept else "<w:p/>") + tc[end + len("</w:p>"):]
     paragraphs = _spans(tc, "w:p", tc.find(">") + 1, len(tc) - len("</w:tc>"), plain)
     if not paragraphs:
         return tc

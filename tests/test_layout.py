@@ -122,7 +122,10 @@ def test_prepare_makes_a_laid_out_tables_widths_and_rows_jinja():
     assert '<w:gridCol w:w="{{ _table.grid[1] }}"/>' in prepared
     assert '<w:tcW w:w="{{ _table.span(0, 2) }}" w:type="dxa"/>' in prepared  # the total spans the grid
     assert prepared.count("{% if _table.whole(r) %}<w:cantSplit/>{% endif %}") == 1  # the loop row only
-    assert prepared.count('<w:pStyle w:val="a"/>{% if _table.keep(r) %}<w:keepNext/>{% endif %}') == 2
+    assert prepared.count("{% set _keep = _table.keep(r) %}") == 1  # asked once a row
+    assert prepared.count('<w:pStyle w:val="a"/>{% if _keep %}<w:keepNext/>{% endif %}') == 2
+    assert "{% set _span_1_1 = _table.span(1, 1) | string %}" in prepared  # a loop row's widths, set once
+    assert '<w:tcW w:w="{{ _span_1_1 }}" w:type="dxa"/>' in prepared
     assert 'w:val="merge:0 drop:{{ t.drop }}"' in prepared  # the layout word is gone from the Alt-Text
 
 

@@ -143,6 +143,13 @@ TABLES = {
         _row("<w:tc><w:tcPr/><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:tc>", _cell("x"), _cell("y")),
         _row('<w:tc><w:tcPr/><w:p><w:r><w:t>甲</w:t></w:r><w:hyperlink w:anchor="a"><w:r><w:t>链</w:t></w:r>'
              "</w:hyperlink></w:p></w:tc>", _cell("x"), _cell("y"))]),
+    "merged-away cells keep their bookmarks": _table("merge:0", [
+        _row(_cell("甲"), _cell("x"), _cell("y")),
+        *[_row(_cell("甲", extra="").replace("<w:r>", bookmarks + "<w:r>", 1), _cell("x"), _cell("y")) for bookmarks in (
+            '<w:bookmarkStart w:id="0" w:name="_prk1.c0"/>', '<w:bookmarkEnd w:id="0"/><w:bookmarkStart w:id="1" w:name="b"/>',
+            '<w:proofErr w:type="spellStart"/>')],
+        _row(_cell("甲|乙").replace("</w:r><w:r>", '</w:r><w:bookmarkEnd w:id="1"/><w:r>'), _cell("x"), _cell("y")),
+        _row(_cell("甲").replace("</w:p>", '<w:bookmarkEnd w:id="0"/></w:p>'), _cell("x"), _cell("y"))]),
     "drop a column, its width to the widest": _table("drop:0", [
         _row(_cell("a"), _cell("b"), _cell("c")), _row(_cell("ab", SPAN), _cell("c"))]),
     "drop two columns through spans": _table("drop:1,2", [

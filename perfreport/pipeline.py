@@ -165,8 +165,9 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
     With `force`, the editors' changes in the report replaced are carried
     into the new one (perfreport.edits); `discard_edits` replaces it clean.
     """
-    from .edits.store import fingerprint
-    from .render import TemplateError, render  # docx libraries load only when a report is built
+    with _without_collections():  # importing makes what lasts as long as the process: no garbage to look for
+        from .edits.store import fingerprint
+        from .render import TemplateError, render  # the rendering libraries load only when a report is built
 
     force = force or discard_edits
     path = Path(path)

@@ -36,7 +36,7 @@ import sys
 from types import ModuleType
 
 # Each name loads its module on first use: a build needs only what its keys' stream reads (carrier, ooxml,
-# store, unkeyed), the merge and the review (difflib, their trees) only a rebuild over an edited report.
+# store, unkeyed), the merge and the review (with diff3, revise, transplant) only an edited report.
 LAZY = {"Edit": "review", "Review": "review", "list_edits": "review", "PackageError": "package",
         "Merged": "merge", "NotMergeable": "merge", "Note": "merge", "merge": "merge"}
 SUBMODULES = {"carrier", "command", "diff3", "finish", "match", "ooxml", "package", "review", "revise", "store",

@@ -17,7 +17,7 @@ def run() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("已中断：没有写入任何文件\n")
         sys.exit(INTERRUPTED)
-    gc.freeze()  # and no later collection need scan it
+    gc.freeze()  # and no later collection need scan it, the one as the interpreter exits included
     gc.enable()
     main()
 

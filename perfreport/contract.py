@@ -51,6 +51,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Sheet:
+    """A sheet of the standard workbook: its name, whether it is key-value or a table, its fields."""
+
     name: str
     key_value: bool
     fields: tuple[Field, ...]

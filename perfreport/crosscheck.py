@@ -38,6 +38,8 @@ class Value:
 
 @dataclass(frozen=True)
 class Scope:
+    """What a check reads from: the validated workbook, and the row a per-row check is at."""
+
     checked: Checked
     row: Record | None = None  # the table row a per-row check is looking at
 

@@ -29,6 +29,8 @@ EAST_ASIAN = "\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\
 
 @dataclass(frozen=True)
 class Counts:
+    """The text's size as Word counts it; counts of two parts add up."""
+
     words: int = 0
     characters: int = 0  # without spaces
     characters_with_spaces: int = 0

@@ -29,6 +29,8 @@ LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.HINT: "
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem: its stable code, severity, place and message; printed as a line of `check`."""
+
     code: str
     severity: Severity
     location: str  # "复评项目!E7", "复评项目", or the file name

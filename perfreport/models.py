@@ -106,6 +106,8 @@ class Goal:
 
 @dataclass(frozen=True)
 class Option:
+    """One option of a 问卷 question: its text, 人数, weight and row."""
+
     text: str
     count: int | None
     weight: Decimal | None
@@ -114,6 +116,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Question:
+    """One 问卷 question with its options, as the survey sheet lists it."""
+
     number: int
     title: str
     kind: str  # 基本问题 | 满意度问题 | 开放问题
@@ -139,6 +143,8 @@ class Checked:
 
 @dataclass(frozen=True)
 class IndicatorScore:
+    """One indicator's score: the one printed, the rule's, the figures it read and how it came about."""
+
     indicator: Indicator
     score: Decimal  # rounded, the one printed and summed
     rule_score: Decimal | None  # rounded rule value; None for 手工
@@ -168,6 +174,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Scores:
+    """Every indicator's score, the 一级 groups, the total and grade, and the figures the report prints."""
+
     indicators: tuple[IndicatorScore, ...]
     level1: tuple[Group, ...]
     total: Decimal

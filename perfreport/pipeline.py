@@ -22,7 +22,6 @@ from .crosscheck import crosscheck
 from .errors import OutputError, Places, Problem, Severity, WorkbookError, area, error, warning
 from .load import load
 from .models import Checked, Result
-from .output import check_target, default_output, write_atomically
 from .score import score
 from .stale import stale_numbers
 from .unfilled import unfilled
@@ -165,8 +164,10 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
     With `force`, the editors' changes in the report replaced are carried
     into the new one (perfreport.edits); `discard_edits` replaces it clean.
     """
-    from .edits.store import fingerprint
-    from .render import TemplateError, render  # docx libraries load only when a report is built
+    with _without_collections():  # importing makes what lasts as long as the process: no garbage to look for
+        from .edits.store import fingerprint
+        from .output import check_target, default_output, write_atomically
+        from .render import TemplateError, render  # the rendering libraries load only when a report is built
 
     force = force or discard_edits
     path = Path(path)

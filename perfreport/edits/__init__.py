@@ -31,13 +31,45 @@ templates/report_outline.py):
 """
 from __future__ import annotations
 
-from . import carrier, finish, store, unkeyed
-from .merge import Merged, NotMergeable, Note, merge
-from .ooxml import digest, q
-from .package import Package, PackageError, serialize
-from .review import Edit, Review, list_edits
+import importlib
+import sys
+from types import ModuleType
+
+# Each name loads its module on first use: a build needs only what its keys' stream reads (carrier, ooxml,
+# store, unkeyed), the merge and the review (with diff3, revise, transplant) only an edited report.
+LAZY = {"Edit": "review", "Review": "review", "list_edits": "review", "PackageError": "package",
+        "Merged": "merge", "NotMergeable": "merge", "Note": "merge", "merge": "merge"}
+SUBMODULES = {"carrier", "command", "diff3", "finish", "match", "ooxml", "package", "review", "revise", "store",
+              "transplant", "unkeyed"}
 
 __all__ = ["Edit", "Merged", "NotMergeable", "Note", "PackageError", "Review", "list_edits", "merge", "stamp"]
+
+
+def __getattr__(name: str):
+    """Return an exported name or a submodule, importing it the first time it is asked for."""
+    if name in LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{LAZY[name]}"), name)
+    elif name in SUBMODULES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+class _Package(ModuleType):
+    """This package, whose `merge` stays the function when the submodule of that name is first imported.
+
+    The import system sets every submodule on its package as it loads; the
+    eager `from .merge import merge` used to rebind the name after it.
+    """
+
+    def __setattr__(self, name: str, value) -> None:
+        if not (name in LAZY and isinstance(value, ModuleType)):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def stamp(data: bytes, workbook: str, subject: str = "") -> bytes:
@@ -48,6 +80,10 @@ def stamp(data: bytes, workbook: str, subject: str = "") -> bytes:
     refuses a report of another subject. The result depends only on the
     arguments, so builds stay reproducible.
     """
+    from . import carrier, finish, store, unkeyed
+    from .ooxml import digest, q
+    from .package import Package, serialize
+
     package = Package.read(data)
     main = package.main()
     root = package.xml(main)

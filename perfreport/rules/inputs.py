@@ -31,6 +31,8 @@ class Value:
 
 @dataclass(frozen=True)
 class GoalRow:
+    """A 目标对比 row a rule reads: its parts' target, actual and direction, whether it is assessed."""
+
     label: str
     parts: tuple[tuple[Decimal, Decimal, str], ...]  # (target, actual, direction)
     assessed: bool
@@ -39,6 +41,8 @@ class GoalRow:
 
 @dataclass(frozen=True)
 class Question:
+    """A 满意度问题 a rule reads: its group and its 单项满意度."""
+
     number: int
     group: str
     satisfaction: Decimal  # as printed: the typed 单项满意度, else the computed one rounded
@@ -47,6 +51,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Project:
+    """A 复评项目 a rule reads: its 自评得分, 复核得分 and 实际绩效等级."""
+
     name: str
     own: Decimal
     review: Decimal

@@ -6,7 +6,6 @@ the options it writes. Every inconsistency is a ParamError quoting the phrase.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from decimal import Decimal
 from typing import Mapping
@@ -21,6 +20,8 @@ OPTION_KEYS = ("denominator", "checkpoints", "questions", "group", "capped", "gr
 def _figure(name: str, kinds: Mapping[str, str], raw: str) -> Expr:
     if name in kinds:
         return Expr(name)
+    import difflib  # for a misspelt name only: check imports it for nothing else
+
     close = difflib.get_close_matches(name, list(kinds), n=3, cutoff=0.4)
     hint = f"：是否为 {'、'.join('{' + c + '}' for c in close)}？" if close else "（可用名称见 README 的计算值一节）"
     raise ParamError("parameter-unknown-figure", f"“{raw}”中的“{name}”不是计算值的名称{hint}")

@@ -180,6 +180,22 @@ def _lxml_store(store) -> bytes:
     return serialize(root)
 
 
+BLOCKS = {
+    "plain": [("k", "p", "甲", "0a1b2c3d"), ("表.c1|h", "cell", "乙\n丙", "ffffffff")],
+    "escaped": [('k&"<>\t\n', "cell", 'a&b<c>d"\r\v\\', "0a1b2c3d"), ("k", "p", "", "")],
+    "a separator in a value": [("k\0", "p", "甲", "0a1b2c3d"), ("k", "p", "乙\0", "0a1b2c3d")],
+    "one block": [("k", "another kind", "甲", "0a1b2c3d")],
+    "none": [],
+}
+
+
+@pytest.mark.parametrize("name", BLOCKS)
+def test_the_blocks_are_written_together_as_one_by_one(name):
+    from perfreport.edits.store import block_xml, blocks_xml
+
+    assert blocks_xml(BLOCKS[name]) == "".join(block_xml(*block) for block in BLOCKS[name])
+
+
 @pytest.mark.parametrize("text", ["", "甲", 'a&b<c>d"e\'f', "行\n行\t列\r回\v竖", "\\反斜杠\\v", " 前后空格 "])
 def test_the_store_is_written_as_lxml_writes_it(text):
     from perfreport.edits.store import Generated, Store, to_xml

@@ -72,6 +72,20 @@ BODIES = {
                                                     + '<w:bookmarkEnd w:id="3"/>')) + _cell(_p(_key("z.c1", "")))),
     "a table between paragraphs": _p(_key("before", _r("前"))) + _table(_cell(_p(_key("c", _r("格")))))
     + _p(_r("表后固定文字")),
+    # cells the quick path takes and those it leaves to the general one, side by side in a row
+    "cells written every way": _table(
+        '<w:tc><w:tcPr/>' + _p(_key("e.c0", _r("空属性"))) + "</w:tc>"
+        + "<w:tc>" + _p(_key("e.c1", _r("无属性"))) + "</w:tc>"
+        + '<w:tc><w:tcPr w:x="1"><w:tcW w:w="1" w:type="dxa"/></w:tcPr>' + _p(_key("e.c2", _r("属性带值"))) + "</w:tc>"
+        + _cell(_p(_r("键前") + _key("e.c3", _r("键中")) + _r("键后")))
+        + '<w:tc w:id="7">' + _p(_key("e.c4", _r("有属性的格"))) + "</w:tc>",
+        _cell(_p('<w:bookmarkStart w:id="0" w:name="_prkf.c0"/>' + _r("a&amp;b")) + "<w:p/>"
+              + _p(_r("&lt;c&gt;") + '<w:bookmarkEnd w:id="0"/>'))
+        + _cell(_p(_key("f.c1&amp;x|标签", _r("实体键")))) + _cell(_p(_key("e.c0", _r("再见")))),
+        _cell(_p(_key("g.c0", "<w:r><w:t>制</w:t><w:tab/><w:t>表</w:t><w:br/></w:r>"))) + _cell(_p(_key("g.c1", _r("同行")))),
+        _cell(_p(_key("h.c0", _r("rsid")), attributes=' w:rsidR="00AB12CD"')) + _cell(_p(_key("h.c1", _r("同行")))),
+        _cell(_p(_key("i.c0", _r("Change the words"))))),
+    "the word Change in text": _p(_key("w", _r("Change") + "<w:r><w:tab/></w:r>")),
 }
 UNUSUAL = {
     "a content control": '<w:sdt><w:sdtContent>' + _p(_key("a", _r("甲"))) + "</w:sdtContent></w:sdt>",
@@ -82,6 +96,14 @@ UNUSUAL = {
     "a nested table": _table(_cell(_p(_key("o", _r("外"))) + _table(_cell(_p(_key("i", _r("内"))))))),
     "a tracked change": _p(_key("a", '<w:ins w:id="1" w:author="x">' + _r("甲") + "</w:ins>")),
     "a bookmark without its end": _p('<w:bookmarkStart w:id="5" w:name="mine"/>' + _key("a", _r("甲"))),
+    "a tracked change of properties": _p(_key("a", '<w:r><w:rPr><w:b/><w:rPrChange w:id="1" w:author="x"><w:rPr/>'
+                                                   "</w:rPrChange></w:rPr><w:t>甲</w:t></w:r>")),
+    "a tracked change in a cell": _table(_cell('<w:tcPrChange w:id="1" w:author="x"><w:tcPr/></w:tcPrChange>'
+                                               + _p(_key("c", _r("甲"))))),
+    "a bookmark between cells": _table(_cell(_p(_key("c0", _r("甲")))) + '<w:bookmarkStart w:id="9" w:name="x"/>'
+                                       + _cell(_p(_key("c1", _r("乙")))) + '<w:bookmarkEnd w:id="9"/>'),
+    "a key's end in the next cell": _table(_cell(_p('<w:bookmarkStart w:id="0" w:name="_prkc0"/>' + _r("甲")))
+                                           + _cell(_p(_r("乙") + '<w:bookmarkEnd w:id="0"/>'))),
 }
 
 

@@ -42,6 +42,8 @@ CELL = re.compile(r"<w:tc(?:\s[^>]*?)?(/?)>")
 PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>.*?</w:p>|<w:p/>", re.S)
 ATOM = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(tab|br|cr)\b([^>]*)/>")
 TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")  # ATOM's text alone
+# ATOM's text, and "" for what else reads as text (a tab, a break) or is another paragraph (empty)
+TEXT_OR_NOT = re.compile(TEXT.pattern + r"|<w:(?:tab|br|cr)\b|<w:p/>")
 BREAK_TYPE = re.compile(r'w:type="([^"]*)"')
 STYLE = re.compile(r'<w:pPr>(?:(?!</w:pPr>).)*?<w:pStyle w:val="([^"]*)"/>', re.S)
 PPR_END = re.compile(r"<w:pPr/>|<w:pPr>.*?</w:pPr>", re.S)
@@ -185,7 +187,6 @@ class Stamper:
             raise Unusual("表格行中有本流程不处理的内容")
         out, pos = [], 0
         quick = self.tc is not None and " w:rsid" not in xml  # what written_cell does not take out of its digest
-        plain = not ("<w:tab" in xml or "<w:br" in xml or "<w:cr" in xml or "<w:p/>" in xml)  # text in w:t alone
         while (begin := pos if xml.startswith("<w:tc>", pos) else _cell_start(xml, pos)) >= 0:
             if begin > pos:
                 if xml.find("<w:bookmark", pos, begin) >= 0:  # the row was searched for the rest
@@ -193,7 +194,7 @@ class Stamper:
                 out.append(xml[pos:begin])
             end = xml.index(">", begin) + 1
             end = end if xml[end - 2] == "/" else xml.index("</w:tc>", end) + 7
-            if not (quick and self.written_cell(xml, begin, end, out, plain)):
+            if not (quick and self.written_cell(xml, begin, end, out)):
                 out.append(self.cell(xml[begin:end]))
             pos = end
         if "<w:bookmark" in xml[pos:]:
@@ -201,10 +202,10 @@ class Stamper:
         out.append(xml[pos:])
         return "".join(out)
 
-    def written_cell(self, xml: str, begin: int, end: int, out: list[str], plain: bool) -> bool:
+    def written_cell(self, xml: str, begin: int, end: int, out: list[str]) -> bool:
         """Stamp the cell xml[begin:end] of a row without rsids onto `out`, if it is as the template writes it:
         `<w:tc>`, its properties first, one key from its first paragraph to its last and no other bookmark.
-        False, having done nothing, for another cell. `plain`: the row's text is all in w:t."""
+        False, having done nothing, for another cell."""
         at = xml.find("<w:bookmark", begin, end)
         start = KEY_START.match(xml, at) if at > begin and self.waiting is None else None
         if start is None or not xml.startswith("<w:tc>", begin):
@@ -222,7 +223,7 @@ class Stamper:
         self.number += 1
         out += (xml[begin:at], f'<w:bookmarkStart w:id="{self.number}" w:name="{bookmark_name(self.count)}"/>',
                 inside, f'<w:bookmarkEnd w:id="{self.number}"/>', after)
-        self._store(key, "cell", _row_cell_text(xml, begin, end, plain), digest.hexdigest()[:8])
+        self._store(key, "cell", _row_cell_text(xml, begin, end), digest.hexdigest()[:8])
         return True
 
     def cell(self, cell: str) -> str:
@@ -337,13 +338,14 @@ def _properties_end(xml: str, begin: int, at: int, end: int) -> int:
     return -1 if xml.find("<w:tcPr", begin, end) >= 0 else begin + 6
 
 
-def _row_cell_text(xml: str, begin: int, end: int, plain: bool) -> str:
-    """cell_text of xml[begin:end], a cell of a row whose text is all in w:t if `plain`."""
-    if not plain or xml.count("</w:p>", begin, end) != 1:
-        return cell_text(xml[begin:end])
-    pieces = TEXT.findall(xml, begin, end)
-    text = "".join(pieces)
-    return "".join(map(unescape, pieces)) if "&" in text else text
+def _row_cell_text(xml: str, begin: int, end: int) -> str:
+    """cell_text of the cell xml[begin:end], read at once when its text is all in the w:t of one paragraph."""
+    if xml.count("</w:p>", begin, end) == 1:
+        pieces = TEXT_OR_NOT.findall(xml, begin, end)
+        if "" not in pieces:
+            text = "".join(pieces)
+            return "".join(map(unescape, pieces)) if "&" in text else text
+    return cell_text(xml[begin:end])
 
 
 def _unusual(xml: str, tags: re.Pattern = UNUSUAL) -> bool:

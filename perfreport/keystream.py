@@ -24,7 +24,8 @@ from . import opc
 from .bodyxml import unescape
 from .opc import CONTENT_TYPES, Relationship, relationships_xml, rels_name
 from .edits.carrier import NAME, READABLE, TOC_STYLE, bookmark_name, readable_key
-from .edits.ooxml import CELL_PROPERTIES, LINE_BREAK, MARKS, PARAGRAPH_BREAK
+from .blocktext import cell_text, paragraph_text, row_cell_text
+from .edits.ooxml import CELL_PROPERTIES, MARKS, PARAGRAPH_BREAK
 from .edits.store import CUSTOM_XML, CUSTOM_XML_PROPS, PROPS_CONTENT, TAIL, blocks_xml, head_xml, is_store, props_xml
 from .edits.unkeyed import SHOWN
 
@@ -39,12 +40,6 @@ KEY_START = re.compile(r'<w:bookmarkStart w:id="([^"]*)" w:name="(_prk[^"]*)"/>'
 STORE_BATCH = 1000  # blocks written to the store part's deflater at a time
 PREFIX = re.compile(r'\s(\w+):[\w-]+="')  # an attribute's namespace prefix
 CELL = re.compile(r"<w:tc(?:\s[^>]*?)?(/?)>")
-PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>.*?</w:p>|<w:p/>", re.S)
-ATOM = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(tab|br|cr)\b([^>]*)/>")
-TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")  # ATOM's text alone
-# ATOM's text, and "" for what else reads as text (a tab, a break) or is another paragraph (empty)
-TEXT_OR_NOT = re.compile(TEXT.pattern + r"|<w:(?:tab|br|cr)\b|<w:p/>")
-BREAK_TYPE = re.compile(r'w:type="([^"]*)"')
 STYLE = re.compile(r'<w:pPr>(?:(?!</w:pPr>).)*?<w:pStyle w:val="([^"]*)"/>', re.S)
 PPR_END = re.compile(r"<w:pPr/>|<w:pPr>.*?</w:pPr>", re.S)
 
@@ -223,7 +218,7 @@ class Stamper:
         self.number += 1
         out += (xml[begin:at], f'<w:bookmarkStart w:id="{self.number}" w:name="{bookmark_name(self.count)}"/>',
                 inside, f'<w:bookmarkEnd w:id="{self.number}"/>', after)
-        self._store(key, "cell", _row_cell_text(xml, begin, end), digest.hexdigest()[:8])
+        self._store(key, "cell", row_cell_text(xml, begin, end), digest.hexdigest()[:8])
         return True
 
     def cell(self, cell: str) -> str:
@@ -338,16 +333,6 @@ def _properties_end(xml: str, begin: int, at: int, end: int) -> int:
     return -1 if xml.find("<w:tcPr", begin, end) >= 0 else begin + 6
 
 
-def _row_cell_text(xml: str, begin: int, end: int) -> str:
-    """cell_text of the cell xml[begin:end], read at once when its text is all in the w:t of one paragraph."""
-    if xml.count("</w:p>", begin, end) == 1:
-        pieces = TEXT_OR_NOT.findall(xml, begin, end)
-        if "" not in pieces:
-            text = "".join(pieces)
-            return "".join(map(unescape, pieces)) if "&" in text else text
-    return cell_text(xml[begin:end])
-
-
 def _unusual(xml: str, tags: re.Pattern = UNUSUAL) -> bool:
     """Whether `xml` holds what only edits.stamp handles (`tags`, or a tracked change of properties)."""
     return tags.search(xml) is not None or "Change" in xml and CHANGE.search(xml) is not None
@@ -366,32 +351,6 @@ def _cleaned(markup: bytes, cell: bool) -> bytes:
     if b" w:rsid" in markup:
         markup = MARKS.sub(b"", markup)
     return CELL_PROPERTIES.sub(b"", markup, count=1) if cell and b"<w:tcPr" in markup else markup
-
-
-def cell_text(cell: str) -> str:
-    """The cell's text as edits.ooxml reads it: its paragraphs' joined by PARAGRAPH_BREAK."""
-    if cell.count("</w:p>") == 1 and "<w:p/>" not in cell:
-        return paragraph_text(cell)
-    return PARAGRAPH_BREAK.join(map(paragraph_text, PARAGRAPH.findall(cell)))
-
-
-def paragraph_text(xml: str) -> str:
-    """The paragraph's text as edits.ooxml reads it: w:t, a tab as \\t, a line break as \\v (not a page or
-    column break)."""
-    if "<w:tab" not in xml and "<w:br" not in xml and "<w:cr" not in xml:
-        pieces = TEXT.findall(xml)
-        text = "".join(pieces)
-        return "".join(map(unescape, pieces)) if "&" in text else text
-    pieces = []
-    for m in ATOM.finditer(xml):
-        if m.group(2) is None:
-            pieces.append(unescape(m.group(1)))
-        elif m.group(2) == "tab":
-            pieces.append("\t")
-        else:
-            kind = BREAK_TYPE.search(m.group(3)) if m.group(2) == "br" else None
-            pieces.append("" if kind and kind.group(1) in ("page", "column") else LINE_BREAK)
-    return "".join(pieces)
 
 
 def with_store(entries: list[tuple[str, object]], store: bytes | opc.Compressed, main: str) -> list[tuple[str, object]]:

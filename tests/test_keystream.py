@@ -202,6 +202,32 @@ def _lxml_store(store) -> bytes:
     return serialize(root)
 
 
+CELL_TEXTS = {
+    "one run": _r("甲"),
+    "references across runs": _r("a&amp;") + _r("&#38;amp;&lt;") + "<w:r><w:t>&#x4E59;</w:t></w:r>",
+    "empty text": "<w:r><w:t></w:t><w:t/></w:r>" + _r("乙"),
+    "tabs and breaks": '<w:r><w:t>a</w:t><w:tab/><w:br/><w:br w:type="page"/><w:br w:type="column"/><w:cr/></w:r>',
+    "a tab stop in the properties": '<w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>' + _r("丙"),
+    "no text": "",
+}
+
+
+@pytest.mark.parametrize("name", CELL_TEXTS)
+@pytest.mark.parametrize("paragraphs", [1, 2, "empty after"])
+def test_a_cells_text_is_read_as_edits_ooxml_reads_it(name, paragraphs):
+    from lxml import etree
+    from perfreport import blocktext
+    from perfreport.edits.ooxml import W, cell_paragraphs, text_of
+
+    inner = f"<w:p>{CELL_TEXTS[name]}</w:p>"
+    inner = inner * paragraphs if paragraphs != "empty after" else inner + "<w:p/>"
+    row = f'<w:tr xmlns:w="{W}"><w:trPr/>{_cell(inner)}</w:tr>'
+    begin = row.index("<w:tc>")
+    end = row.index("</w:tc>") + len("</w:tc>")
+    expected = text_of(cell_paragraphs(etree.fromstring(row)[1]))
+    assert blocktext.row_cell_text(row, begin, end) == blocktext.cell_text(row[begin:end]) == expected
+
+
 BLOCKS = {
     "plain": [("k", "p", "甲", "0a1b2c3d"), ("表.c1|h", "cell", "乙\n丙", "ffffffff")],
     "escaped": [('k&"<>\t\n', "cell", 'a&b<c>d"\r\v\\', "0a1b2c3d"), ("k", "p", "", "")],

@@ -213,8 +213,9 @@ class Stamper:
         if properties < 0:
             return False
         key, inside, after = self._key(unescape(start.group(2))), xml[start.end():last], xml[last + len(close):end]
-        digest = self.tc.copy()  # the markup from its start tag on: what follows it, bookmarks and properties left out
-        digest.update(_cleaned(f">{xml[properties:at]}{inside}{after}".encode("ascii", "xmlcharrefreplace"), False))
+        markup = f">{xml[properties:at]}{inside}{after}".encode("ascii", "xmlcharrefreplace")  # without its bookmarks
+        digest = self.tc.copy()  # the markup goes on from its start tag's; its properties are left out already
+        digest.update(_cleaned(markup, cell=False))
         self.number += 1
         out += (xml[begin:at], f'<w:bookmarkStart w:id="{self.number}" w:name="{bookmark_name(self.count)}"/>',
                 inside, f'<w:bookmarkEnd w:id="{self.number}"/>', after)

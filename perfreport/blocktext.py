@@ -10,11 +10,12 @@ import re
 from .bodyxml import unescape
 from .edits.ooxml import LINE_BREAK, PARAGRAPH_BREAK
 
-PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>.*?</w:p>|<w:p/>", re.S)
+EMPTY_PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?/>")  # attributes and all (Word keeps rsids on one)
+PARAGRAPH = re.compile(EMPTY_PARAGRAPH.pattern + r"|<w:p(?:\s[^>]*)?>.*?</w:p>", re.S)
 ATOM = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(tab|br|cr)\b([^>]*)/>")
 TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")  # ATOM's text alone
 # ATOM's text, and "" for what else reads as text (a tab, a break) or is another paragraph (empty)
-TEXT_OR_NOT = re.compile(TEXT.pattern + r"|<w:(?:tab|br|cr)\b|<w:p/>")
+TEXT_OR_NOT = re.compile(TEXT.pattern + r"|<w:(?:tab|br|cr)\b|" + EMPTY_PARAGRAPH.pattern)
 BREAK_TYPE = re.compile(r'w:type="([^"]*)"')
 
 
@@ -36,7 +37,7 @@ def paragraph_text(xml: str) -> str:
 
 def cell_text(cell: str) -> str:
     """Return the text of the table cell `cell`."""
-    if cell.count("</w:p>") == 1 and "<w:p/>" not in cell:
+    if cell.count("</w:p>") == 1 and not EMPTY_PARAGRAPH.search(cell):
         return paragraph_text(cell)
     return PARAGRAPH_BREAK.join(map(paragraph_text, PARAGRAPH.findall(cell)))
 

@@ -85,6 +85,12 @@ BODIES = {
         _cell(_p(_key("g.c0", "<w:r><w:t>制</w:t><w:tab/><w:t>表</w:t><w:br/></w:r>"))) + _cell(_p(_key("g.c1", _r("同行")))),
         _cell(_p(_key("h.c0", _r("rsid")), attributes=' w:rsidR="00AB12CD"')) + _cell(_p(_key("h.c1", _r("同行")))),
         _cell(_p(_key("i.c0", _r("Change the words"))))),
+    "empty paragraphs with attributes in cells": _table(
+        _cell(_p('<w:bookmarkStart w:id="0" w:name="_prkq.c0"/>' + _r("一")) + '<w:p w14:paraId="1A2B3C4D"/>'
+              + _p(_r("二") + '<w:bookmarkEnd w:id="0"/>'))
+        + _cell(_p('<w:bookmarkStart w:id="0" w:name="_prkq.c1"/>' + _r("三")) + '<w:p w:rsidR="00AB12CD"/>'
+                + _p(_r("四") + '<w:bookmarkEnd w:id="0"/>'))
+        + _cell(_p(_key("q.c2", _r("五"))) + '<w:p w14:paraId="1A2B3C4E"/>')),
     "the word Change in text": _p(_key("w", _r("Change") + "<w:r><w:tab/></w:r>")),
 }
 UNUSUAL = {
@@ -213,14 +219,15 @@ CELL_TEXTS = {
 
 
 @pytest.mark.parametrize("name", CELL_TEXTS)
-@pytest.mark.parametrize("paragraphs", [1, 2, "empty after"])
+@pytest.mark.parametrize("paragraphs", [1, 2, "empty after", "empty with attributes after"])
 def test_a_cells_text_is_read_as_edits_ooxml_reads_it(name, paragraphs):
     from lxml import etree
     from perfreport import blocktext
     from perfreport.edits.ooxml import W, cell_paragraphs, text_of
 
     inner = f"<w:p>{CELL_TEXTS[name]}</w:p>"
-    inner = inner * paragraphs if paragraphs != "empty after" else inner + "<w:p/>"
+    empty = {"empty after": "<w:p/>", "empty with attributes after": '<w:p w:rsidR="00AB12CD"/>'}
+    inner = inner + empty[paragraphs] if paragraphs in empty else inner * paragraphs
     row = f'<w:tr xmlns:w="{W}"><w:trPr/>{_cell(inner)}</w:tr>'
     begin = row.index("<w:tc>")
     end = row.index("</w:tc>") + len("</w:tc>")

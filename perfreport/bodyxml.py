@@ -52,9 +52,14 @@ def escape(text: str) -> str:
 
 def quoteattr(value: str) -> str:
     """An attribute value in double quotes, as lxml writes it."""
-    if SPECIAL.search(value):
-        value = escape(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
-    return f'"{value}"'
+    return f'"{attribute(value)}"'
+
+
+def attribute(value: str) -> str:
+    """An attribute value as lxml writes it between its double quotes."""
+    if not SPECIAL.search(value):
+        return value
+    return escape(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def canonical(xml: str, empty: list[tuple[str, str]] = ()) -> str:

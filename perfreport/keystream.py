@@ -24,23 +24,22 @@ from . import opc
 from .bodyxml import unescape
 from .opc import CONTENT_TYPES, Relationship, relationships_xml, rels_name
 from .edits.carrier import NAME, READABLE, TOC_STYLE, bookmark_name, readable_key
-from .edits.ooxml import CELL_PROPERTIES, LINE_BREAK, MARKS, PARAGRAPH_BREAK
-from .edits.store import CUSTOM_XML, CUSTOM_XML_PROPS, PROPS_CONTENT, TAIL, block_xml, head_xml, is_store, props_xml
+from .blocktext import cell_text, paragraph_text, row_cell_text
+from .edits.ooxml import CELL_PROPERTIES, MARKS, PARAGRAPH_BREAK
+from .edits.store import CUSTOM_XML, CUSTOM_XML_PROPS, PROPS_CONTENT, TAIL, blocks_xml, head_xml, is_store, props_xml
 from .edits.unkeyed import SHOWN
 
 TOKEN = re.compile(r"<(/?)w:(p|tbl|tr|tc)(?=[\s/>])[^>]*?(/?)>")
 MARK = re.compile(r'<w:bookmark(Start|End) w:id="([^"]*)"(?: w:name="([^"]*)")?/>|<w:bookmark(?:Start|End)\b')
 # what edits.stamp handles and this does not: nested content, text boxes, tracked changes, pictures' text
-UNUSUAL = re.compile(r"<(?:w:(?:sdt|txbxContent|customXml|smartTag|del|ins|moveFrom|moveTo|pict|object|\w+Change)"
+UNUSUAL = re.compile(r"<(?:w:(?:sdt|txbxContent|customXml|smartTag|del|ins|moveFrom|moveTo|pict|object)"
                      r"|mc:AlternateContent)[\s/>]")
-PAIR = re.compile(r'.*?(<w:bookmarkStart w:id="([^"]*)" w:name="(_prk[^"]*)"/>).*?(<w:bookmarkEnd w:id="\2"/>).*', re.S)
+ROW_UNUSUAL = re.compile(UNUSUAL.pattern + r"|<w:tbl[\s>]")  # and, in a row, a nested table
+CHANGE = re.compile(r"<w:\w+Change[\s/>]")  # searched apart, where "Change" is: it is slow to look for
+KEY_START = re.compile(r'<w:bookmarkStart w:id="([^"]*)" w:name="(_prk[^"]*)"/>')
 STORE_BATCH = 1000  # blocks written to the store part's deflater at a time
 PREFIX = re.compile(r'\s(\w+):[\w-]+="')  # an attribute's namespace prefix
 CELL = re.compile(r"<w:tc(?:\s[^>]*?)?(/?)>")
-PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>.*?</w:p>|<w:p/>", re.S)
-NESTED_TABLE = re.compile(r"<w:tbl[\s>]")
-ATOM = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(tab|br|cr)\b([^>]*)/>")
-BREAK_TYPE = re.compile(r'w:type="([^"]*)"')
 STYLE = re.compile(r'<w:pPr>(?:(?!</w:pPr>).)*?<w:pStyle w:val="([^"]*)"/>', re.S)
 PPR_END = re.compile(r"<w:pPr/>|<w:pPr>.*?</w:pPr>", re.S)
 
@@ -60,7 +59,11 @@ class Stamper:
         self.declarations: dict[tuple[str, ...], str] = {}
         self.buffer, self.table = "", False
         self.count = 0  # blocks stored
-        self.store, self.stored = opc.Deflater(), [head_xml(workbook, subject)]  # the part; its text not yet deflated
+        self.store, self.stored = opc.Deflater(), []  # the part; its blocks not yet written
+        self.store.feed(head_xml(workbook, subject).encode("utf-8"))
+        cell = ("<w:tc" + self._namespaces(("w",))).encode("ascii", "xmlcharrefreplace")
+        # a <w:tc> cell's markup starts so; its digest goes on from there (unless an rsid is declared in it)
+        self.tc = None if b" w:rsid" in cell else hashlib.sha1(cell)
         self.seen: dict[str, int] = {}  # key -> times met (a key met again is KEY@2 …)
         self.autos: set[str] = set()  # the keys given to paragraphs the template left without one
         self.number = 0  # the last bookmark id given
@@ -119,14 +122,14 @@ class Stamper:
 
     def _between(self, xml: str) -> str:
         """Text outside paragraphs and cells (the body's sectPr, a table's properties): nothing to stamp."""
-        if "<w:bookmark" in xml or UNUSUAL.search(xml):
+        if "<w:bookmark" in xml or _unusual(xml):
             raise Unusual("段落之外的书签")
         return xml
 
     # ---- paragraphs and cells ---------------------------------------------------------------------
     def paragraph(self, xml: str) -> str:
         """A body paragraph, stamped: a block, part of the block above it, an unkeyed block or no block."""
-        if UNUSUAL.search(xml):
+        if _unusual(xml):
             raise Unusual("段落中有本流程不处理的内容")
         style = STYLE.match(xml, xml.index(">") + 1)
         if style and TOC_STYLE.match(unescape(style.group(1))):
@@ -140,13 +143,13 @@ class Stamper:
             self.pending[1].append(paragraph_text(xml))
             self.pending[2].append(self._markup(plain))
             if self.waiting is None:
-                self._store(self.pending[0], "p", PARAGRAPH_BREAK.join(self.pending[1]), self.pending[2])
+                self._store(self.pending[0], "p", PARAGRAPH_BREAK.join(self.pending[1]), _digest(self.pending[2]))
                 self.pending = None
             return stamped
         if f'w:name="{READABLE}' in xml:
             stamped, plain, key = self.marks(xml, "p")
             if self.waiting is None:
-                self._store(key, "p", paragraph_text(xml), [self._markup(plain)])
+                self._store(key, "p", paragraph_text(xml), _digest([self._markup(plain)]))
             else:
                 self.pending = [key, [paragraph_text(xml)], [self._markup(plain)]]
             return stamped
@@ -170,32 +173,62 @@ class Stamper:
         at = properties.end() if properties else start
         stamped, plain, _ = self.marks(xml[:at] + f'<w:bookmarkStart w:id="{number}" w:name="{name}"/>' + xml[at:],
                                        "p", skip=1)
-        self._store(unique, "p", text, [self._markup(plain)])
+        self._store(unique, "p", text, _digest([self._markup(plain)]))
         return stamped[:-len("</w:p>")] + f'<w:bookmarkEnd w:id="{number}"/></w:p>'
 
     def row(self, xml: str) -> str:
         """A table row, stamped: each cell is a block."""
-        if UNUSUAL.search(xml) or NESTED_TABLE.search(xml):
+        if _unusual(xml, ROW_UNUSUAL):
             raise Unusual("表格行中有本流程不处理的内容")
         out, pos = [], 0
-        while (begin := CELL.search(xml, pos)) is not None:
-            end = begin.end() if begin.group(1) else xml.index("</w:tc>", begin.end()) + 7
-            cell = xml[begin.start():end]
-            pair = PAIR.fullmatch(cell) if self.waiting is None and cell.count("<w:bookmark") == 2 else None
-            if pair:  # the cell as the template writes it: one key from its first paragraph to its last
-                stamped, plain, key = self.pair(cell, pair)
-            else:
-                stamped, plain, key = self.marks(cell, "cell")
-            if key is None or self.waiting is not None:
-                raise Unusual("单元格没有键或书签未在单元格内结束")
-            if cell.count("</w:p>") == 1 and "<w:p/>" not in cell:
-                text = paragraph_text(cell)
-            else:
-                text = PARAGRAPH_BREAK.join(map(paragraph_text, PARAGRAPH.findall(cell)))
-            self._store(key, "cell", text, [self._markup(plain, cell=True)])
-            out += [self._between(xml[pos:begin.start()]), stamped]
+        quick = self.tc is not None and " w:rsid" not in xml  # what written_cell does not take out of its digest
+        while (begin := pos if xml.startswith("<w:tc>", pos) else _cell_start(xml, pos)) >= 0:
+            if begin > pos:
+                if xml.find("<w:bookmark", pos, begin) >= 0:  # the row was searched for the rest
+                    raise Unusual("段落之外的书签")
+                out.append(xml[pos:begin])
+            end = xml.index(">", begin) + 1
+            end = end if xml[end - 2] == "/" else xml.index("</w:tc>", end) + 7
+            if not (quick and self.written_cell(xml, begin, end, out)):
+                out.append(self.cell(xml[begin:end]))
             pos = end
-        return "".join(out) + self._between(xml[pos:])
+        if "<w:bookmark" in xml[pos:]:
+            raise Unusual("段落之外的书签")
+        out.append(xml[pos:])
+        return "".join(out)
+
+    def written_cell(self, xml: str, begin: int, end: int, out: list[str]) -> bool:
+        """Stamp the cell xml[begin:end] of a row without rsids onto `out`, if it is as the template writes it:
+        `<w:tc>`, its properties first, one key from its first paragraph to its last and no other bookmark.
+        False, having done nothing, for another cell."""
+        at = xml.find("<w:bookmark", begin, end)
+        start = KEY_START.match(xml, at) if at > begin and self.waiting is None else None
+        if start is None or not xml.startswith("<w:tc>", begin):
+            return False
+        close = f'<w:bookmarkEnd w:id="{start.group(1)}"/>'
+        last = xml.find("<w:bookmark", start.end(), end)
+        if last < 0 or not xml.startswith(close, last) or xml.find("<w:bookmark", last + 1, end) >= 0:
+            return False
+        properties = _properties_end(xml, begin, at, end)
+        if properties < 0:
+            return False
+        key, inside, after = self._key(unescape(start.group(2))), xml[start.end():last], xml[last + len(close):end]
+        markup = f">{xml[properties:at]}{inside}{after}".encode("ascii", "xmlcharrefreplace")  # without its bookmarks
+        digest = self.tc.copy()  # the markup goes on from its start tag's; its properties are left out already
+        digest.update(_cleaned(markup, cell=False))
+        self.number += 1
+        out += (xml[begin:at], f'<w:bookmarkStart w:id="{self.number}" w:name="{bookmark_name(self.count)}"/>',
+                inside, f'<w:bookmarkEnd w:id="{self.number}"/>', after)
+        self._store(key, "cell", row_cell_text(xml, begin, end), digest.hexdigest()[:8])
+        return True
+
+    def cell(self, cell: str) -> str:
+        """Any other cell, stamped: a block."""
+        stamped, plain, key = self.marks(cell, "cell")
+        if key is None or self.waiting is not None:
+            raise Unusual("单元格没有键或书签未在单元格内结束")
+        self._store(key, "cell", cell_text(cell), _digest([self._markup(plain, cell=True)]))
+        return stamped
 
     # ---- bookmarks --------------------------------------------------------------------------------
     def marks(self, xml: str, holder: str, skip: int = 0) -> tuple[str, str, str | None]:
@@ -234,15 +267,6 @@ class Stamper:
         plain.append(xml[pos:])
         return "".join(stamped), "".join(plain), key
 
-    def pair(self, cell: str, pair: re.Match) -> tuple[str, str, str]:
-        """What `marks` returns for a cell whose only bookmarks are its key's start and end."""
-        self.number += 1
-        key = self._key(unescape(pair.group(3)))
-        start, end = (f'<w:bookmarkStart w:id="{self.number}" w:name="{bookmark_name(self.count)}"/>',
-                      f'<w:bookmarkEnd w:id="{self.number}"/>')
-        before, inside, after = cell[:pair.start(1)], cell[pair.end(1):pair.start(4)], cell[pair.end(4):]
-        return before + start + inside + end + after, before + inside + after, key
-
     def _end(self, old: str) -> int:
         """The new id of a bookmark end: its key start's, else its start's (the first still open of its id)."""
         if self.waiting is not None and self.waiting[0] == old:
@@ -256,8 +280,8 @@ class Stamper:
         key = readable_key(name)
         if key.startswith("auto/"):
             raise Unusual("模板的键以 auto/ 开头")
-        self.seen[key] = self.seen.get(key, 0) + 1
-        return key if self.seen[key] == 1 else f"{key}@{self.seen[key]}"
+        times = self.seen[key] = self.seen.get(key, 0) + 1
+        return key if times == 1 else f"{key}@{times}"
 
     # ---- the store ------------------------------------------------------------------------------------
     def _markup(self, xml: str, cell: bool = False) -> bytes:
@@ -269,10 +293,7 @@ class Stamper:
         space = xml.find(" ", 0, at)
         used = ("w",) + tuple(PREFIX.findall(xml, space, at)) if space > 0 else ("w",)
         at = space if space > 0 else at
-        markup = (xml[:at] + self._namespaces(used) + xml[at:]).encode("ascii", "xmlcharrefreplace")
-        if b" w:rsid" in markup:
-            markup = MARKS.sub(b"", markup)
-        return CELL_PROPERTIES.sub(b"", markup, count=1) if cell and b"<w:tcPr" in markup else markup
+        return _cleaned((xml[:at] + self._namespaces(used) + xml[at:]).encode("ascii", "xmlcharrefreplace"), cell)
 
     def _namespaces(self, used: tuple[str, ...]) -> str:
         """The declarations lxml writes on a subtree: the namespaces of its tag and attributes first (in their
@@ -283,35 +304,54 @@ class Stamper:
             self.declarations[used] = "".join(f" xmlns:{prefix}={self.declared[prefix]}" for prefix in order)
         return self.declarations[used]
 
-    def _store(self, key: str, kind: str, text: str, markup: list[bytes]) -> None:
-        hasher = hashlib.sha1()
-        for piece in markup:
-            hasher.update(piece)
-        self.stored.append(block_xml(key, kind, text, hasher.hexdigest()[:8]))
+    def _store(self, key: str, kind: str, text: str, digest: str) -> None:
+        self.stored.append((key, kind, text, digest))
         self.count += 1
         if len(self.stored) >= STORE_BATCH:
-            self.store.feed("".join(self.stored).encode("utf-8"))
+            self.store.feed(blocks_xml(self.stored).encode("utf-8"))
             self.stored = []
 
     def store_part(self) -> opc.Compressed:
         """The store part, deflated, once the body is closed."""
-        self.store.feed(("".join(self.stored) + TAIL).encode("utf-8"))
+        self.store.feed((blocks_xml(self.stored) + TAIL).encode("utf-8"))
         return self.store.close()
 
 
-def paragraph_text(xml: str) -> str:
-    """The paragraph's text as edits.ooxml reads it: w:t, a tab as \\t, a line break as \\v (not a page or
-    column break)."""
-    pieces = []
-    for m in ATOM.finditer(xml):
-        if m.group(2) is None:
-            pieces.append(unescape(m.group(1)))
-        elif m.group(2) == "tab":
-            pieces.append("\t")
-        else:
-            kind = BREAK_TYPE.search(m.group(3)) if m.group(2) == "br" else None
-            pieces.append("" if kind and kind.group(1) in ("page", "column") else LINE_BREAK)
-    return "".join(pieces)
+def _cell_start(xml: str, pos: int) -> int:
+    """Where the next cell in `xml` from `pos` starts, -1 if none."""
+    found = CELL.search(xml, pos)
+    return found.start() if found else -1
+
+
+def _properties_end(xml: str, begin: int, at: int, end: int) -> int:
+    """Where the properties of the `<w:tc>` cell xml[begin:end] end, as CELL_PROPERTIES finds them: right after
+    its start tag; -1 when they are elsewhere or end after `at`."""
+    if xml.startswith("<w:tcPr/>", begin + 6):
+        return begin + 15
+    if xml.startswith("<w:tcPr>", begin + 6):
+        found = xml.find("</w:tcPr>", begin + 14, at)
+        return found + 9 if found >= 0 else -1
+    return -1 if xml.find("<w:tcPr", begin, end) >= 0 else begin + 6
+
+
+def _unusual(xml: str, tags: re.Pattern = UNUSUAL) -> bool:
+    """Whether `xml` holds what only edits.stamp handles (`tags`, or a tracked change of properties)."""
+    return tags.search(xml) is not None or "Change" in xml and CHANGE.search(xml) is not None
+
+
+def _digest(markup: list[bytes]) -> str:
+    """A block's digest, from the markup of its paragraphs or its cell (as edits.ooxml.digest)."""
+    hasher = hashlib.sha1()
+    for piece in markup:
+        hasher.update(piece)
+    return hasher.hexdigest()[:8]
+
+
+def _cleaned(markup: bytes, cell: bool) -> bytes:
+    """Markup without its rsids and bookmarks, a cell's without its properties too."""
+    if b" w:rsid" in markup:
+        markup = MARKS.sub(b"", markup)
+    return CELL_PROPERTIES.sub(b"", markup, count=1) if cell and b"<w:tcPr" in markup else markup
 
 
 def with_store(entries: list[tuple[str, object]], store: bytes | opc.Compressed, main: str) -> list[tuple[str, object]]:

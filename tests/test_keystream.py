@@ -72,6 +72,26 @@ BODIES = {
                                                     + '<w:bookmarkEnd w:id="3"/>')) + _cell(_p(_key("z.c1", "")))),
     "a table between paragraphs": _p(_key("before", _r("前"))) + _table(_cell(_p(_key("c", _r("格")))))
     + _p(_r("表后固定文字")),
+    # cells the quick path takes and those it leaves to the general one, side by side in a row
+    "cells written every way": _table(
+        '<w:tc><w:tcPr/>' + _p(_key("e.c0", _r("空属性"))) + "</w:tc>"
+        + "<w:tc>" + _p(_key("e.c1", _r("无属性"))) + "</w:tc>"
+        + '<w:tc><w:tcPr w:x="1"><w:tcW w:w="1" w:type="dxa"/></w:tcPr>' + _p(_key("e.c2", _r("属性带值"))) + "</w:tc>"
+        + _cell(_p(_r("键前") + _key("e.c3", _r("键中")) + _r("键后")))
+        + '<w:tc w:id="7">' + _p(_key("e.c4", _r("有属性的格"))) + "</w:tc>",
+        _cell(_p('<w:bookmarkStart w:id="0" w:name="_prkf.c0"/>' + _r("a&amp;b")) + "<w:p/>"
+              + _p(_r("&lt;c&gt;") + '<w:bookmarkEnd w:id="0"/>'))
+        + _cell(_p(_key("f.c1&amp;x|标签", _r("实体键")))) + _cell(_p(_key("e.c0", _r("再见")))),
+        _cell(_p(_key("g.c0", "<w:r><w:t>制</w:t><w:tab/><w:t>表</w:t><w:br/></w:r>"))) + _cell(_p(_key("g.c1", _r("同行")))),
+        _cell(_p(_key("h.c0", _r("rsid")), attributes=' w:rsidR="00AB12CD"')) + _cell(_p(_key("h.c1", _r("同行")))),
+        _cell(_p(_key("i.c0", _r("Change the words"))))),
+    "empty paragraphs with attributes in cells": _table(
+        _cell(_p('<w:bookmarkStart w:id="0" w:name="_prkq.c0"/>' + _r("一")) + '<w:p w14:paraId="1A2B3C4D"/>'
+              + _p(_r("二") + '<w:bookmarkEnd w:id="0"/>'))
+        + _cell(_p('<w:bookmarkStart w:id="0" w:name="_prkq.c1"/>' + _r("三")) + '<w:p w:rsidR="00AB12CD"/>'
+                + _p(_r("四") + '<w:bookmarkEnd w:id="0"/>'))
+        + _cell(_p(_key("q.c2", _r("五"))) + '<w:p w14:paraId="1A2B3C4E"/>')),
+    "the word Change in text": _p(_key("w", _r("Change") + "<w:r><w:tab/></w:r>")),
 }
 UNUSUAL = {
     "a content control": '<w:sdt><w:sdtContent>' + _p(_key("a", _r("甲"))) + "</w:sdtContent></w:sdt>",
@@ -82,6 +102,14 @@ UNUSUAL = {
     "a nested table": _table(_cell(_p(_key("o", _r("外"))) + _table(_cell(_p(_key("i", _r("内"))))))),
     "a tracked change": _p(_key("a", '<w:ins w:id="1" w:author="x">' + _r("甲") + "</w:ins>")),
     "a bookmark without its end": _p('<w:bookmarkStart w:id="5" w:name="mine"/>' + _key("a", _r("甲"))),
+    "a tracked change of properties": _p(_key("a", '<w:r><w:rPr><w:b/><w:rPrChange w:id="1" w:author="x"><w:rPr/>'
+                                                   "</w:rPrChange></w:rPr><w:t>甲</w:t></w:r>")),
+    "a tracked change in a cell": _table(_cell('<w:tcPrChange w:id="1" w:author="x"><w:tcPr/></w:tcPrChange>'
+                                               + _p(_key("c", _r("甲"))))),
+    "a bookmark between cells": _table(_cell(_p(_key("c0", _r("甲")))) + '<w:bookmarkStart w:id="9" w:name="x"/>'
+                                       + _cell(_p(_key("c1", _r("乙")))) + '<w:bookmarkEnd w:id="9"/>'),
+    "a key's end in the next cell": _table(_cell(_p('<w:bookmarkStart w:id="0" w:name="_prkc0"/>' + _r("甲")))
+                                           + _cell(_p(_r("乙") + '<w:bookmarkEnd w:id="0"/>'))),
 }
 
 
@@ -178,6 +206,49 @@ def _lxml_store(store) -> bytes:
         kind = {"t": block.kind} if block.kind != "p" else {}
         etree.SubElement(root, f"{{{NS}}}b", {"k": block.key, **kind, "d": block.digest}).text = _escape(block.text)
     return serialize(root)
+
+
+CELL_TEXTS = {
+    "one run": _r("甲"),
+    "references across runs": _r("a&amp;") + _r("&#38;amp;&lt;") + "<w:r><w:t>&#x4E59;</w:t></w:r>",
+    "empty text": "<w:r><w:t></w:t><w:t/></w:r>" + _r("乙"),
+    "tabs and breaks": '<w:r><w:t>a</w:t><w:tab/><w:br/><w:br w:type="page"/><w:br w:type="column"/><w:cr/></w:r>',
+    "a tab stop in the properties": '<w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>' + _r("丙"),
+    "no text": "",
+}
+
+
+@pytest.mark.parametrize("name", CELL_TEXTS)
+@pytest.mark.parametrize("paragraphs", [1, 2, "empty after", "empty with attributes after"])
+def test_a_cells_text_is_read_as_edits_ooxml_reads_it(name, paragraphs):
+    from lxml import etree
+    from perfreport import blocktext
+    from perfreport.edits.ooxml import W, cell_paragraphs, text_of
+
+    inner = f"<w:p>{CELL_TEXTS[name]}</w:p>"
+    empty = {"empty after": "<w:p/>", "empty with attributes after": '<w:p w:rsidR="00AB12CD"/>'}
+    inner = inner + empty[paragraphs] if paragraphs in empty else inner * paragraphs
+    row = f'<w:tr xmlns:w="{W}"><w:trPr/>{_cell(inner)}</w:tr>'
+    begin = row.index("<w:tc>")
+    end = row.index("</w:tc>") + len("</w:tc>")
+    expected = text_of(cell_paragraphs(etree.fromstring(row)[1]))
+    assert blocktext.row_cell_text(row, begin, end) == blocktext.cell_text(row[begin:end]) == expected
+
+
+BLOCKS = {
+    "plain": [("k", "p", "甲", "0a1b2c3d"), ("表.c1|h", "cell", "乙\n丙", "ffffffff")],
+    "escaped": [('k&"<>\t\n', "cell", 'a&b<c>d"\r\v\\', "0a1b2c3d"), ("k", "p", "", "")],
+    "a separator in a value": [("k\0", "p", "甲", "0a1b2c3d"), ("k", "p", "乙\0", "0a1b2c3d")],
+    "one block": [("k", "another kind", "甲", "0a1b2c3d")],
+    "none": [],
+}
+
+
+@pytest.mark.parametrize("name", BLOCKS)
+def test_the_blocks_are_written_together_as_one_by_one(name):
+    from perfreport.edits.store import block_xml, blocks_xml
+
+    assert blocks_xml(BLOCKS[name]) == "".join(block_xml(*block) for block in BLOCKS[name])
 
 
 @pytest.mark.parametrize("text", ["", "甲", 'a&b<c>d"e\'f', "行\n行\t列\r回\v竖", "\\反斜杠\\v", " 前后空格 "])

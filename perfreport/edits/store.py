@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..bodyxml import escape, quoteattr
+from ..bodyxml import attribute, escape, quoteattr
 
 from .carrier import bookmark_name
 from .ooxml import LINE_BREAK, R
@@ -96,7 +96,7 @@ def _unescape(text: str) -> str:
 def to_xml(store: Store) -> bytes:
     """Return the store part's bytes, as lxml would serialize it, written as text (a report of 100,000 blocks
     would otherwise be built as a tree of as many elements first)."""
-    blocks = "".join(block_xml(b.key, b.kind, b.text, b.digest) for b in store.blocks)
+    blocks = blocks_xml([(b.key, b.kind, b.text, b.digest) for b in store.blocks])
     return (head_xml(store.workbook, store.subject) + blocks + TAIL).encode("utf-8")
 
 
@@ -110,6 +110,27 @@ def block_xml(key: str, kind: str, text: str, digest: str) -> str:
     """One block of the store part."""
     kind = f" t={quoteattr(kind)}" if kind != "p" else ""  # a paragraph's is the default
     return f"<b k={quoteattr(key)}{kind} d={quoteattr(digest)}>{escape(_escape(text))}</b>"
+
+
+SEPARATOR = "\0"  # not in XML text: the blocks' values are escaped joined by it, then split again
+
+
+def blocks_xml(blocks: list[tuple[str, str, str, str]]) -> str:
+    """Return the blocks (key, kind, text, digest) of the store part, as block_xml writes each.
+
+    Escaping is the same character by character, so each value list is escaped
+    once, joined, instead of one value at a time.
+    """
+    if not blocks:
+        return ""
+    keys, kinds, texts, digests = zip(*blocks)
+    joined = [SEPARATOR.join(values) for values in (keys, texts, digests)]
+    if any(values.count(SEPARATOR) != len(blocks) - 1 for values in joined):
+        return "".join(block_xml(*block) for block in blocks)
+    keys, texts, digests = (attribute(joined[0]).split(SEPARATOR), escape(_escape(joined[1])).split(SEPARATOR),
+                            attribute(joined[2]).split(SEPARATOR))
+    written = {kind: f" t={quoteattr(kind)}" if kind != "p" else "" for kind in set(kinds)}
+    return "".join([f'<b k="{k}"{written[t]} d="{d}">{x}</b>' for k, t, d, x in zip(keys, kinds, digests, texts)])
 
 
 TAIL = "</blocks>"

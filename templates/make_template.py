@@ -524,7 +524,7 @@ def compact_section_breaks(doc) -> None:
         section.addprevious(parse_xml(f'<w:rPr {W}><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'))
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     sys.modules.setdefault("make_template", sys.modules[__name__])  # report_outline imports the helpers above
     from report_outline import (attachments, chapter1, chapter2, chapter3, chapters456, contents, letter, macros,
                                 overview)
@@ -566,8 +566,22 @@ def main() -> None:
     docprops.set_app(doc, docprops.app_xml())
     core = doc.core_properties
     core.title, core.author, core.comments = "部门整体绩效评价报告模板", "perfreport", ""
-    doc.save(OUT)
-    print(f"wrote {OUT}")
+    save_reproducibly(doc, out)
+    print(f"wrote {out}")
+
+
+def save_reproducibly(doc, out: Path) -> None:
+    """Save `doc` to `out` with every zip entry dated 1980-01-01, so an unchanged template keeps its bytes
+    (python-docx dates each entry with the time of saving)."""
+    import io
+    import zipfile
+
+    saved = io.BytesIO()
+    doc.save(saved)
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(zipfile.ZipInfo(entry.filename, (1980, 1, 1, 0, 0, 0)), source.read(entry),
+                            zipfile.ZIP_DEFLATED)
 
 
 if __name__ == "__main__":

@@ -123,7 +123,8 @@ def _stages(workbook: str, runs: str, unlimited: str) -> None:
         sys.path.insert(0, str(HERE))
         from unlimited import lift
         lift()
-    from perfreport import compose, crosscheck, load, output, render, score, stale, validate
+    from perfreport import compose, crosscheck, load, output, pipeline, render, score, stale, validate
+    from perfreport.edits.store import fingerprint
     imported = time.perf_counter() - started
     path, out = Path(workbook), Path(tempfile.mkdtemp()) / "stage.docx"
     rows = []
@@ -140,7 +141,7 @@ def _stages(workbook: str, runs: str, unlimited: str) -> None:
         t.append(time.perf_counter())
         context, _ = compose.compose(checked, scores, path.parent)
         t.append(time.perf_counter())
-        data = render.render(context).data
+        data = render.render(context, stamp=(fingerprint(path), pipeline.subject(context))).data  # as a build
         t.append(time.perf_counter())
         output.write_atomically(data, out, True)
         t.append(time.perf_counter())

@@ -181,7 +181,7 @@ def build(path: Path | str, output: Path | str | None = None, *, force: bool = F
     if context is None:
         return result
     try:
-        stamp = (fingerprint(path), f"{context['unit']} {context['year']}年度")  # for merging editors' changes later
+        stamp = (fingerprint(path), subject(context))  # for merging editors' changes later
         with _without_collections():
             rendered = render(context, template, stamp=stamp)
         result.problems += rendered.problems  # parts the template did not place, or placed twice
@@ -217,6 +217,11 @@ def _carry_over(data: bytes, document: bytes | None, target: Path, result: Resul
         from . import pdf
         document = pdf.convert(merged)
     return merged, document
+
+
+def subject(context: dict) -> str:
+    """Return the report's subject, stamped into it: a rebuild merges only a report of the same subject."""
+    return f"{context['unit']} {context['year']}年度"
 
 
 def _with_pdf(rendered, context: dict, template, stamp: tuple[str, str], result: Result, keep_pdf: bool = True):

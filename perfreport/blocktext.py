@@ -12,8 +12,8 @@ from .edits.ooxml import LINE_BREAK, PARAGRAPH_BREAK
 
 EMPTY_PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?/>")  # attributes and all (Word keeps rsids on one)
 PARAGRAPH = re.compile(EMPTY_PARAGRAPH.pattern + r"|<w:p(?:\s[^>]*)?>.*?</w:p>", re.S)
-ATOM = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(tab|br|cr)\b([^>]*)/>")
-TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")  # ATOM's text alone
+TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+ATOM = re.compile(TEXT.pattern + r"|<w:(tab|br|cr)\b([^>]*)/>")  # a text, or what else reads as text
 # ATOM's text, and "" for what else reads as text (a tab, a break) or is another paragraph (empty)
 TEXT_OR_NOT = re.compile(TEXT.pattern + r"|<w:(?:tab|br|cr)\b|" + EMPTY_PARAGRAPH.pattern)
 BREAK_TYPE = re.compile(r'w:type="([^"]*)"')

@@ -122,9 +122,9 @@ class Stamper:
 
     def _between(self, xml: str) -> str:
         """Text outside paragraphs and cells (the body's sectPr, a table's properties): nothing to stamp."""
-        if "<w:bookmark" in xml or _unusual(xml):
+        if _unusual(xml):
             raise Unusual("段落之外的书签")
-        return xml
+        return _outside(xml)
 
     # ---- paragraphs and cells ---------------------------------------------------------------------
     def paragraph(self, xml: str) -> str:
@@ -184,17 +184,13 @@ class Stamper:
         quick = self.tc is not None and " w:rsid" not in xml  # what written_cell does not take out of its digest
         while (begin := pos if xml.startswith("<w:tc>", pos) else _cell_start(xml, pos)) >= 0:
             if begin > pos:
-                if xml.find("<w:bookmark", pos, begin) >= 0:  # the row was searched for the rest
-                    raise Unusual("段落之外的书签")
-                out.append(xml[pos:begin])
+                out.append(_outside(xml[pos:begin]))  # the row was searched for the rest
             end = xml.index(">", begin) + 1
             end = end if xml[end - 2] == "/" else xml.index("</w:tc>", end) + 7
             if not (quick and self.written_cell(xml, begin, end, out)):
                 out.append(self.cell(xml[begin:end]))
             pos = end
-        if "<w:bookmark" in xml[pos:]:
-            raise Unusual("段落之外的书签")
-        out.append(xml[pos:])
+        out.append(_outside(xml[pos:]))
         return "".join(out)
 
     def written_cell(self, xml: str, begin: int, end: int, out: list[str]) -> bool:
@@ -315,6 +311,13 @@ class Stamper:
         """The store part, deflated, once the body is closed."""
         self.store.feed((blocks_xml(self.stored) + TAIL).encode("utf-8"))
         return self.store.close()
+
+
+def _outside(xml: str) -> str:
+    """Return text outside paragraphs and cells, which holds no bookmark; raise Unusual when it does."""
+    if "<w:bookmark" in xml:
+        raise Unusual("段落之外的书签")
+    return xml
 
 
 def _cell_start(xml: str, pos: int) -> int:

@@ -40,7 +40,7 @@ def _value(cell: Any) -> Any:
     return cell.value if cell.__class__ is Cell else cell
 
 
-class _Places(Mapping):
+class _RowCells(Mapping):
     """Field -> cell ("E7") of one table row, spelt when asked: all rows of a table share its column letters."""
 
     __slots__ = ("letters", "row")
@@ -209,7 +209,7 @@ class _SheetReader:
                     if place not in self.places:
                         self.problems.append(error("missing-value", place, f"“{column.name}”不能为空"))
             above = {f.name: values[f.name] for f in present if f.fill_down and f.name in values}
-            records.append(Record(self.sheet.name, MappingProxyType(values), _Places(letters, row_number), row_number))
+            records.append(Record(self.sheet.name, MappingProxyType(values), _RowCells(letters, row_number), row_number))
         return tuple(records)
 
     def _check_merges(self, cols: dict[str, int]) -> None:

@@ -33,7 +33,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Iterator
 
-from jinja2 import StrictUndefined
+from jinja2 import BaseLoader, FileSystemBytecodeCache, StrictUndefined
 
 from . import bodyxml, cache, docprops, keystream, layout, macrostream, numbering, opc, prepare, tables, typeset
 from .errors import Problem
@@ -155,8 +155,10 @@ DICT_ATTRIBUTES = frozenset(dir(dict))
 def _environment(folder: Path | None) -> _Environment:
     """This process's jinja2 environment for the cache in `folder`: it keeps the templates it compiled."""
     if folder not in ENVIRONMENTS:
+        # the compiled code, kept by the template's text and the code generator's digest
+        compiled = FileSystemBytecodeCache(str(folder), f"__jinja2_%s.{macrostream.DIGEST}.cache") if folder else None
         env = _Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
-                           loader=cache.Sources(), bytecode_cache=cache.bytecode(folder, macrostream.DIGEST))
+                           loader=_Sources(), bytecode_cache=compiled)
         env.filters["balance"] = typeset.balance
         env.globals["table_layout"] = layout.table
         ENVIRONMENTS[folder] = env
@@ -164,6 +166,22 @@ def _environment(folder: Path | None) -> _Environment:
 
 
 ENVIRONMENTS: dict[Path | None, _Environment] = {}
+
+
+class _Sources(BaseLoader):
+    """Serves prepared XML to jinja2 by content key, so its bytecode cache can find the compiled code."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, str] = {}
+
+    def add(self, text: str) -> str:
+        """Register a template text; return the name to load it by."""
+        name = cache.key(text)
+        self.sources[name] = text
+        return name
+
+    def get_source(self, environment, template):
+        return self.sources[template], None, lambda: True
 
 
 def warm(template: Path | str | None = None) -> None:

@@ -29,7 +29,6 @@ import itertools
 import re
 import zlib
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Iterator
 
@@ -65,15 +64,14 @@ class TemplateError(RuntimeError):
 def template_path(custom: Path | str | None = None) -> Path:
     """Return the template to use: the custom one, or the one shipped with the package.
 
-    Installed, the template is the package resource perfreport.templates; run
-    from a source checkout, it is the repository's templates/ folder.
+    Installed, the template is the package resource perfreport.templates (a folder beside this module, not
+    looked up through importlib.resources, which takes milliseconds to import); run from a source checkout, it
+    is the repository's templates/ folder.
     """
     if custom:
         return Path(custom)
-    try:
-        return Path(str(files("perfreport.templates") / DEFAULT_TEMPLATE))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "templates" / DEFAULT_TEMPLATE
+    installed = Path(__file__).parent / "templates" / DEFAULT_TEMPLATE  # where pip puts the package's data
+    return installed if installed.exists() else Path(__file__).resolve().parent.parent / "templates" / DEFAULT_TEMPLATE
 
 
 @dataclass(frozen=True)

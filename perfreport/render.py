@@ -76,6 +76,8 @@ def template_path(custom: Path | str | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Rendered:
+    """A rendered report: the .docx, the 目录 it holds, and what the numbering found amiss."""
+
     data: bytes  # the .docx
     headings: list[str]  # the 目录's entries, in order
     problems: list[Problem] = field(default_factory=list)  # parts the template did not place, or placed twice

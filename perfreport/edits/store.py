@@ -61,6 +61,8 @@ class Generated:
 
 @dataclass(frozen=True)
 class Store:
+    """The generated blocks a report holds, and what they were generated from."""
+
     workbook: str  # the workbook's fingerprint, "sha256:…"
     blocks: tuple[Generated, ...]  # in document order
     subject: str = ""  # 被评价单位 and 评价年度 ("" in a store that does not say)

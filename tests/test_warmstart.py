@@ -66,3 +66,9 @@ def test_the_command_line_writes_the_file_once_and_builds_the_same(sample, tmp_p
             written = (tmp_path / "cache" / warmstart.NAME).stat().st_mtime_ns
     assert (tmp_path / "cache" / warmstart.NAME).stat().st_mtime_ns == written  # nothing new the second time
     assert outputs[0].read_bytes() == outputs[1].read_bytes()
+    served = warmstart._Compiled(tmp_path / "cache" / warmstart.NAME)
+    assert len(served.patterns) > 100 and len(served.code) > 200
+    for pattern, flags in list(served.patterns):
+        assert served.pattern(pattern, flags) == warmstart._compile_pattern(pattern, flags), pattern
+    for source, code in served.code.items():
+        assert code == compile(source, "<string>", "exec", dont_inherit=True), source

@@ -106,10 +106,14 @@ def _arguments(pattern, flags: int) -> tuple:
     return pattern, flags | parsed.state.flags, code, parsed.state.groups - 1, dict(groups), tuple(names)
 
 
+VERIFIED = ("cpython", (3, 11))  # the interpreter whose re._compiler and dataclasses these hooks were read against
+
+
 def install() -> None:
-    """Compile regular expressions and dataclass methods through the cache, saved as the process exits."""
+    """Compile regular expressions and dataclass methods through the cache, saved as the process exits (on the
+    interpreter the hooks were verified on; elsewhere Python compiles them as ever)."""
     folder = cache.folder()
-    if folder is None:
+    if folder is None or (sys.implementation.name, sys.version_info[:2]) != VERIFIED:
         return
     compiled = _Compiled(folder / NAME)
     re._compiler.compile = compiled.pattern  # noqa: SLF001

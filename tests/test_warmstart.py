@@ -72,3 +72,11 @@ def test_the_command_line_writes_the_file_once_and_builds_the_same(sample, tmp_p
         assert served.pattern(pattern, flags) == warmstart._compile_pattern(pattern, flags), pattern
     for source, code in served.code.items():
         assert code == compile(source, "<string>", "exec", dont_inherit=True), source
+
+
+def test_another_interpreter_compiles_as_ever(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFREPORT_CACHE", str(tmp_path))
+    monkeypatch.setattr(warmstart, "VERIFIED", ("cpython", (3, 99)))
+    compiler = re._compiler.compile
+    warmstart.install()
+    assert re._compiler.compile is compiler and "exec" not in vars(dataclasses)

@@ -13,6 +13,8 @@ def run() -> None:
     """Run the command line; an interruption anywhere prints one Chinese line and exits 130."""
     gc.disable()  # what importing makes lives as long as the process: a collection would find no garbage
     try:
+        from .warmstart import install
+        install()  # before the CLI's modules compile their regular expressions and dataclasses
         from .cli import main
     except KeyboardInterrupt:
         sys.stderr.write("已中断：没有写入任何文件\n")

@@ -1,8 +1,9 @@
-"""Where prepared templates and jinja2's compiled code are kept between runs, keyed by content.
+"""Where prepared templates and compiled code are kept between runs, keyed by content.
 
 Preparing a template (perfreport.prepare: python-docx and docxtpl) and
 compiling its XML with jinja2 is the same work each time for the same
-template. Both are stored in the user's cache folder under the SHA-256 of
+template, and so is compiling perfreport's regular expressions and
+dataclasses (perfreport.warmstart). All are stored in the user's cache folder under the SHA-256 of
 what they were made from (the compiled code also under the digest of the
 code generator, perfreport.macrostream), so a changed or custom template
 can never be served stale. The cache is an optimisation only: when the folder cannot be
@@ -15,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-
-from jinja2 import BaseLoader, FileSystemBytecodeCache
 
 SETTING = "PERFREPORT_CACHE"
 
@@ -38,25 +37,3 @@ def folder() -> Path | None:
 def key(text: str) -> str:
     """Return the content key of a text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class Sources(BaseLoader):
-    """Serves prepared XML to jinja2 by content key, so its bytecode cache can find the compiled code."""
-
-    def __init__(self) -> None:
-        self.sources: dict[str, str] = {}
-
-    def add(self, text: str) -> str:
-        """Register a template text; return the name to load it by."""
-        name = key(text)
-        self.sources[name] = text
-        return name
-
-    def get_source(self, environment, template):
-        return self.sources[template], None, lambda: True
-
-
-def bytecode(where: Path | None, code: str) -> FileSystemBytecodeCache | None:
-    """Return jinja2's on-disk cache of compiled templates in `where`, for the code generator whose digest is
-    `code` (its entries are keyed by the template's text and by that)."""
-    return FileSystemBytecodeCache(str(where), f"__jinja2_%s.{code}.cache") if where else None

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -51,21 +51,39 @@ TOKEN = re.compile(r"(?P<number>[≥≤＞＜><±＋+~～]?\d+(?:[.,，]\d+)*[%�
                    + "|".join(map(re.escape, sorted(UNITS, key=len, reverse=True))) + r")?"
                    r"|(?P<word>[A-Za-z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*)")
 UNBROKEN = re.compile(f"(?:{TOKEN.pattern})[{CLOSING}]?")  # a token and the punctuation that cannot leave it
+START = re.compile(r"[\d≥≤＞＜><±＋+~～A-Za-z]")  # what a token starts with
 
 
 @lru_cache(maxsize=8192)
 def ems(text: str) -> float:
     """Return the width of `text` in ems: wide (CJK, full-width) characters 1, others ½, spaces ¼."""
-    return sum(map(_width, text))
+    return sum(map(WIDTHS.__getitem__, text))
 
 
-@lru_cache(maxsize=None)
-def _width(char: str) -> float:
-    if char in " \u00a0":
-        return 0.25
-    if unicodedata.east_asian_width(char) in "WFA" or char in "≥≤":
-        return 1.0
-    return 0.0 if unicodedata.category(char).startswith("C") else 0.5
+class _Widths(dict):
+    """character -> its width in ems, found on first use (a dict looked up from C, where a cached function is
+    called from Python, character by character)."""
+
+    def __missing__(self, char: str) -> float:
+        if char in " \u00a0":
+            width = 0.25
+        elif unicodedata.east_asian_width(char) in "WFA" or char in "≥≤":
+            width = 1.0
+        else:
+            width = 0.0 if unicodedata.category(char).startswith("C") else 0.5
+        self[char] = width
+        return width
+
+
+class _Autospaced(dict):
+    """character -> "W" a wide letter or digit, "N" a narrow one, "-" any other: where autospace goes."""
+
+    def __missing__(self, char: str) -> str:
+        self[char] = ("W" if WIDTHS[char] == 1 else "N") if char.isalnum() else "-"
+        return self[char]
+
+
+WIDTHS, AUTOSPACED = _Widths(), _Autospaced()
 
 
 def break_inside(text: str, position: int) -> str | None:
@@ -82,8 +100,9 @@ def break_inside(text: str, position: int) -> str | None:
 def is_value(paragraph: str) -> bool:
     """Return whether a cell paragraph is a value: at most SHORT_VALUE ems, a third or more of it numbers."""
     width = ems(paragraph)
-    numbers = sum(ems(m.group("number")) for m in TOKEN.finditer(paragraph) if m.group("number"))
-    return 0 < width <= SHORT_VALUE and numbers >= width / 3
+    if not 0 < width <= SHORT_VALUE:  # before the numbers are looked for: most text is longer
+        return False
+    return sum(ems(m.group("number")) for m in TOKEN.finditer(paragraph) if m.group("number")) >= width / 3
 
 
 @dataclass
@@ -172,9 +191,20 @@ class Cell(NamedTuple):
 def _measure(text: str) -> Cell:
     """Return the measures of a cell's text: tables repeat texts (names, units, 是/否), measured once each."""
     paragraphs = _paragraphs(text)
-    token = max((_spaced(m.group(0)) for p in paragraphs for m in UNBROKEN.finditer(p)), default=0)
+    token = max((_spaced(t) for p in paragraphs for t in _unbroken(p)), default=0)
     value = max((_spaced(p) for p in paragraphs if is_value(p)), default=0)
     return Cell(tuple(map(ems, paragraphs)), token, value)
+
+
+def _unbroken(paragraph: str) -> Iterator[str]:
+    """Yield what UNBROKEN.finditer matches, looked for only where a token can start (finditer tries a match at
+    every character, which costs more than finding the next one that can start a token)."""
+    position = 0
+    while (start := START.search(paragraph, position)) is not None:
+        match = UNBROKEN.match(paragraph, start.start())
+        position = match.end() if match else start.start() + 1
+        if match:
+            yield match.group(0)
 
 
 def _row_lines(columns: list[list[str | None]], measures: dict[str, Cell], grid: list[int], size: float,
@@ -216,8 +246,8 @@ def _without(defaults: list[int], dropped: set[int]) -> list[int]:
 def _spaced(text: str) -> float:
     """Return the width of `text` in ems with the quarter em Word and LibreOffice put between digits or
     Latin letters and Han characters (autospace)."""
-    changes = sum(1 for a, b in zip(text, text[1:]) if (_width(a) == 1) != (_width(b) == 1) and a.isalnum() and b.isalnum())
-    return ems(text) + 0.25 * changes
+    kinds = "".join(map(AUTOSPACED.__getitem__, text))  # a change is "WN" or "NW": two never overlap
+    return ems(text) + 0.25 * (kinds.count("WN") + kinds.count("NW"))
 
 
 def _twips(width: float, size: float) -> int:

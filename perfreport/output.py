@@ -26,6 +26,7 @@ from pathlib import Path
 from .errors import OutputError
 
 STARTED = time.time()  # temporary files older than this run, of a process no longer running, are stale
+TEMPORARY = re.compile(r"(?:\.bak)?\.(\d+)\.[A-Za-z0-9_]+\.tmp")  # a temporary file's name after ".STEM"
 NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
 
 
@@ -103,14 +104,14 @@ def remove_stale(output: Path) -> list[Path]:
     Only files of perfreport's own pattern, older than this run, whose
     writing process is gone, are removed.
     """
-    pattern = re.compile(rf"^\.{re.escape(output.stem)}(?:\.bak)?\.(\d+)\.[A-Za-z0-9_]+\.tmp$")
+    prefix = f".{output.stem}"  # then TEMPORARY: one pattern for every report (warmstart keeps it compiled)
     removed = []
     try:
         candidates = list(output.parent.iterdir())
     except OSError:
         return removed
     for path in candidates:
-        match = pattern.match(path.name)
+        match = path.name.startswith(prefix) and TEMPORARY.fullmatch(path.name, len(prefix))
         try:
             if match and path.lstat().st_mtime < STARTED and stat.S_ISREG(path.lstat().st_mode) \
                     and not _running(int(match.group(1))):

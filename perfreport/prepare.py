@@ -33,7 +33,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from . import table_template
 from .opc import Compressed, Package, Relationship, deflate
 
 LIBREOFFICE_CORE = "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
@@ -123,8 +122,9 @@ def _stored(data: bytes, key: str, folder: Path | None) -> Prepared:
 def _key(template: bytes) -> str:
     """The content key of a preparation: the template, this module, the libraries, the marshal format."""
     digest = hashlib.sha256(template)
-    try:
-        for module in (__file__, table_template.__file__):  # the preparation's code
+    try:  # the preparation's code (table_template is read, not imported: a build finding its preparation
+        # cached does not run it)
+        for module in (__file__, Path(__file__).with_name("table_template.py")):
             digest.update(Path(module).read_bytes())
     except OSError:
         from . import __version__
@@ -139,6 +139,8 @@ def prepare(template: bytes) -> Prepared:
     from docx.opc.oxml import parse_xml
     from docxtpl import DocxTemplate
     from lxml import etree
+
+    from . import table_template
 
     document = Document(io.BytesIO(template))
     _standard_core_relationship(document)

@@ -29,11 +29,10 @@ import itertools
 import re
 import zlib
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Iterator
 
-from jinja2 import StrictUndefined
+from jinja2 import BaseLoader, FileSystemBytecodeCache, StrictUndefined
 
 from . import bodyxml, cache, docprops, keystream, layout, macrostream, numbering, opc, prepare, tables, typeset
 from .errors import Problem
@@ -65,19 +64,20 @@ class TemplateError(RuntimeError):
 def template_path(custom: Path | str | None = None) -> Path:
     """Return the template to use: the custom one, or the one shipped with the package.
 
-    Installed, the template is the package resource perfreport.templates; run
-    from a source checkout, it is the repository's templates/ folder.
+    Installed, the template is the package resource perfreport.templates (a folder beside this module, not
+    looked up through importlib.resources, which takes milliseconds to import); run from a source checkout, it
+    is the repository's templates/ folder.
     """
     if custom:
         return Path(custom)
-    try:
-        return Path(str(files("perfreport.templates") / DEFAULT_TEMPLATE))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "templates" / DEFAULT_TEMPLATE
+    installed = Path(__file__).parent / "templates" / DEFAULT_TEMPLATE  # where pip puts the package's data
+    return installed if installed.exists() else Path(__file__).resolve().parent.parent / "templates" / DEFAULT_TEMPLATE
 
 
 @dataclass(frozen=True)
 class Rendered:
+    """A rendered report: the .docx, the 目录 it holds, and what the numbering found amiss."""
+
     data: bytes  # the .docx
     headings: list[str]  # the 目录's entries, in order
     problems: list[Problem] = field(default_factory=list)  # parts the template did not place, or placed twice
@@ -155,8 +155,10 @@ DICT_ATTRIBUTES = frozenset(dir(dict))
 def _environment(folder: Path | None) -> _Environment:
     """This process's jinja2 environment for the cache in `folder`: it keeps the templates it compiled."""
     if folder not in ENVIRONMENTS:
+        # the compiled code, kept by the template's text and the code generator's digest
+        compiled = FileSystemBytecodeCache(str(folder), f"__jinja2_%s.{macrostream.DIGEST}.cache") if folder else None
         env = _Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
-                           loader=cache.Sources(), bytecode_cache=cache.bytecode(folder, macrostream.DIGEST))
+                           loader=_Sources(), bytecode_cache=compiled)
         env.filters["balance"] = typeset.balance
         env.globals["table_layout"] = layout.table
         ENVIRONMENTS[folder] = env
@@ -164,6 +166,22 @@ def _environment(folder: Path | None) -> _Environment:
 
 
 ENVIRONMENTS: dict[Path | None, _Environment] = {}
+
+
+class _Sources(BaseLoader):
+    """Serves prepared XML to jinja2 by content key, so its bytecode cache can find the compiled code."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, str] = {}
+
+    def add(self, text: str) -> str:
+        """Register a template text; return the name to load it by."""
+        name = cache.key(text)
+        self.sources[name] = text
+        return name
+
+    def get_source(self, environment, template):
+        return self.sources[template], None, lambda: True
 
 
 def warm(template: Path | str | None = None) -> None:

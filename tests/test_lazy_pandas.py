@@ -1,8 +1,8 @@
 """Heavy libraries load only for what needs them.
 
 `build` and `check` of the sample never import pandas (the summary's), openpyxl, python-docx or
-docxtpl (they prepare a template, once), Pillow (a picture the workbook names), or the edits merge
-and review (a rebuild over an edited report, `perfreport edits`); `check` no rendering library either.
+docxtpl (they prepare a template, once), Pillow (a picture the workbook names), lxml, or the edits
+merge and review (a rebuild over an edited report, `perfreport edits`); `check` no rendering library either.
 """
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ def test_build_and_check_import_no_heavy_module(command, sample, tmp_path, run_c
     assert not HEAVY & modules, sorted(HEAVY & modules)
     if command == "check":
         assert not RENDERING & modules, sorted(RENDERING & modules)
+    assert "lxml" not in modules  # a build streams the body and writes its key store as text
 
 
 def test_the_summary_imports_pandas(sample, tmp_path):

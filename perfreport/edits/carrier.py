@@ -25,8 +25,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from .ooxml import BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, cell_paragraphs, paragraph_text, q, text_of
 
 READABLE = "_prk"  # the template's names of key bookmarks start so; `finalize` replaces them
@@ -41,6 +39,8 @@ def bookmark_name(index: int) -> str:
 
 
 def _pair(name: str, number: int | str):
+    from lxml import etree  # here and below: a build streams its keys (perfreport.keystream), without a tree
+
     start = etree.Element(BOOKMARK_START, {q("id"): str(number), q("name"): name})
     return start, etree.Element(BOOKMARK_END, {q("id"): str(number)})
 
@@ -126,6 +126,8 @@ def finalize(body) -> list[str]:
                 continue
             end = _end_of(marks, i, holder)
             if end is None:
+                from lxml import etree
+
                 end = etree.Element(BOOKMARK_END)
                 (cell_paragraphs(holder)[-1] if holder.tag == TC else holder).append(end)
         number = f"k{len(keys)}"  # apart from every other bookmark until renumber

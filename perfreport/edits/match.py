@@ -16,8 +16,6 @@ What stays unmatched is an editor's insertion.
 """
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-
 from .carrier import Block
 from .store import Store
 
@@ -51,6 +49,8 @@ def _by_row(blocks: list[Block], stored: Store, taken: set[str]) -> None:
 
 
 def _similar(a: str, b: str) -> float:
+    from difflib import SequenceMatcher  # a build reads row_of only
+
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     return matcher.ratio() if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR else 0.0
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-from lxml import etree
-
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -84,6 +82,8 @@ def digest(elements) -> str:
     LibreOffice) changes it, which only means the block is then treated as
     possibly edited (its runs are kept and the new text put into them).
     """
+    from lxml import etree  # only for trees: a build streams its keys (perfreport.keystream)
+
     hasher = hashlib.sha1()
     for element in elements:
         markup = MARKS.sub(b"", etree.tostring(element))

@@ -25,14 +25,15 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ..bodyxml import attribute, escape, quoteattr
 
 from .carrier import bookmark_name
 from .ooxml import LINE_BREAK, R
-from .package import Package, PackageError, serialize
+
+if TYPE_CHECKING:  # a build writes its store as text: no package, no lxml
+    from .package import Package
 
 NS = "urn:perfreport:blocks:1"
 VERSION = "1"
@@ -60,6 +61,8 @@ class Generated:
 
 @dataclass(frozen=True)
 class Store:
+    """The generated blocks a report holds, and what they were generated from."""
+
     workbook: str  # the workbook's fingerprint, "sha256:…"
     blocks: tuple[Generated, ...]  # in document order
     subject: str = ""  # 被评价单位 and 评价年度 ("" in a store that does not say)
@@ -137,6 +140,8 @@ TAIL = "</blocks>"
 
 
 def from_xml(data: bytes) -> Store:
+    from lxml import etree  # only where a report is read back: a build writes its store as text
+
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError as exc:
@@ -165,12 +170,11 @@ def find(package: Package) -> Store | None:
 
 
 def props_xml() -> bytes:
-    """Return the store item's properties part: its id, and the schema (the store's namespace) it follows."""
-    datastore = etree.Element(f"{{{DATASTORE}}}datastoreItem", {f"{{{DATASTORE}}}itemID": ITEM_ID},
-                              nsmap={"ds": DATASTORE})
-    etree.SubElement(etree.SubElement(datastore, f"{{{DATASTORE}}}schemaRefs"), f"{{{DATASTORE}}}schemaRef",
-                     {f"{{{DATASTORE}}}uri": NS})
-    return serialize(datastore)
+    """Return the store item's properties part: its id, and the schema (the store's namespace) it follows, as lxml
+    would serialize it."""
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            f"<ds:datastoreItem xmlns:ds={quoteattr(DATASTORE)} ds:itemID={quoteattr(ITEM_ID)}><ds:schemaRefs>"
+            f"<ds:schemaRef ds:uri={quoteattr(NS)}/></ds:schemaRefs></ds:datastoreItem>").encode("utf-8")
 
 
 def attach(package: Package, store: Store) -> None:
@@ -185,6 +189,8 @@ def attach(package: Package, store: Store) -> None:
     number = item[len("customXml/item"):-len(".xml")]
     props = f"customXml/itemProps{number}.xml"
     if props in package.parts:
+        from .package import PackageError
+
         raise PackageError(f"{props} 已存在")
     package.add_part(item, data, None if package.content_type(item) else "application/xml")
     package.add_part(props, props_xml(), PROPS_CONTENT)

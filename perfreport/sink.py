@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import struct
-import subprocess
 import sys
 from pathlib import Path
 
@@ -99,8 +98,9 @@ def _spare_core() -> bool:
     return cores > BUILDS_AT_ONCE
 
 
-def _start() -> subprocess.Popen | None:
-    """The child, its pipe widened; None when it cannot be started."""
+def _start():
+    """The child (a subprocess.Popen), its pipe widened; None when it cannot be started."""
+    import subprocess  # only a large body needs it: a build of the sample does not pay for the import
     package = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")])))
     try:  # -P: the child imports this perfreport, not one in the current folder

@@ -64,8 +64,10 @@ def workers(jobs: int | None) -> int:
     return jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
 
 
-def _worker(connection, options: dict) -> None:
+def _worker(connection, options: dict, builds_at_once: int) -> None:
     """Build the workbooks the parent sends, one at a time, answering each with its Outcome, until it sends None."""
+    from . import sink
+    sink.BUILDS_AT_ONCE = builds_at_once  # the other workers take the other cores
     try:
         while (task := connection.recv()) is not None:
             connection.send(build_one(*task, **options))
@@ -111,7 +113,8 @@ def build_many(items: list[tuple[Path, Path | None]], *, jobs: int = 1, force: b
     def start():
         """A worker process, forked from this one, and the parent's end of its pipe."""
         mine, theirs = context.Pipe()
-        process = context.Process(target=_worker, args=(theirs, options), daemon=True)
+        process = context.Process(target=_worker, args=(theirs, options, min(workers(jobs), len(items))),
+                                  daemon=True)
         process.start()
         theirs.close()
         return mine, process

@@ -34,7 +34,7 @@ from typing import Iterator
 
 from jinja2 import BaseLoader, FileSystemBytecodeCache, StrictUndefined
 
-from . import bodyxml, cache, docprops, keystream, layout, macrostream, numbering, opc, prepare, tables, typeset
+from . import bodyxml, cache, docprops, keystream, layout, macrostream, numbering, opc, prepare, sink, tables, typeset
 from .errors import Problem
 
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
@@ -98,19 +98,28 @@ def render(context: dict, template: Path | str | None = None, pages: dict[str, i
     """
     if stamp is not None:
         try:
-            return _render(context, template, pages, stamp)
+            return _rendered(context, template, pages, stamp)
         except keystream.Unusual:
             from . import edits
 
-            rendered = _render(context, template, pages, None)
+            rendered = _rendered(context, template, pages, None)
             return Rendered(edits.stamp(rendered.data, *stamp), rendered.headings, rendered.problems)
-    return _render(context, template, pages, None)
+    return _rendered(context, template, pages, None)
+
+
+def _rendered(context: dict, template: Path | str | None, pages: dict[str, int] | None,
+              stamp: tuple[str, str] | None) -> Rendered:
+    """_render's report; rendered again in this process alone when the child checking the body was lost."""
+    try:
+        return _render(context, template, pages, stamp, spare=True)
+    except sink.Lost:
+        return _render(context, template, pages, stamp, spare=False)
 
 
 def _render(context: dict, template: Path | str | None, pages: dict[str, int] | None,
-            stamp: tuple[str, str] | None) -> Rendered:
+            stamp: tuple[str, str] | None, spare: bool) -> Rendered:
     folder = cache.folder()
-    build = _Build(prepare.load(template_path(template), folder), context, folder, stamp)
+    build = _Build(prepare.load(template_path(template), folder), context, folder, stamp, spare)
     frozen = gc.get_freeze_count()  # a batch froze what its forked builds inherit: leave that as it is
     gc.freeze()  # what exists now (the workbook, the context) outlives the render: no collection need scan it
     try:
@@ -118,12 +127,13 @@ def _render(context: dict, template: Path | str | None, pages: dict[str, int] | 
         build.other_parts()
     except bodyxml.NotWellFormed as exc:
         raise TemplateError(f"模板渲染后的 XML 无效：{exc}") from None
-    except (TemplateError, keystream.Unusual):
+    except (TemplateError, keystream.Unusual, sink.Lost):
         raise
     except Exception as exc:  # jinja2 errors, or a name the template asks for and compose does not have
         from .template_errors import describe
         raise TemplateError(describe(exc, build.source)) from None
     finally:
+        build.part.abandon()  # a child still running: the body stopped early
         if not frozen:
             gc.unfreeze()
     build.properties(outline.paged)
@@ -200,8 +210,9 @@ class _Build:
     """One report: the template's package being filled, and what the body's passes gathered."""
 
     def __init__(self, prepared: prepare.Prepared, context: dict, folder: Path | None,
-                 stamp: tuple[str, str] | None = None):
+                 stamp: tuple[str, str] | None = None, spare: bool = False):
         self.prepared, self.context, self.package = prepared, context, prepared.package()
+        self.part = sink.Part(spare)  # the document part's check and deflating
         self.stamper = keystream.Stamper(prepared.head.decode("utf-8"), *stamp) if stamp else None
         self.env = _environment(folder)
         self.values = dict(context)
@@ -219,14 +230,15 @@ class _Build:
         """Render the document part into the package (deflated); return what the numbering found."""
         main = self.prepared.main
         numbers, spool = numbering.Numbering(self.prepared.styles, self.context, pages), _Spool()
+        part = self.part
         for segment in _segments(self.template(main).generate(self.values)):
             segment = bodyxml.resolve_listing(_unmarked(segment))
             numbers.add(segment)
             spool.append(segment)
+            part.expect(spool.size)  # a large body: the child starts while the rest is rendered
         outline = numbers.outline(spool)
-        check, deflater, drawings = bodyxml.Wellformed(), opc.Deflater(), bodyxml.DRAWING_IDS_FROM
-        check.feed(self.prepared.head)
-        deflater.feed(self.prepared.head)
+        drawings = bodyxml.DRAWING_IDS_FROM
+        part.feed(self.prepared.head)
         table_pass = tables.TablePass()
         for xml in itertools.chain(outline.segments, [None]):
             closing = xml is None
@@ -241,11 +253,9 @@ class _Build:
             self.digest.update(data)  # the document ids come from the body as rendered (before its keys' stamp)
             if self.stamper:
                 data = (self.stamper.feed(xml) + (self.stamper.close() if closing else "")).encode("utf-8")
-            check.feed(data)
-            deflater.feed(data)
-        check.feed(self.prepared.tail, final=True)
-        deflater.feed(self.prepared.tail)
-        self.package.parts[main] = (self.package.parts[main][0], deflater.close())
+            part.feed(data)
+        part.feed(self.prepared.tail)
+        self.package.parts[main] = (self.package.parts[main][0], part.close())
         return outline
 
     def other_parts(self) -> None:

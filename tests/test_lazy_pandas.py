@@ -1,8 +1,9 @@
 """Heavy libraries load only for what needs them.
 
 `build` and `check` of the sample never import pandas (the summary's), openpyxl, python-docx or
-docxtpl (they prepare a template, once), Pillow (a picture the workbook names), lxml, or the edits
-merge and review (a rebuild over an edited report, `perfreport edits`); `check` no rendering library either.
+docxtpl (they prepare a template, once), Pillow (a picture the workbook names), lxml, the edits merge
+and review (a rebuild over an edited report, `perfreport edits`), or subprocess (sink.py's child, for a large
+body); `check` no rendering library either.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import sys
 
 import pytest
 
-HEAVY = {"pandas", "numpy", "openpyxl", "docx", "docxtpl", "PIL", "perfreport.edits.merge", "perfreport.edits.review"}
+HEAVY = {"pandas", "numpy", "openpyxl", "docx", "docxtpl", "PIL", "perfreport.edits.merge", "perfreport.edits.review",
+         "subprocess"}
 RENDERING = {"jinja2", "markupsafe", "lxml", "perfreport.render", "perfreport.edits"}
 
 

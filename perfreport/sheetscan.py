@@ -1,0 +1,182 @@
+"""Read a worksheet written in the common form with a few regular expressions instead of expat's callbacks.
+
+Excel and openpyxl write each cell as `<c r="B2" s="1" t="n"><v>…</v></c>`,
+attributes in that order, so a whole run of rows can be recognised by one
+match and its cells listed by another: no Python code runs per element.
+expat still reads every byte (without callbacks) and stays the authority on
+well-formedness. Anything outside the recognised forms (a comment, CDATA, a
+prefix, a rich-text run, an attribute in another order or quoting), any
+problem with a cell, and any limit reached makes `scan` decline, and the
+caller reads the sheet again with sheetxml's callbacks, which say exactly
+what and where: this path only ever agrees with that one.
+"""
+from __future__ import annotations
+
+import re
+from typing import IO, Callable
+from xml.parsers import expat
+
+from .sheetxml import MAX_COLUMN, MAX_ROW, Area, Budget, Damaged, Grid, TooLarge, column_number
+
+CHUNK = 2**20
+MAX_CARRY = 4 * 2**20  # bytes held while waiting for the end of a row, the head or the tail
+_ATTRIBUTE = r'(?: [A-Za-z][A-Za-z0-9:]{0,40}="[^"<>&]*")'
+_CELL = (r'<c r="((?P<letters>[A-Z]{1,3})(?P<digits>[0-9]{1,7}))"(?: s="(?P<s>[0-9]{1,9})")?'
+         r'(?: t="(?P<t>[A-Za-z]{1,9})")?'
+         r'(?:/>|>(?:(?P<f><f)' + _ATTRIBUTE + r'*(?:/>|>(?P<formula>[^<]*)</f>))?'
+         r'(?:<v>(?P<v>[^<]*)</v>|<is><t(?: xml:space="preserve")?>(?P<inline>[^<]*)</t></is>)?</c>)')
+CELL = re.compile(_CELL)
+_BARE_CELL = re.sub(r"\(\?P<\w+>|\((?!\?)", "(?:", _CELL)  # the same, capturing nothing
+ROWS = re.compile(r'(?:\s*<row r="[0-9]{1,7}"' + _ATTRIBUTE + r'*(?:/>|>(?:\s*' + _BARE_CELL + r')*+\s*</row>))*+\s*')
+ROW_NUMBER = re.compile(r'<row r="([0-9]{1,7})"')
+DECLARATION = re.compile(r'<\?xml version="1\.[0-9]"(?: encoding="[Uu][Tt][Ff]-8")?(?: standalone="(?:yes|no)")?\?>')
+NAME = re.compile(r"<([^\s/>]+)")
+MERGE = re.compile(r'<mergeCell ref="([^"<>&]*)"/>')
+SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
+ENTITY = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));")
+NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+CELL_NAMES = {"c", "row", "v", "f", "is", "t", "rPh", "mergeCell", "sheetData"}  # what sheetxml acts on
+
+
+class _Decline(Exception):
+    """The sheet is not in the common form: read it with the callbacks."""
+
+
+def _character(match: re.Match) -> str:
+    decimal, hexadecimal, name = match.groups()
+    return chr(int(decimal)) if decimal else chr(int(hexadecimal, 16)) if hexadecimal else NAMED[name]
+
+
+def xml_text(raw: str) -> str:
+    """Return element text as expat gives it: line ends made \\n, character and entity references replaced."""
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return ENTITY.sub(_character, raw) if "&" in raw else raw
+
+
+def _elements(text: str) -> int:
+    """Return the number of elements that begin in `text`, which holds no comment, CDATA or instruction."""
+    return text.count("<") - text.count("</")
+
+
+class _Scanner:
+    """The state of one sheet's scan: where in the part it is, the budget spent, the letters seen."""
+
+    def __init__(self, finish: Callable, grid: Grid, budget: Budget):
+        self.finish, self.grid, self.budget = finish, grid, budget
+        self.columns: dict[str, int] = {}
+        self.inline: dict[str, str] = {}  # an inline text as written -> as read
+
+    def spend(self, text: str) -> None:
+        self.budget.left -= _elements(text)
+        if self.budget.left < 0:
+            raise _Decline()
+
+    def head(self, text: str) -> None:
+        """Take what precedes <sheetData> (and that element): nothing in it may be what sheetxml acts on."""
+        if text.startswith("<?"):
+            declaration = DECLARATION.match(text)
+            if not declaration:
+                raise _Decline()
+            text = text[declaration.end():].lstrip(" \t\r\n")
+        if "<!" in text or "<?" in text or not text.startswith("<"):
+            raise _Decline()
+        if any(name in CELL_NAMES or ":" in name for name in NAME.findall(text)):
+            raise _Decline()  # a prefixed name here sets the prefix sheetxml reads cells by
+        self.spend(text + "<sheetData>")
+
+    def rows(self, text: str) -> None:
+        """Read a run of whole rows into the grid."""
+        if not ROWS.fullmatch(text):
+            raise _Decline()
+        numbers = [int(n) for n in ROW_NUMBER.findall(text)]
+        if numbers and not (1 <= min(numbers) and max(numbers) <= MAX_ROW):
+            raise _Decline()
+        self.spend(text)
+        finish, columns, inline = self.finish, self.columns, self.inline
+        for written, letters, digits, style, kind, f, formula, raw, written_inline in CELL.findall(text):
+            column = columns.get(letters)
+            if column is None:
+                column = columns[letters] = column_number(letters)
+            row = int(digits)
+            if not (1 <= row <= MAX_ROW and column <= MAX_COLUMN):
+                raise _Decline()
+            if "&" in raw or "\r" in raw:
+                raw = xml_text(raw)
+            if written_inline:
+                text_read = inline.get(written_inline)
+                if text_read is None:
+                    text_read = inline[written_inline] = xml_text(written_inline)
+                written_inline = text_read
+            finish(written, row, column, kind or "n", style or None, raw, xml_text(formula) if f else None,
+                   written_inline)
+
+    def tail(self, text: str) -> None:
+        """Take what follows </sheetData>: the merged areas, and nothing else sheetxml acts on."""
+        if "<!" in text or "<?" in text:
+            raise _Decline()
+        names = NAME.findall(text)
+        if any(name in CELL_NAMES - {"mergeCell"} or (":" in name and not self.grid.rows) for name in names):
+            raise _Decline()
+        merged = MERGE.findall(text)
+        if len(merged) != names.count("mergeCell"):
+            raise _Decline()
+        self.spend(text)
+        self.grid.merged.extend(Area.parse(ref) for ref in merged)
+
+
+def scan(part: IO[bytes], finish: Callable, grid: Grid, budget: Budget) -> bool:
+    """Read the sheet into `grid` through finish(...) and return True, or return False where sheetxml must read it.
+
+    After False the grid, the budget and whatever `finish` counts are
+    half-spent: the caller restores them.
+    """
+    scanner = _Scanner(finish, grid, budget)
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse
+    pending, where = b"", "head"
+    try:
+        while chunk := part.read(CHUNK):
+            parser.Parse(chunk, False)
+            pending, where = _take(scanner, pending + chunk, where)
+        parser.Parse(b"", True)
+        if where != "tail":
+            raise _Decline()
+        scanner.tail(pending.decode())
+    except (_Decline, expat.ExpatError, ValueError, Damaged, TooLarge):  # a UnicodeDecodeError is a ValueError
+        return False
+    return True
+
+
+def _refuse(*_args) -> None:
+    raise _Decline()
+
+
+def _take(scanner: _Scanner, pending: bytes, where: str) -> tuple[bytes, str]:
+    """Read what `pending` holds whole; return what is left for the next chunk and where the scan is."""
+    if where == "head":
+        start = pending.find(b"<sheetData")
+        if start < 0:
+            return _carry(pending), where
+        opening = SHEET_DATA.match(pending, start)
+        if not opening:
+            return _carry(pending), where  # <sheetData and more, split by the chunk; or no such element
+        scanner.head(pending[:start].decode())
+        pending, where = pending[opening.end():], "tail" if opening.group(1) else "rows"
+    if where == "rows":
+        end = pending.find(b"</sheetData>")
+        if end >= 0:
+            scanner.rows(pending[:end].decode())
+            return _carry(pending[end:]), "tail"
+        cut = pending.rfind(b"</row>") + len(b"</row>")
+        if cut < len(b"</row>"):
+            return _carry(pending), where
+        scanner.rows(pending[:cut].decode())
+        return pending[cut:], where
+    return _carry(pending), where
+
+
+def _carry(pending: bytes) -> bytes:
+    if len(pending) > MAX_CARRY:
+        raise _Decline()
+    return pending

@@ -26,15 +26,13 @@ _CELL = (r'<c r="((?P<letters>[A-Z]{1,3})(?P<digits>[0-9]{1,7}))"(?: s="(?P<s>[0
          r'(?:/>|>(?:(?P<f><f)' + _ATTRIBUTE + r'*(?:/>|>(?P<formula>[^<]*)</f>))?'
          r'(?:<v>(?P<v>[^<]*)</v>|<is><t(?: xml:space="preserve")?>(?P<inline>[^<]*)</t></is>)?</c>)')
 CELL = re.compile(_CELL)
-_BARE_CELL = re.sub(r"\(\?P<\w+>|\((?!\?)", "(?:", _CELL)  # the same, capturing nothing
-ROWS = re.compile(r'(?:\s*<row r="[0-9]{1,7}"' + _ATTRIBUTE + r'*(?:/>|>(?:\s*' + _BARE_CELL + r')*+\s*</row>))*+\s*')
+GROUPS = CELL.groups
+ROW_TAGS = re.compile(r'(?:\s*(?:<row r="[0-9]{1,7}"' + _ATTRIBUTE + r'*/?>|</row>))*+\s*')  # all there is but cells
 ROW_NUMBER = re.compile(r'<row r="([0-9]{1,7})"')
 DECLARATION = re.compile(r'<\?xml version="1\.[0-9]"(?: encoding="[Uu][Tt][Ff]-8")?(?: standalone="(?:yes|no)")?\?>')
 NAME = re.compile(r"<([^\s/>]+)")
 MERGE = re.compile(r'<mergeCell ref="([^"<>&]*)"/>')
 SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
-ENTITY = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));")
-NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 CELL_NAMES = {"c", "row", "v", "f", "is", "t", "rPh", "mergeCell", "sheetData"}  # what sheetxml acts on
 
 
@@ -42,16 +40,23 @@ class _Decline(Exception):
     """The sheet is not in the common form: read it with the callbacks."""
 
 
-def _character(match: re.Match) -> str:
-    decimal, hexadecimal, name = match.groups()
-    return chr(int(decimal)) if decimal else chr(int(hexadecimal, 16)) if hexadecimal else NAMED[name]
+def expat_texts(raws: list[str]) -> list[str]:
+    """Return each element text written as it reads: line ends made \\n, references replaced, as expat does it.
 
+    Raises ExpatError for a text no element can hold.
+    """
+    read: list[str] = []
+    pieces: list[str] = []
 
-def xml_text(raw: str) -> str:
-    """Return element text as expat gives it: line ends made \\n, character and entity references replaced."""
-    if "\r" in raw:
-        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return ENTITY.sub(_character, raw) if "&" in raw else raw
+    def end(_name: str) -> None:
+        read.append("".join(pieces))
+        pieces.clear()
+
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.CharacterDataHandler, parser.EndElementHandler = pieces.append, end
+    parser.Parse("<a><b>" + "</b><b>".join(raws) + "</b></a>", True)
+    return read[:-1]
 
 
 def _elements(text: str) -> int:
@@ -65,7 +70,7 @@ class _Scanner:
     def __init__(self, finish: Callable, grid: Grid, budget: Budget):
         self.finish, self.grid, self.budget = finish, grid, budget
         self.columns: dict[str, int] = {}
-        self.inline: dict[str, str] = {}  # an inline text as written -> as read
+        self.read: dict[str | None, str] = {None: ""}  # a text as written that reads otherwise -> as read
 
     def spend(self, text: str) -> None:
         self.budget.left -= _elements(text)
@@ -87,29 +92,33 @@ class _Scanner:
 
     def rows(self, text: str) -> None:
         """Read a run of whole rows into the grid."""
-        if not ROWS.fullmatch(text):
+        parts = CELL.split(text)  # what lies between the cells, then each cell's groups, in turn
+        between = "".join(parts[::GROUPS + 1])
+        if not ROW_TAGS.fullmatch(between):
             raise _Decline()
-        numbers = [int(n) for n in ROW_NUMBER.findall(text)]
+        numbers = [int(n) for n in ROW_NUMBER.findall(between)]
         if numbers and not (1 <= min(numbers) and max(numbers) <= MAX_ROW):
             raise _Decline()
         self.spend(text)
-        finish, columns, inline = self.finish, self.columns, self.inline
-        for written, letters, digits, style, kind, f, formula, raw, written_inline in CELL.findall(text):
-            column = columns.get(letters)
+        columns = [parts[group::GROUPS + 1] for group in range(1, GROUPS + 1)]
+        self._read_texts(columns[6:])
+        finish, letters_seen, read = self.finish, self.columns, self.read
+        for written, letters, digits, style, kind, f, formula, raw, inline in zip(*columns):
+            column = letters_seen.get(letters)
             if column is None:
-                column = columns[letters] = column_number(letters)
+                column = letters_seen[letters] = column_number(letters)
             row = int(digits)
             if not (1 <= row <= MAX_ROW and column <= MAX_COLUMN):
                 raise _Decline()
-            if "&" in raw or "\r" in raw:
-                raw = xml_text(raw)
-            if written_inline:
-                text_read = inline.get(written_inline)
-                if text_read is None:
-                    text_read = inline[written_inline] = xml_text(written_inline)
-                written_inline = text_read
-            finish(written, row, column, kind or "n", style or None, raw, xml_text(formula) if f else None,
-                   written_inline)
+            finish(written, row, column, kind or "n", style, read.get(raw, raw),
+                   read.get(formula, formula) if f else None, read.get(inline, inline))
+
+    def _read_texts(self, columns: list[list[str | None]]) -> None:
+        """Learn how the texts of these columns read where that is not as written (a reference, a line end)."""
+        new = set().union(*columns) - self.read.keys()
+        changed = [text for text in new if "&" in text or "\r" in text]
+        if changed:
+            self.read.update(zip(changed, expat_texts(changed)))
 
     def tail(self, text: str) -> None:
         """Take what follows </sheetData>: the merged areas, and nothing else sheetxml acts on."""

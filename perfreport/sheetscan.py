@@ -33,6 +33,7 @@ DECLARATION = re.compile(r'<\?xml version="1\.[0-9]"(?: encoding="[Uu][Tt][Ff]-8
 NAME = re.compile(r"<([^\s/>]+)")
 MERGE = re.compile(r'<mergeCell ref="([^"<>&]*)"/>')
 SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
+TYPES = {None: "n"}  # a cell's t as read: "n" when it has none
 CELL_NAMES = {"c", "row", "v", "f", "is", "t", "rPh", "mergeCell", "sheetData"}  # what sheetxml acts on
 
 
@@ -67,8 +68,8 @@ def _elements(text: str) -> int:
 class _Scanner:
     """The state of one sheet's scan: where in the part it is, the budget spent, the letters seen."""
 
-    def __init__(self, finish: Callable, grid: Grid, budget: Budget):
-        self.finish, self.grid, self.budget = finish, grid, budget
+    def __init__(self, store: Callable, grid: Grid, budget: Budget):
+        self.store, self.grid, self.budget = store, grid, budget
         self.columns: dict[str, int] = {}
         self.read: dict[str | None, str] = {None: ""}  # a text as written that reads otherwise -> as read
 
@@ -96,24 +97,29 @@ class _Scanner:
         between = "".join(parts[::GROUPS + 1])
         if not ROW_TAGS.fullmatch(between):
             raise _Decline()
-        numbers = [int(n) for n in ROW_NUMBER.findall(between)]
+        self._check_rows([int(n) for n in ROW_NUMBER.findall(between)])
+        self.spend(text)
+        written, letters, digits, styles, kinds, formulas, formula_texts, raws, inlines = (
+            parts[group::GROUPS + 1] for group in range(1, GROUPS + 1))
+        self._read_texts((formula_texts, raws, inlines))
+        for new in set(letters) - self.columns.keys():
+            self.columns[new] = column_number(new)
+            if self.columns[new] > MAX_COLUMN:
+                raise _Decline()
+        numbers = list(map(int, digits))
+        self._check_rows(numbers)
+        read = self.read.get
+        if "<f" in formulas:
+            formula_texts = [read(text, text) if f else None for f, text in zip(formulas, formula_texts)]
+        self.store(zip(written, numbers, map(self.columns.__getitem__, letters), map(TYPES.get, kinds, kinds),
+                       styles, map(read, raws, raws), formula_texts, map(read, inlines, inlines)))
+
+    @staticmethod
+    def _check_rows(numbers: list[int]) -> None:
         if numbers and not (1 <= min(numbers) and max(numbers) <= MAX_ROW):
             raise _Decline()
-        self.spend(text)
-        columns = [parts[group::GROUPS + 1] for group in range(1, GROUPS + 1)]
-        self._read_texts(columns[6:])
-        finish, letters_seen, read = self.finish, self.columns, self.read
-        for written, letters, digits, style, kind, f, formula, raw, inline in zip(*columns):
-            column = letters_seen.get(letters)
-            if column is None:
-                column = letters_seen[letters] = column_number(letters)
-            row = int(digits)
-            if not (1 <= row <= MAX_ROW and column <= MAX_COLUMN):
-                raise _Decline()
-            finish(written, row, column, kind or "n", style, read.get(raw, raw),
-                   read.get(formula, formula) if f else None, read.get(inline, inline))
 
-    def _read_texts(self, columns: list[list[str | None]]) -> None:
+    def _read_texts(self, columns: tuple[list[str | None], ...]) -> None:
         """Learn how the texts of these columns read where that is not as written (a reference, a line end)."""
         new = set().union(*columns) - self.read.keys()
         changed = [text for text in new if "&" in text or "\r" in text]
@@ -134,13 +140,13 @@ class _Scanner:
         self.grid.merged.extend(Area.parse(ref) for ref in merged)
 
 
-def scan(part: IO[bytes], finish: Callable, grid: Grid, budget: Budget) -> bool:
-    """Read the sheet into `grid` through finish(...) and return True, or return False where sheetxml must read it.
+def scan(part: IO[bytes], store: Callable, grid: Grid, budget: Budget) -> bool:
+    """Read the sheet into `grid` through store(cells) and return True, or return False where sheetxml must read it.
 
-    After False the grid, the budget and whatever `finish` counts are
+    After False the grid, the budget and whatever `store` counts are
     half-spent: the caller restores them.
     """
-    scanner = _Scanner(finish, grid, budget)
+    scanner = _Scanner(store, grid, budget)
     parser = expat.ParserCreate()
     parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse
     pending, where = b"", "head"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import IO, Any, Callable, NamedTuple
+from typing import IO, Any, Callable, Iterable, NamedTuple
 from xml.parsers import expat
 
 CHUNK = 64 * 2**10
@@ -199,7 +199,7 @@ class _SheetReader:
         self.cells, self.max_cells, self.max_area = cells, max_cells, max_area
 
     def handlers(self) -> tuple[Callable, Callable, Callable, Callable]:
-        """Return the start, end and text callbacks, and finish(...), which stores one cell read."""
+        """Return the start, end and text callbacks, and store(cells), which stores cells read."""
         budget, grid, rows, uncached, strings = self.budget, self.grid, self.grid.rows, self.grid.uncached, self.strings
         counted, max_cells, max_area, kind_of = self.cells, self.max_cells, self.max_area, {None: ""}
         texts: dict[str, str] = {}  # one object per distinct inline text: a column often repeats its values
@@ -267,51 +267,53 @@ class _SheetReader:
                 phonetic = False
             if name == C:
                 in_cell = False
-                finish(written, row, column, kind_attr, style, "".join(value) if value is not None else "",
-                       None if formula is None else "".join(formula), "".join(inline) if inline else "")
+                store(((written, row, column, kind_attr, style, "".join(value) if value is not None else "",
+                        None if formula is None else "".join(formula), "".join(inline) if inline else ""),))
 
-        def finish(written: str | None, row: int, column: int, kind_attr: str, style: str | None, raw: str,
-                   formula: str | None, inline: str) -> None:
-            """Store one cell read: `raw` its <v> text, `formula` its <f> text (None without one), `inline` its <is>."""
+        def store(cells: Iterable[tuple]) -> None:
+            """Store cells read, each (written, row, column, t, s, <v> text, <f> text or None, <is> text)."""
             nonlocal last_row, last_column
-            kind = kind_of.get(style)
-            if kind is None:
-                kind = kind_of[style] = self._kind(style)
-            try:
-                if kind_attr == "n" and kind != "date":
-                    cell = float(raw) if raw else None
-                elif kind_attr == "s":
-                    cell = strings[int(raw)] if raw else None
-                elif kind_attr == "inlineStr":
-                    cell = unescape(inline) if inline else ""
-                    cell = texts.setdefault(cell, cell)
-                else:
-                    cell = self._typed(kind_attr, raw, kind)
-                    if cell.__class__ is str:
+            count = counted[0]
+            for written, row, column, kind_attr, style, raw, formula, inline in cells:
+                kind = kind_of.get(style)
+                if kind is None:
+                    kind = kind_of[style] = self._kind(style)
+                try:
+                    if kind_attr == "n" and kind != "date":
+                        cell = float(raw) if raw else None
+                    elif kind_attr == "s":
+                        cell = strings[int(raw)] if raw else None
+                    elif kind_attr == "inlineStr":
+                        cell = unescape(inline) if inline else ""
                         cell = texts.setdefault(cell, cell)
-            except (ValueError, IndexError):
-                ref = self._ref(written, row, column)
-                raise Damaged(f"单元格 {ref} 的内容无效", ref) from None
-            if cell is None or cell == "":
-                if formula is not None:
-                    uncached[self._ref(written, row, column)] = unescape(formula)
-                return
-            counted[0] += 1
-            if counted[0] > max_cells:
-                raise TooLarge("cells")
-            if row > last_row or column > last_column:
-                if max(last_row, row) * max(last_column, column) > max_area:
-                    raise TooLarge("area", self._ref(written, row, column))
-                last_row, last_column = max(last_row, row), max(last_column, column)
-            line = rows.get(row)
-            if line is None:
-                line = rows[row] = {}
-            if row == 1 or kind == "percent" or kind_attr == "e":
-                cell = Cell(cell, self._ref(written, row, column), "0%" if kind == "percent" else "General",
-                            kind_attr == "e")
-            line[column] = cell
+                    else:
+                        cell = self._typed(kind_attr, raw, kind)
+                        if cell.__class__ is str:
+                            cell = texts.setdefault(cell, cell)
+                except (ValueError, IndexError):
+                    ref = self._ref(written, row, column)
+                    raise Damaged(f"单元格 {ref} 的内容无效", ref) from None
+                if cell is None or cell == "":
+                    if formula is not None:
+                        uncached[self._ref(written, row, column)] = unescape(formula)
+                    continue
+                count += 1
+                if count > max_cells:
+                    raise TooLarge("cells")
+                if row > last_row or column > last_column:
+                    if max(last_row, row) * max(last_column, column) > max_area:
+                        raise TooLarge("area", self._ref(written, row, column))
+                    last_row, last_column = max(last_row, row), max(last_column, column)
+                line = rows.get(row)
+                if line is None:
+                    line = rows[row] = {}
+                if row == 1 or kind == "percent" or kind_attr == "e":
+                    cell = Cell(cell, self._ref(written, row, column), "0%" if kind == "percent" else "General",
+                                kind_attr == "e")
+                line[column] = cell
+            counted[0] = count  # (a batch cut short by a problem is read again, or not at all)
 
-        return start, end, text, finish
+        return start, end, text, store
 
     def _kind(self, style: str) -> str:
         """Return "percent", "date" or "" for a cell's `s` (a style that is no index is none)."""
@@ -326,7 +328,7 @@ class _SheetReader:
         return written if written and written[0] != "$" and written.isupper() else f"{column_letter(column)}{row}"
 
     def _typed(self, t: str, raw: str, kind: str) -> Any:
-        """Return the typed value of a cell `finish` does not read itself (None when it has none).
+        """Return the typed value of a cell `store` does not read itself (None when it has none).
 
         Raises ValueError or IndexError if invalid.
         """

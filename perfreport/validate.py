@@ -305,12 +305,19 @@ def _check_plain_texts(workbook: Workbook, problems: list[Problem]) -> None:
     """A `{名称}`, `[表:…]` or `[表号:…]` typed in a field that is not prose would print as typed: an error there."""
     plain = {sheet.name: [f.name for f in sheet.fields if f.kind is Kind.TEXT and not (f.prose or f.syntax)]
              for sheet in SHEETS}
+    marked: dict[str, bool] = {}  # text -> has_marker(text): a column repeats its texts
     for sheet, names in plain.items():
         rows = (workbook.records[sheet],) if sheet in workbook.records else workbook.tables[sheet]
         for row in rows:
+            values = row.values  # the names are the sheet's fields: row[name] without its check
             for name in names:
-                text = row[name]
-                if isinstance(text, str) and has_marker(text):
+                text = values.get(name)
+                if not isinstance(text, str):
+                    continue
+                found = marked.get(text)
+                if found is None:
+                    found = marked[text] = has_marker(text)
+                if found:
                     problems.append(error("marker-in-plain-field", row.where(name),
                                           f"“{name}”不是正文字段，其中的占位符 {{…}}、[表:…]、[表号:…] 不会被替换，"
                                           f"实际为“{text[:40]}”：请直接写出文字（可用占位符的正文字段见 README）"))

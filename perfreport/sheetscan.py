@@ -13,6 +13,7 @@ what and where: this path only ever agrees with that one.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from typing import IO, Callable
 from xml.parsers import expat
 
@@ -21,9 +22,9 @@ from .sheetxml import MAX_COLUMN, MAX_ROW, Area, Budget, Damaged, Grid, TooLarge
 CHUNK = 2**20
 MAX_CARRY = 4 * 2**20  # bytes held while waiting for the end of a row, the head or the tail
 _ATTRIBUTE = r'(?: [A-Za-z][A-Za-z0-9:]{0,40}="[^"<>&]*")'
-_CELL = (r'<c r="((?P<letters>[A-Z]{1,3})(?P<digits>[0-9]{1,7}))"(?: s="(?P<s>[0-9]{1,9})")?'
+_CELL = (r'<c r="(?P<letters>[A-Z]{1,3})(?P<digits>[1-9][0-9]{0,6})"(?: s="(?P<s>[0-9]{1,9})")?'  # as _ref spells it
          r'(?: t="(?P<t>[A-Za-z]{1,9})")?'
-         r'(?:/>|>(?:(?P<f><f)' + _ATTRIBUTE + r'*(?:/>|>(?P<formula>[^<]*)</f>))?'
+         r'(?:/>|>(?P<f><f' + _ATTRIBUTE + r'*(?:/>|>[^<]*</f>))?'
          r'(?:<v>(?P<v>[^<]*)</v>|<is><t(?: xml:space="preserve")?>(?P<inline>[^<]*)</t></is>)?</c>)')
 CELL = re.compile(_CELL)
 GROUPS = CELL.groups
@@ -99,9 +100,9 @@ class _Scanner:
             raise _Decline()
         self._check_rows([int(n) for n in ROW_NUMBER.findall(between)])
         self.spend(text)
-        written, letters, digits, styles, kinds, formulas, formula_texts, raws, inlines = (
+        letters, digits, styles, kinds, formulas, raws, inlines = (
             parts[group::GROUPS + 1] for group in range(1, GROUPS + 1))
-        self._read_texts((formula_texts, raws, inlines))
+        self._read_texts((raws, inlines))
         for new in set(letters) - self.columns.keys():
             self.columns[new] = column_number(new)
             if self.columns[new] > MAX_COLUMN:
@@ -109,10 +110,17 @@ class _Scanner:
         numbers = list(map(int, digits))
         self._check_rows(numbers)
         read = self.read.get
-        if "<f" in formulas:
-            formula_texts = [read(text, text) if f else None for f, text in zip(formulas, formula_texts)]
-        self.store(zip(written, numbers, map(self.columns.__getitem__, letters), map(TYPES.get, kinds, kinds),
-                       styles, map(read, raws, raws), formula_texts, map(read, inlines, inlines)))
+        if formulas.count(None) < len(formulas):
+            formulas = [self._formula(f) if f else None for f in formulas]
+        self.store(zip(repeat(None), numbers, map(self.columns.__getitem__, letters), map(TYPES.get, kinds, kinds),
+                       styles, map(read, raws, raws), formulas, map(read, inlines, inlines)))
+
+    def _formula(self, element: str) -> str:
+        """Return the text of an <f> element as read."""
+        text = element[element.index(">") + 1:-len("</f>")] if element.endswith("</f>") else ""
+        if "&" in text or "\r" in text:
+            self._read_texts(([text],))
+        return self.read.get(text, text)
 
     @staticmethod
     def _check_rows(numbers: list[int]) -> None:

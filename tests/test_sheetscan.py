@@ -14,7 +14,8 @@ HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet xm
 ROWS = ('<row r="1" spans="1:3"><c r="A1" s="1" t="inlineStr"><is><t>&#24207;&#21495;</t></is></c>'
         '<c r="B1" t="s"><v>0</v></c><c r="C1" s="2"/></row>'
         '<row r="2"><c r="A2" s="2" t="n"><v>1.5</v></c><c r="B2" t="str"><f>A2&amp;"x"</f><v>a &amp; b</v></c>'
-        '<c r="C2" s="3"><v>45000</v></c><c r="D2"><f t="shared" ref="D2:D3" si="0">A2*2</f></c></row>'
+        '<c r="C2" s="3"><v>45000</v></c><c r="D2"><f t="shared" ref="D2:D3" si="0">A2*2</f></c>'
+        '<c r="E2"><f>"&lt;"&amp;A2</f></c></row>'
         '<row r="3"><c r="A3" s="4"><v>0.25</v></c><c r="B3" t="inlineStr"><is><t xml:space="preserve"> x_x0041_ </t>'
         '</is></c><c r="C3" t="e"><v>#N/A</v></c><c r="D3"><f t="shared" si="0"/><v></v></c></row>')
 TAIL = '<mergeCells count="1"><mergeCell ref="A2:A3"/></mergeCells><pageMargins left="0.7"/></worksheet>'
@@ -44,7 +45,7 @@ def test_the_common_forms_are_read_as_the_callbacks_read_them():
     fast, slow = _both((HEAD + "<sheetData>" + ROWS + "</sheetData>" + TAIL).encode())
     assert fast == slow
     rows, merged, uncached = slow[:3]
-    assert rows[2][2] == "a & b" and rows[3][2] == " xA " and uncached == {"D2": "A2*2", "D3": ""}
+    assert rows[2][2] == "a & b" and rows[3][2] == " xA " and uncached == {"D2": "A2*2", "D3": "", "E2": '"<"&A2'}
     assert rows[1][1].value == "序号" and merged[0].ref == "A2:A3" and rows[2][3].year == 2023
 
 
@@ -76,6 +77,7 @@ def test_every_sheet_of_the_sample_is_read_by_the_scan():
     ('<c r="A2" s="2" t="n">', "<c r='A2' s='2' t='n'>"),
     ("<is><t>&#24207;&#21495;</t></is>", "<is><r><t>&#24207;</t></r><r><t>&#21495;</t></r></is>"),
     ("<worksheet ", "<x:worksheet "),
+    ('<c r="A2" s="2" t="n">', '<c r="A02" s="2" t="n">'),  # a reference not as _ref spells it
     ('<row r="2">', '<row r="0">'),  # problems, said by the callbacks
     ("<v>1.5</v>", "<v>abc</v>"),
     ('<c r="B1" t="s"><v>0</v>', '<c r="B1" t="s"><v>7</v>'),

@@ -74,8 +74,8 @@ class _Scanner:
         self.columns: dict[str, int] = {}
         self.read: dict[str | None, str] = {None: ""}  # a text as written that reads otherwise -> as read
 
-    def spend(self, text: str) -> None:
-        self.budget.left -= _elements(text)
+    def spend(self, elements: int) -> None:
+        self.budget.left -= elements
         if self.budget.left < 0:
             raise _Decline()
 
@@ -90,7 +90,7 @@ class _Scanner:
             raise _Decline()
         if any(name in CELL_NAMES or ":" in name for name in NAME.findall(text)):
             raise _Decline()  # a prefixed name here sets the prefix sheetxml reads cells by
-        self.spend(text + "<sheetData>")
+        self.spend(_elements(text) + 1)  # and <sheetData>
 
     def rows(self, text: str) -> None:
         """Read a run of whole rows into the grid."""
@@ -99,9 +99,10 @@ class _Scanner:
         if not ROW_TAGS.fullmatch(between):
             raise _Decline()
         self._check_rows([int(n) for n in ROW_NUMBER.findall(between)])
-        self.spend(text)
         letters, digits, styles, kinds, formulas, raws, inlines = (
             parts[group::GROUPS + 1] for group in range(1, GROUPS + 1))
+        cells = len(letters)  # each a <c>, perhaps a <f>, a <v>, an <is> and its <t>
+        self.spend(_elements(between) + 5 * cells - formulas.count(None) - raws.count(None) - 2 * inlines.count(None))
         self._read_texts((raws, inlines))
         for new in set(letters) - self.columns.keys():
             self.columns[new] = column_number(new)
@@ -144,7 +145,7 @@ class _Scanner:
         merged = MERGE.findall(text)
         if len(merged) != names.count("mergeCell"):
             raise _Decline()
-        self.spend(text)
+        self.spend(_elements(text))
         self.grid.merged.extend(Area.parse(ref) for ref in merged)
 
 

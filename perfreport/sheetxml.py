@@ -203,6 +203,7 @@ class _SheetReader:
         budget, grid, rows, uncached, strings = self.budget, self.grid, self.grid.rows, self.grid.uncached, self.strings
         counted, max_cells, max_area, kind_of = self.cells, self.max_cells, self.max_area, {None: ""}
         texts: dict[str, str] = {}  # one object per distinct inline text: a column often repeats its values
+        inlines: dict[str, str] = {}  # an <is> text -> its cell's text
         row = column = last_row = last_column = 0
         in_cell = phonetic = False
         written: str | None = None  # the cell's `r` as written
@@ -284,8 +285,10 @@ class _SheetReader:
                     elif kind_attr == "s":
                         cell = strings[int(raw)] if raw else None
                     elif kind_attr == "inlineStr":
-                        cell = unescape(inline) if inline else ""
-                        cell = texts.setdefault(cell, cell)
+                        cell = inlines.get(inline)
+                        if cell is None:
+                            cell = unescape(inline) if inline else ""
+                            cell = inlines[inline] = texts.setdefault(cell, cell)
                     else:
                         cell = self._typed(kind_attr, raw, kind)
                         if cell.__class__ is str:

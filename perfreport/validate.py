@@ -124,8 +124,12 @@ def _goals(rows: tuple[Record, ...], indicators: tuple[Indicator, ...],
            problems: list[Problem]) -> tuple[Goal, ...]:
     by_goals = {i.number for i in indicators if _scores_on_goals(i)}
     goals = []
+    resolved: dict[str | None, int | None] = {}  # 三级指标 as typed -> its number: goals share an indicator
     for row in rows:
-        number = _resolve(row["三级指标"], indicators)
+        typed = row["三级指标"]
+        if typed not in resolved:
+            resolved[typed] = _resolve(typed, indicators)
+        number = resolved[typed]
         if number == -1:
             problems.append(error("unknown-indicator", row.where("三级指标"),
                                   f"指标体系中没有三级指标“{row['三级指标']}”：请填写编号如 (19) 或完整名称"))
@@ -166,11 +170,15 @@ def _goal_parts(row: Record, targets: list[Decimal], actuals: list[Decimal],
     return tuple((t, a, direction) for t, a in zip(targets, actuals))
 
 
-def _option_weight(option: Record) -> Decimal | None:
+def _option_weight(option: Record, weights: dict[str, Decimal | None]) -> Decimal | None:
+    """Return the option's 分值, else the weight its words say (looked up in `weights` first, and kept there)."""
     if option["分值"] is not None:
         return option["分值"]
-    text = re.sub(r"^[A-Za-z][.．、]\s*", "", option["选项"] or "")
-    return next((Decimal(w) for word, w in OPTION_WEIGHTS if word in text), None)
+    typed = option["选项"] or ""
+    if typed not in weights:
+        text = re.sub(r"^[A-Za-z][.．、]\s*", "", typed)
+        weights[typed] = next((Decimal(w) for word, w in OPTION_WEIGHTS if word in text), None)
+    return weights[typed]
 
 
 def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Question, ...]:
@@ -179,11 +187,11 @@ def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Quest
         if row["题号"] is not None:
             groups.setdefault(row["题号"], []).append(row)
     questions = []
+    weights: dict[str, Decimal | None] = {}  # 选项 -> its weight where 分值 is blank: questions share options
     for number, group in groups.items():
         first = group[0]
         kind = first["类型"]
-        options = tuple(Option(r["选项"] or "", r["人数"], _option_weight(r), r)
-                        for r in group if r["选项"])
+        options = tuple(Option(r["选项"], r["人数"], _option_weight(r, weights), r) for r in group if r["选项"])
         counted = [o for o in options if o.count is not None]
         given = next((r["样本量"] for r in group if r["样本量"] is not None), None)
         sample = given if given is not None else sum(o.count for o in counted)

@@ -274,7 +274,7 @@ class _SheetReader:
         def store(cells: Iterable[tuple]) -> None:
             """Store cells read, each (written, row, column, t, s, <v> text, <f> text or None, <is> text)."""
             nonlocal last_row, last_column
-            count = counted[0]
+            count, line_row, line = counted[0], 0, None  # the row being stored into: cells come row by row
             for written, row, column, kind_attr, style, raw, formula, inline in cells:
                 kind = kind_of.get(style)
                 if kind is None:
@@ -307,9 +307,10 @@ class _SheetReader:
                     if max(last_row, row) * max(last_column, column) > max_area:
                         raise TooLarge("area", self._ref(written, row, column))
                     last_row, last_column = max(last_row, row), max(last_column, column)
-                line = rows.get(row)
-                if line is None:
-                    line = rows[row] = {}
+                if row != line_row:
+                    line_row, line = row, rows.get(row)
+                    if line is None:
+                        line = rows[row] = {}
                 if row == 1 or kind == "percent" or kind_attr == "e":
                     cell = Cell(cell, self._ref(written, row, column), "0%" if kind == "percent" else "General",
                                 kind_attr == "e")

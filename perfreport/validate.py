@@ -184,21 +184,27 @@ def _option_weight(option: Record, weights: dict[str, Decimal | None]) -> Decima
 def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Question, ...]:
     groups: dict[int, list[Record]] = {}
     for row in rows:
-        if row["题号"] is not None:
-            groups.setdefault(row["题号"], []).append(row)
+        number = row["题号"]
+        if number is not None:
+            groups.setdefault(number, []).append(row)
     questions = []
     weights: dict[str, Decimal | None] = {}  # 选项 -> its weight where 分值 is blank: questions share options
     for number, group in groups.items():
         first = group[0]
         kind = first["类型"]
-        options = tuple(Option(r["选项"], r["人数"], _option_weight(r, weights), r) for r in group if r["选项"])
-        counted = [o for o in options if o.count is not None]
-        given = next((r["样本量"] for r in group if r["样本量"] is not None), None)
-        sample = given if given is not None else sum(o.count for o in counted)
-        printed = next((r["单项满意度"] for r in group if r["单项满意度"] is not None), None)
+        found: list[Option] = []
+        given = printed = None  # the first 样本量 and 单项满意度 typed in the question's rows
+        group_name = ""
+        for r in group:
+            if r["选项"]:
+                found.append(Option(r["选项"], r["人数"], _option_weight(r, weights), r))
+            given = r["样本量"] if given is None else given
+            printed = r["单项满意度"] if printed is None else printed
+            group_name = group_name or r["问题组"] or ""
+        options = tuple(found)
+        sample = given if given is not None else sum(o.count for o in options if o.count is not None)
         if kind == "满意度问题":
             _check_satisfaction(number, options, given, sample, problems)
-        group_name = next((r["问题组"] for r in group if r["问题组"]), "")
         questions.append(Question(number, first["题目"] or "", kind, options, sample, printed, first, group_name))
     return tuple(questions)
 

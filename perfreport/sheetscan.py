@@ -1,14 +1,16 @@
-"""Read a worksheet written in the common form with a few regular expressions instead of expat's callbacks.
+"""Read a worksheet written in the common form with regular expressions instead of expat's callbacks.
 
 Excel and openpyxl write each cell as `<c r="B2" s="1" t="n"><v>…</v></c>`,
-attributes in that order, so a whole run of rows can be recognised by one
-match and its cells listed by another: no Python code runs per element.
-expat still reads every byte (without callbacks) and stays the authority on
-well-formedness. Anything outside the recognised forms (a comment, CDATA, a
-prefix, a rich-text run, an attribute in another order or quoting), any
-problem with a cell, and any limit reached makes `scan` decline, and the
-caller reads the sheet again with sheetxml's callbacks, which say exactly
-what and where: this path only ever agrees with that one.
+attributes in that order, so one split of a run of rows lists its cells'
+parts column by column, and what lies between them (row tags only) is
+checked by one match: no Python code runs per element, and sheetxml's
+`store` takes the cells as a batch. expat still reads every byte (without
+callbacks) and stays the authority on well-formedness; texts holding a
+reference are read by expat too. Anything outside the recognised forms (a
+comment, CDATA, a prefix, a rich-text run, an attribute in another order or
+quoting), any problem with a cell, and any limit reached makes `scan`
+decline, and the caller reads the sheet again with sheetxml's callbacks,
+which say exactly what and where: this path only ever agrees with that one.
 """
 from __future__ import annotations
 

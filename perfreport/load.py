@@ -98,9 +98,11 @@ class _SheetReader:
         header = self.grid.rows.get(1, {})
         names = {item if isinstance(item, str) else item.name for item in wanted}
         found: dict[str, int] = {}
+        keys = {n: _key(header[n].value) for n in sorted(header)}  # column -> its header as matched
+        looks = {n: _loose(header[n].value) for n in keys}
         for name in names:
-            exact = [n for n in sorted(header) if _key(header[n].value) == name]
-            similar = [n for n in sorted(header) if _loose(header[n].value) == name]
+            exact = [n for n, typed in keys.items() if typed == name]
+            similar = [n for n, seen in looks.items() if seen == name]
             if len(similar) > 1:
                 cells = "、".join(header[n].coordinate for n in similar)
                 self.problems.append(error(
@@ -109,7 +111,7 @@ class _SheetReader:
             if exact:
                 found[name] = exact[0]
         unknown = "、".join(f"{header[n].coordinate}“{_shown(header[n].value)}”"
-                           for n in sorted(header) if _key(header[n].value) not in names | {"", "说明"})
+                           for n, typed in keys.items() if typed not in names | {"", "说明"})
         for item in wanted:
             name, required = (item, True) if isinstance(item, str) else (item.name, item.required)
             if name not in found and required:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import IO, Any, Callable, NamedTuple
+from typing import IO, Any, Callable, Iterable, NamedTuple
 from xml.parsers import expat
 
 CHUNK = 64 * 2**10
@@ -198,11 +198,12 @@ class _SheetReader:
         self.epoch = EPOCH_1904 if date1904 else EPOCH_1900
         self.cells, self.max_cells, self.max_area = cells, max_cells, max_area
 
-    def handlers(self) -> tuple[Callable, Callable, Callable]:
-        """Return the start, end and text callbacks."""
+    def handlers(self) -> tuple[Callable, Callable, Callable, Callable]:
+        """Return the start, end and text callbacks, and store(cells), which stores cells read."""
         budget, grid, rows, uncached, strings = self.budget, self.grid, self.grid.rows, self.grid.uncached, self.strings
         counted, max_cells, max_area, kind_of = self.cells, self.max_cells, self.max_area, {None: ""}
         texts: dict[str, str] = {}  # one object per distinct inline text: a column often repeats its values
+        inlines: dict[str, str] = {}  # an <is> text -> its cell's text
         row = column = last_row = last_column = 0
         in_cell = phonetic = False
         written: str | None = None  # the cell's `r` as written
@@ -261,53 +262,62 @@ class _SheetReader:
                 collect.append(data)
 
         def end(name: str) -> None:
-            nonlocal collect, in_cell, phonetic, last_row, last_column
+            nonlocal collect, in_cell, phonetic
             collect = None
             if name == RPH:
                 phonetic = False
-            if name != C:
-                return
-            in_cell = False
-            kind = kind_of.get(style)
-            if kind is None:
-                kind = kind_of[style] = self._kind(style)
-            try:
-                if kind_attr == "n" and value is not None and kind != "date":
-                    raw = "".join(value)
-                    cell = float(raw) if raw else None
-                elif kind_attr == "s" and value is not None:
-                    raw = "".join(value)
-                    cell = strings[int(raw)] if raw else None
-                elif kind_attr == "inlineStr":
-                    cell = unescape("".join(inline)) if inline else ""
-                    cell = texts.setdefault(cell, cell)
-                else:
-                    cell = self._typed(kind_attr, value, kind)
-                    if cell.__class__ is str:
-                        cell = texts.setdefault(cell, cell)
-            except (ValueError, IndexError):
-                ref = self._ref(written, row, column)
-                raise Damaged(f"单元格 {ref} 的内容无效", ref) from None
-            if cell is None or cell == "":
-                if formula is not None:
-                    uncached[self._ref(written, row, column)] = unescape("".join(formula))
-                return
-            counted[0] += 1
-            if counted[0] > max_cells:
-                raise TooLarge("cells")
-            if row > last_row or column > last_column:
-                if max(last_row, row) * max(last_column, column) > max_area:
-                    raise TooLarge("area", self._ref(written, row, column))
-                last_row, last_column = max(last_row, row), max(last_column, column)
-            line = rows.get(row)
-            if line is None:
-                line = rows[row] = {}
-            if row == 1 or kind == "percent" or kind_attr == "e":
-                cell = Cell(cell, self._ref(written, row, column), "0%" if kind == "percent" else "General",
-                            kind_attr == "e")
-            line[column] = cell
+            if name == C:
+                in_cell = False
+                store(((written, row, column, kind_attr, style, "".join(value) if value is not None else "",
+                        None if formula is None else "".join(formula), "".join(inline) if inline else ""),))
 
-        return start, end, text
+        def store(cells: Iterable[tuple]) -> None:
+            """Store cells read, each (written, row, column, t, s, <v> text, <f> text or None, <is> text)."""
+            nonlocal last_row, last_column
+            count, line_row, line = counted[0], 0, None  # the row being stored into: cells come row by row
+            for written, row, column, kind_attr, style, raw, formula, inline in cells:
+                kind = kind_of.get(style)
+                if kind is None:
+                    kind = kind_of[style] = self._kind(style)
+                try:
+                    if kind_attr == "n" and kind != "date":
+                        cell = float(raw) if raw else None
+                    elif kind_attr == "s":
+                        cell = strings[int(raw)] if raw else None
+                    elif kind_attr == "inlineStr":
+                        cell = inlines.get(inline)
+                        if cell is None:
+                            cell = unescape(inline) if inline else ""
+                            cell = inlines[inline] = texts.setdefault(cell, cell)
+                    else:
+                        cell = self._typed(kind_attr, raw, kind)
+                        if cell.__class__ is str:
+                            cell = texts.setdefault(cell, cell)
+                except (ValueError, IndexError):
+                    ref = self._ref(written, row, column)
+                    raise Damaged(f"单元格 {ref} 的内容无效", ref) from None
+                if cell is None or cell == "":
+                    if formula is not None:
+                        uncached[self._ref(written, row, column)] = unescape(formula)
+                    continue
+                count += 1
+                if count > max_cells:
+                    raise TooLarge("cells")
+                if row > last_row or column > last_column:
+                    if max(last_row, row) * max(last_column, column) > max_area:
+                        raise TooLarge("area", self._ref(written, row, column))
+                    last_row, last_column = max(last_row, row), max(last_column, column)
+                if row != line_row:
+                    line_row, line = row, rows.get(row)
+                    if line is None:
+                        line = rows[row] = {}
+                if row == 1 or kind == "percent" or kind_attr == "e":
+                    cell = Cell(cell, self._ref(written, row, column), "0%" if kind == "percent" else "General",
+                                kind_attr == "e")
+                line[column] = cell
+            counted[0] = count  # (a batch cut short by a problem is read again, or not at all)
+
+        return start, end, text, store
 
     def _kind(self, style: str) -> str:
         """Return "percent", "date" or "" for a cell's `s` (a style that is no index is none)."""
@@ -321,12 +331,11 @@ class _SheetReader:
         """Return the cell's reference as written when it is upper case, else as Excel writes it."""
         return written if written and written[0] != "$" and written.isupper() else f"{column_letter(column)}{row}"
 
-    def _typed(self, t: str, value: list[str] | None, kind: str) -> Any:
-        """Return the typed value of a cell the end callback does not read itself (None when it has none).
+    def _typed(self, t: str, raw: str, kind: str) -> Any:
+        """Return the typed value of a cell `store` does not read itself (None when it has none).
 
         Raises ValueError or IndexError if invalid.
         """
-        raw = "".join(value) if value is not None else None
         if not raw:
             return None
         if t == "n":
@@ -353,8 +362,21 @@ def worksheet(part: IO[bytes], grid: Grid, strings: list[str], kinds: list[str],
               cells: list[int], budget: Budget, *, max_cells: int = MAX_CELLS, max_area: int = MAX_AREA) -> Grid:
     """Read one worksheet's cells and merged areas into `grid`; raise Damaged or TooLarge.
 
+    A sheet in the common form is read by perfreport.sheetscan; any other, or
+    one with a problem, by expat's callbacks, which say what and where.
+
     `cells` holds the count of cells read so far in the workbook (it is raised here).
     """
+    from . import sheetscan  # which builds on this module
+
     reader = _SheetReader(grid, strings, kinds, date1904, cells, max_cells, max_area, budget)
-    parse(part, *reader.handlers(), namespaces=False)
+    if part.seekable():
+        left, counted = budget.left, cells[0]
+        if sheetscan.scan(part, reader.handlers()[3], grid, budget):
+            return grid
+        grid.rows.clear(), grid.merged.clear(), grid.uncached.clear()  # read it again, with the callbacks
+        budget.left, cells[0] = left, counted
+        part.seek(0)
+    start, end, text, _ = reader.handlers()
+    parse(part, start, end, text, namespaces=False)
     return grid

@@ -124,8 +124,12 @@ def _goals(rows: tuple[Record, ...], indicators: tuple[Indicator, ...],
            problems: list[Problem]) -> tuple[Goal, ...]:
     by_goals = {i.number for i in indicators if _scores_on_goals(i)}
     goals = []
+    resolved: dict[str | None, int | None] = {}  # 三级指标 as typed -> its number: goals share an indicator
     for row in rows:
-        number = _resolve(row["三级指标"], indicators)
+        typed = row["三级指标"]
+        if typed not in resolved:
+            resolved[typed] = _resolve(typed, indicators)
+        number = resolved[typed]
         if number == -1:
             problems.append(error("unknown-indicator", row.where("三级指标"),
                                   f"指标体系中没有三级指标“{row['三级指标']}”：请填写编号如 (19) 或完整名称"))
@@ -166,31 +170,41 @@ def _goal_parts(row: Record, targets: list[Decimal], actuals: list[Decimal],
     return tuple((t, a, direction) for t, a in zip(targets, actuals))
 
 
-def _option_weight(option: Record) -> Decimal | None:
+def _option_weight(option: Record, weights: dict[str, Decimal | None]) -> Decimal | None:
+    """Return the option's 分值, else the weight its words say (looked up in `weights` first, and kept there)."""
     if option["分值"] is not None:
         return option["分值"]
-    text = re.sub(r"^[A-Za-z][.．、]\s*", "", option["选项"] or "")
-    return next((Decimal(w) for word, w in OPTION_WEIGHTS if word in text), None)
+    typed = option["选项"] or ""
+    if typed not in weights:
+        text = re.sub(r"^[A-Za-z][.．、]\s*", "", typed)
+        weights[typed] = next((Decimal(w) for word, w in OPTION_WEIGHTS if word in text), None)
+    return weights[typed]
 
 
 def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Question, ...]:
     groups: dict[int, list[Record]] = {}
     for row in rows:
-        if row["题号"] is not None:
-            groups.setdefault(row["题号"], []).append(row)
+        number = row["题号"]
+        if number is not None:
+            groups.setdefault(number, []).append(row)
     questions = []
+    weights: dict[str, Decimal | None] = {}  # 选项 -> its weight where 分值 is blank: questions share options
     for number, group in groups.items():
         first = group[0]
         kind = first["类型"]
-        options = tuple(Option(r["选项"] or "", r["人数"], _option_weight(r), r)
-                        for r in group if r["选项"])
-        counted = [o for o in options if o.count is not None]
-        given = next((r["样本量"] for r in group if r["样本量"] is not None), None)
-        sample = given if given is not None else sum(o.count for o in counted)
-        printed = next((r["单项满意度"] for r in group if r["单项满意度"] is not None), None)
+        found: list[Option] = []
+        given = printed = None  # the first 样本量 and 单项满意度 typed in the question's rows
+        group_name = ""
+        for r in group:
+            if r["选项"]:
+                found.append(Option(r["选项"], r["人数"], _option_weight(r, weights), r))
+            given = r["样本量"] if given is None else given
+            printed = r["单项满意度"] if printed is None else printed
+            group_name = group_name or r["问题组"] or ""
+        options = tuple(found)
+        sample = given if given is not None else sum(o.count for o in options if o.count is not None)
         if kind == "满意度问题":
             _check_satisfaction(number, options, given, sample, problems)
-        group_name = next((r["问题组"] for r in group if r["问题组"]), "")
         questions.append(Question(number, first["题目"] or "", kind, options, sample, printed, first, group_name))
     return tuple(questions)
 
@@ -305,12 +319,19 @@ def _check_plain_texts(workbook: Workbook, problems: list[Problem]) -> None:
     """A `{名称}`, `[表:…]` or `[表号:…]` typed in a field that is not prose would print as typed: an error there."""
     plain = {sheet.name: [f.name for f in sheet.fields if f.kind is Kind.TEXT and not (f.prose or f.syntax)]
              for sheet in SHEETS}
+    marked: dict[str, bool] = {}  # text -> has_marker(text): a column repeats its texts
     for sheet, names in plain.items():
         rows = (workbook.records[sheet],) if sheet in workbook.records else workbook.tables[sheet]
         for row in rows:
+            values = row.values  # the names are the sheet's fields: row[name] without its check
             for name in names:
-                text = row[name]
-                if isinstance(text, str) and has_marker(text):
+                text = values.get(name)
+                if not isinstance(text, str):
+                    continue
+                found = marked.get(text)
+                if found is None:
+                    found = marked[text] = has_marker(text)
+                if found:
                     problems.append(error("marker-in-plain-field", row.where(name),
                                           f"“{name}”不是正文字段，其中的占位符 {{…}}、[表:…]、[表号:…] 不会被替换，"
                                           f"实际为“{text[:40]}”：请直接写出文字（可用占位符的正文字段见 README）"))

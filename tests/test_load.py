@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
 from perfreport import contract
 from perfreport.fmt import ReportDate
-from perfreport.load import load
+from perfreport.load import _record, load
+from perfreport.models import Record
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks" / "shizhong_gxj_2023.xlsx"
 
@@ -104,3 +106,9 @@ def test_each_grid_goes_to_the_caller_as_read_and_its_own_errors_pass_through():
         raise ValueError("the caller's own")
     with pytest.raises(ValueError, match="the caller's own"):  # not a damaged-file refusal
         open_workbook(SAMPLE, set, fail)
+
+
+def test_a_table_row_is_the_record_its_constructor_makes():
+    made = _record("固定资产", MappingProxyType({"原值": Decimal(1)}), {"原值": "C2"}, 2)
+    assert made == Record("固定资产", MappingProxyType({"原值": Decimal(1)}), {"原值": "C2"}, 2)
+    assert vars(made) == vars(Record("固定资产", made.values, made.cells, 2)) and made["原值"] == Decimal(1)

@@ -23,13 +23,15 @@ SPACE = re.compile(r"\s+")
 def ident(value: Any) -> str:
     """Return a record's identity as it goes into a key: its first line, spaces collapsed, at most LONGEST."""
     text = "" if value is None else str(value)
-    line = SPACE.sub(" ", text.strip().split("\n", 1)[0])
+    line = text.strip().split("\n", 1)[0]
+    if not line.isprintable() or "  " in line:  # else its only spaces are single ASCII ones: nothing to collapse
+        line = SPACE.sub(" ", line)
     return line[:LONGEST] or "_"
 
 
 def join(*parts: Any) -> str:
     """Return the parts of a key joined with "/", empty parts left out."""
-    return "/".join(str(p) for p in parts if p not in (None, ""))
+    return "/".join([str(p) for p in parts if p not in (None, "")])
 
 
 class Unique:
@@ -61,7 +63,8 @@ def key_rows(prefix: str, rows: list[dict]) -> None:
     A row holding rows of its own (a section of the 问卷 attachment) keys them under its key.
     """
     unique = Unique()
+    head = f"{prefix}/" if prefix not in (None, "") else ""  # as join(prefix, identity) begins
     for row in rows:
-        row["key"] = unique(join(prefix, ident(row["key"])))
+        row["key"] = unique(head + ident(row["key"]))
         if "rows" in row:
             key_rows(row["key"], row["rows"])

@@ -10,10 +10,12 @@ only the paragraphs that need it.
 """
 from __future__ import annotations
 
+import heapq
 import re
+from typing import Iterator
 from xml.parsers import expat
 
-LISTING = re.compile("[\t\n\a\f]")
+LISTED = "\t\n\a\f"
 # an element written open and closed with nothing inside; lxml writes it self-closed
 EMPTY = re.compile(r"<([A-Za-z_][\w.:-]*)((?: [^<>]*)?)(?<!/)></\1>")
 BLANK = re.compile(r">([ \t\r\n]+)<")
@@ -128,8 +130,7 @@ def resolve_listing(xml: str) -> str:
     Only the paragraphs holding one are visited: the others would come out unchanged.
     """
     out, at = [], 0
-    for match in LISTING.finditer(xml):
-        found = match.start()
+    for found in heapq.merge(*(_positions(xml, ch) for ch in LISTED)):  # four scans at C speed, not a regex's
         if found < at:
             continue
         start = start_before(xml, "w:p", found, at)
@@ -142,6 +143,14 @@ def resolve_listing(xml: str) -> str:
         return xml
     out.append(xml[at:])
     return "".join(out)
+
+
+def _positions(xml: str, ch: str) -> Iterator[int]:
+    """Yield where `ch` is in `xml`, in order."""
+    at = xml.find(ch)
+    while at >= 0:
+        yield at
+        at = xml.find(ch, at + 1)
 
 
 def _listing_paragraph(paragraph: str) -> str:

@@ -356,4 +356,21 @@ class _Spool:
 
 def _unmarked(xml: str) -> str:
     """Without the line break the preparation put before each paragraph."""
-    return xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
+    lines = xml.split("\n")  # split and joined at C speed, only the breaks in text looked at one by one
+    marks = list(map(str.startswith, lines, itertools.repeat(PARAGRAPH_STARTS)))
+    marks[0] = True  # nothing before the first line
+    kept = -1
+    while (kept := _index(marks, False, kept + 1)) >= 0:  # a break that is not a mark: kept
+        lines[kept] = "\n" + lines[kept]
+    return "".join(lines)
+
+
+PARAGRAPH_STARTS = ("<w:p>", "<w:p ")
+
+
+def _index(items: list, value, start: int) -> int:
+    """The index of `value` in `items` from `start` on, -1 if none."""
+    try:
+        return items.index(value, start)
+    except ValueError:
+        return -1

@@ -41,7 +41,7 @@ from .errors import Problem
 DEFAULT_TEMPLATE = "部门整体绩效评价报告.docx"
 ZIP_TIME = opc.ZIP_TIME
 SEGMENT = 1 << 20  # characters: the body is cut into segments of about this size
-SPOOL_TEXT = 1 << 22  # characters of the body held as text; the rest is held deflated
+SPOOL_TEXT = 1 << 25  # characters of the body held as text (x100 whole: 109 MiB peak), the rest deflated
 QR_WIDTH = 30 * 36000  # the letter's QR code, 30 mm wide (EMU)
 # docxtpl's InlineImage, as python-docx writes the picture (CT_Inline.new_pic_inline)
 INLINE = ('</w:t></w:r><w:r><w:drawing><wp:inline '

@@ -104,7 +104,7 @@ def _tokens(xml: str, styles: dict[str, tuple[int, bool]]) -> list[tuple[int, in
         ids = "|".join(re.escape(s) for s in sorted(styles, key=len, reverse=True))
         found += [(m.start(), m.end(), "style", m.group(1))
                   for m in re.finditer(f'<w:pStyle w:val="({ids})"/>', xml)]
-    for mark, kind in KINDS.items():
+    for mark, kind in KINDS.items() if END in xml else ():  # each marker ends with END: one search when there is none
         at = xml.find(mark)
         while at >= 0:
             end = xml.find(END, at)
@@ -167,7 +167,7 @@ class Numbering:
     def add(self, xml: str) -> None:
         """Read the next segment, collecting its edits."""
         self.xml, self.edits = xml, []
-        self.last_id = max([self.last_id] + [int(i) for i in BOOKMARK_ID.findall(xml)])
+        self.last_id = max([self.last_id, *map(int, set(BOOKMARK_ID.findall(xml)))])  # the ids repeat: each read once
         for start, end, kind, value in _tokens(xml, self.styles):
             if kind == "style":
                 self.heading(end, *self.styles[value])

@@ -173,11 +173,9 @@ class _Table:
         """
         row = _cells(tr, plain)
         if self.merge and "<w:tblHeader" not in row[0]:
-            cells = len(row) // 2
-            key = ["".join(TEXT.findall(row[2 * c + 1])) for c in self.merge] if cells == self.columns else None
-            for column, same in zip(self.merge, self._continues(cells, key)):
-                cell = _set_vmerge(row[2 * column + 1], "continue" if same else "restart")
-                row[2 * column + 1] = _emptied(cell, plain) if same else cell
+            merged = self._merged_cells(len(row) // 2, [row[2 * c + 1] for c in self.merge], plain)
+            for column, cell in zip(self.merge, merged):
+                row[2 * column + 1] = cell
         for column, target, width in self.drops:
             row = _dropped(row, column, target, width)
         tr = "".join(row)
@@ -190,27 +188,32 @@ class _Table:
             parts = trs[n].split("<w:tc>")  # before the cells, then each cell's content and what follows it
             if "<w:tblHeader" in parts[0]:
                 continue
-            cells, ends, key = len(parts) - 1, [], None
-            if cells == self.columns:
-                ends = [parts[c + 1].find("</w:tc>") + len("</w:tc>") for c in self.merge]
-                key = ["".join(TEXT.findall(parts[c + 1], 0, end)) for c, end in zip(self.merge, ends)]
-            for column, end, same in zip(self.merge, ends, self._continues(cells, key)):
-                part = parts[column + 1]
-                cell = _set_vmerge("<w:tc>" + part[:end], "continue" if same else "restart")
-                parts[column + 1] = (_emptied(cell, True) if same else cell)[len("<w:tc>"):] + part[end:]
+            grid = len(parts) - 1 == self.columns  # else never merged
+            ends = [parts[c + 1].find("</w:tc>") + len("</w:tc>") for c in self.merge] if grid else []
+            merged = self._merged_cells(len(parts) - 1, ["<w:tc>" + parts[c + 1][:end] for c, end in zip(self.merge, ends)],
+                                        plain=True)
+            for column, end, cell in zip(self.merge, ends, merged):
+                parts[column + 1] = cell[len("<w:tc>"):] + parts[column + 1][end:]
             trs[n] = "<w:tc>".join(parts)
         return "</w:tr>".join(trs)
 
-    def _continues(self, cells: int, key: list[str] | None) -> list[bool]:
-        """Whether each merge column's cell of the next body row continues the cell above; `cells`: the row's
-        number of cells, `key`: the merge columns' texts (None: not a row of the grid's cells, never merged)."""
+    def _merged_cells(self, count: int, cells: list[str], plain: bool) -> list[str]:
+        """The cells of the merge columns (`cells`, in their order) of the next body row, of `count` cells in all,
+        merged with the row before; none when it is not a row of the grid's cells."""
         index, self.body_rows = self.body_rows, self.body_rows + 1
-        if cells != self.columns or index in self.restarts:  # a spanning row (section title, total),
+        if count != self.columns or index in self.restarts:  # a spanning row (section title, total),
             self.previous = None  # or a row that begins a page: the groups start again
-        if key is None:
+        if count != self.columns:
             return []
-        previous, self.previous = self.previous, key
-        return [previous is not None and key[: depth + 1] == previous[: depth + 1] for depth in range(len(key))]
+        previous, key, same = self.previous, [], self.previous is not None
+        for depth, cell in enumerate(cells):
+            text = "".join(TEXT.findall(cell))
+            key.append(text)
+            same = same and previous[depth] == text  # and so in every merge column before it
+            cell = _set_vmerge(cell, "continue" if same else "restart")
+            cells[depth] = _emptied(cell, plain) if same else cell
+        self.previous = key
+        return cells
 
 
 def _spans(xml: str, name: str, start: int, end: int, plain: bool = False) -> list[tuple[int, int]]:

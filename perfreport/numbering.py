@@ -42,6 +42,7 @@ TYPED = {1: re.compile(f"^[{_CN}]+、"), 2: re.compile(f"^[（(][{_CN}]+[）)]")
          4: re.compile(r"^[（(]\d+[）)]"), 5: re.compile("^[①-⑳]")}
 TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 BOOKMARK_ID = re.compile(r'<w:bookmarkStart [^>]*?w:id="(\d+)"')
+UNNUMBERED_BOOKMARK = '<w:bookmarkStart w:id="0"'  # as the keys' bookmarks are written, their ids given later
 
 
 def table_caption(name: str) -> str:
@@ -167,7 +168,8 @@ class Numbering:
     def add(self, xml: str) -> None:
         """Read the next segment, collecting its edits."""
         self.xml, self.edits = xml, []
-        self.last_id = max([self.last_id, *map(int, set(BOOKMARK_ID.findall(xml)))])  # the ids repeat: each read once
+        if xml.count(UNNUMBERED_BOOKMARK) != xml.count("<w:bookmarkStart "):  # two counts at C speed, not a regex
+            self.last_id = max([self.last_id, *map(int, set(BOOKMARK_ID.findall(xml)))])  # the ids repeat
         for start, end, kind, value in _tokens(xml, self.styles):
             if kind == "style":
                 self.heading(end, *self.styles[value])

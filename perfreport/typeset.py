@@ -20,7 +20,8 @@ from .bodyxml import start_before
 AMBIGUOUS = re.compile("[\u00a1\u00a4\u00a7\u00a8\u00aa\u00ad\u00af\u00b0-\u00b4\u00b6-\u00ba\u00bc-\u00bf"
                        "\u00d7\u00f7\u2000-\u2bff]")
 # a run's text (w:t) up to its first AMBIGUOUS character: the regex looks only in text, found from `<w:t`
-AMBIGUOUS_TEXT = re.compile(f"<w:t(?: [^>]*)?>[^<{AMBIGUOUS.pattern[1:-1]}]*+{AMBIGUOUS.pattern}")
+# (possessive: what failed is not tried again shorter)
+AMBIGUOUS_TEXT = re.compile(f"<w:t(?: [^>]*+)?+>[^<{AMBIGUOUS.pattern[1:-1]}]*+{AMBIGUOUS.pattern}")
 # CJK, full-width forms and CJK punctuation take a full em; everything else about half
 FULL_WIDTH = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
               (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x2000, 0x2BFF))

@@ -136,11 +136,14 @@ class _Table:
                 out.append(xml[at:stop])
                 at = stop
                 continue
-            close = xml.find("</w:tr>", row) + len("</w:tr>")
+            close = xml.find("</w:tr>", row)
+            if close < 0:  # the row is still to come
+                return at
+            close += len("</w:tr>")
             if plain_to < close:  # one search up to what is not plain, not one for each row
                 found = NOT_PLAIN.search(xml, row, end if end > row else len(xml))
                 plain_to = found.start() if found else end if end > row else len(xml)
-            plain = row < close <= plain_to  # then no table in it either: it ends at the first </w:tr>
+            plain = close <= plain_to  # then no table in it either: it ends at the first </w:tr>
             if plain and not self.drops:  # the plain rows from here, at once
                 stop = xml.rfind("</w:tr>", row, plain_to) + len("</w:tr>")
                 out += [xml[at:row], self._merged(xml[row:stop])]

@@ -10,9 +10,7 @@ only the paragraphs that need it.
 """
 from __future__ import annotations
 
-import heapq
 import re
-from typing import Iterator
 from xml.parsers import expat
 
 LISTED = "\t\n\a\f"
@@ -130,7 +128,7 @@ def resolve_listing(xml: str) -> str:
     Only the paragraphs holding one are visited: the others would come out unchanged.
     """
     out, at = [], 0
-    for found in heapq.merge(*(_positions(xml, ch) for ch in LISTED)):  # four scans at C speed, not a regex's
+    for found in _positions(xml, LISTED):
         if found < at:
             continue
         start = start_before(xml, "w:p", found, at)
@@ -145,12 +143,15 @@ def resolve_listing(xml: str) -> str:
     return "".join(out)
 
 
-def _positions(xml: str, ch: str) -> Iterator[int]:
-    """Yield where `ch` is in `xml`, in order."""
-    at = xml.find(ch)
-    while at >= 0:
-        yield at
-        at = xml.find(ch, at + 1)
+def _positions(xml: str, chars: str) -> list[int]:
+    """Where any of `chars` is in `xml`, in order: one str.find scan for each (at C speed, not a regex's)."""
+    found = []
+    for ch in chars:
+        at = xml.find(ch)
+        while at >= 0:
+            found.append(at)
+            at = xml.find(ch, at + 1)
+    return sorted(found)
 
 
 def _listing_paragraph(paragraph: str) -> str:

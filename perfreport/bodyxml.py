@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from xml.parsers import expat
 
-LISTING = re.compile("[\t\n\a\f]")
+LISTED = "\t\n\a\f"
 # an element written open and closed with nothing inside; lxml writes it self-closed
 EMPTY = re.compile(r"<([A-Za-z_][\w.:-]*)((?: [^<>]*)?)(?<!/)></\1>")
 BLANK = re.compile(r">([ \t\r\n]+)<")
@@ -73,7 +73,7 @@ def canonical(xml: str, empty: list[tuple[str, str]] = ()) -> str:
     are looked at for that: those of the template whose content is all
     template code (prepare._empty); nothing else can come out empty.
     """
-    if "&#" in xml:
+    if "&" in xml and "&#" in xml:  # one character is found at C speed, two are not: most segments have no &
         xml = _quotes(xml.replace("&#39;", "'"))
     if BLANK.search(xml):
         xml = BLANK.sub(lambda m: _blank(xml, m), xml)
@@ -128,8 +128,7 @@ def resolve_listing(xml: str) -> str:
     Only the paragraphs holding one are visited: the others would come out unchanged.
     """
     out, at = [], 0
-    for match in LISTING.finditer(xml):
-        found = match.start()
+    for found in _positions(xml, LISTED):
         if found < at:
             continue
         start = start_before(xml, "w:p", found, at)
@@ -142,6 +141,17 @@ def resolve_listing(xml: str) -> str:
         return xml
     out.append(xml[at:])
     return "".join(out)
+
+
+def _positions(xml: str, chars: str) -> list[int]:
+    """Where any of `chars` is in `xml`, in order: one str.find scan for each (at C speed, not a regex's)."""
+    found = []
+    for ch in chars:
+        at = xml.find(ch)
+        while at >= 0:
+            found.append(at)
+            at = xml.find(ch, at + 1)
+    return sorted(found)
 
 
 def _listing_paragraph(paragraph: str) -> str:

@@ -32,10 +32,14 @@ WRAPPERS = {"w:tr": _BLOCKS, "w:tc": _BLOCKS, "w:p": _BLOCKS + ("<w:txbxContent"
                               "<w:ins ", "<w:del ", "<w:moveTo", "<w:moveFrom", "<w:dir ", "<w:bdo ")}
 
 
-# any of them, its alternatives after a common `<w:` (re tries each alternative at every `<`: 3 times faster)
-WRAPPER = re.compile("<(?:w:(?:%s)|%s)" % ("|".join(re.escape(w[3:]) for w in WRAPPERS["w:r"] if w.startswith("<w:")),
-                                          "|".join(re.escape(w[1:]) for w in WRAPPERS["w:r"] if w[:3] != "<w:")))
+# any of them, or a cell with attributes: what makes a row not plain (not as the template writes rows); its
+# alternatives after a common `<w:` (re tries each alternative at every `<`: 3 times faster)
+_NOT_PLAIN = WRAPPERS["w:r"] + ("<w:tc ",)
+NOT_PLAIN = re.compile("<(?:w:(?:%s)|%s)" % ("|".join(re.escape(w[3:]) for w in _NOT_PLAIN if w.startswith("<w:")),
+                                            "|".join(re.escape(w[1:]) for w in _NOT_PLAIN if w[:3] != "<w:")))
 BOOKMARKS = re.compile(r"(?:<w:bookmark(?:Start|End) [^<>]*/>)*")
+RUN = re.compile(r"<w:r>.*?</w:r>", re.DOTALL)
+PARAGRAPHS_RUNS = re.compile(r"<w:(?:p[ >/]|r )")  # the starts of paragraphs, and of runs with attributes
 
 
 def table_passes(xml: str) -> str:
@@ -112,6 +116,7 @@ class _Table:
             out.append(self._head(xml[at:head_end]))
             at = head_end
         end = xml.find("</w:tbl>", at)
+        plain_to = -1  # the rows up to here are plain (as the template writes them: nothing wraps a cell …)
         while True:
             row = _next_row(xml, at)
             if 0 <= end < at:  # a table in the row just done ended there
@@ -131,10 +136,22 @@ class _Table:
                 out.append(xml[at:stop])
                 at = stop
                 continue
-            stop = _row_end(xml, row)
-            if stop < 0:
+            close = xml.find("</w:tr>", row)
+            if close < 0:  # the row is still to come
                 return at
-            out += [xml[at:row], self._row(xml[row:stop], plain=not WRAPPER.search(xml, row, stop))]
+            close += len("</w:tr>")
+            if plain_to < close:  # one search up to what is not plain, not one for each row
+                found = NOT_PLAIN.search(xml, row, end if end > row else len(xml))
+                plain_to = found.start() if found else end if end > row else len(xml)
+            plain = close <= plain_to  # then no table in it either: it ends at the first </w:tr>
+            if plain and not self.drops:  # the plain rows from here, at once
+                stop = xml.rfind("</w:tr>", row, plain_to) + len("</w:tr>")
+                out += [xml[at:row], self._merged(xml[row:stop])]
+            else:
+                stop = close if plain else _row_end(xml, row)
+                if stop < 0:
+                    return at
+                out += [xml[at:row], self._row(xml[row:stop], plain)]
             at = stop
 
     def _head(self, head: str) -> str:
@@ -155,24 +172,51 @@ class _Table:
     def _row(self, tr: str, plain: bool) -> str:
         """The row carried out: merged with the row before, its cells of dropped columns removed.
 
-        `plain`: nothing in the row wraps its cells, paragraphs or runs.
+        `plain`: nothing in the row wraps its cells, paragraphs or runs, no cell has attributes.
         """
         row = _cells(tr, plain)
         if self.merge and "<w:tblHeader" not in row[0]:
-            index, self.body_rows = self.body_rows, self.body_rows + 1
-            if len(row) // 2 != self.columns or index in self.restarts:  # a spanning row (section title, total),
-                self.previous = None  # or a row that begins a page: the groups start again
-            if len(row) // 2 == self.columns:
-                key = ["".join(TEXT.findall(row[2 * c + 1])) for c in self.merge]
-                for depth, column in enumerate(self.merge):
-                    same = self.previous is not None and key[: depth + 1] == self.previous[: depth + 1]
-                    cell = _set_vmerge(row[2 * column + 1], "continue" if same else "restart")
-                    row[2 * column + 1] = _emptied(cell, plain) if same else cell
-                self.previous = key
+            merged = self._merged_cells(len(row) // 2, [row[2 * c + 1] for c in self.merge], plain)
+            for column, cell in zip(self.merge, merged):
+                row[2 * column + 1] = cell
         for column, target, width in self.drops:
             row = _dropped(row, column, target, width)
         tr = "".join(row)
-        return table_passes(tr) if "<w:tblDescription" in tr else tr  # the tables in its cells
+        return tr if plain or "<w:tblDescription" not in tr else table_passes(tr)  # the tables in its cells
+
+    def _merged(self, rows: str) -> str:
+        """Plain rows, each up to its </w:tr>, merged: only the cells of the merge columns are cut out."""
+        trs = rows.split("</w:tr>")
+        for n in range(len(trs) - 1):
+            parts = trs[n].split("<w:tc>")  # before the cells, then each cell's content and what follows it
+            if "<w:tblHeader" in parts[0]:
+                continue
+            grid = len(parts) - 1 == self.columns  # else never merged
+            ends = [parts[c + 1].find("</w:tc>") + len("</w:tc>") for c in self.merge] if grid else []
+            merged = self._merged_cells(len(parts) - 1, ["<w:tc>" + parts[c + 1][:end] for c, end in zip(self.merge, ends)],
+                                        plain=True)
+            for column, end, cell in zip(self.merge, ends, merged):
+                parts[column + 1] = cell[len("<w:tc>"):] + parts[column + 1][end:]
+            trs[n] = "<w:tc>".join(parts)
+        return "</w:tr>".join(trs)
+
+    def _merged_cells(self, count: int, cells: list[str], plain: bool) -> list[str]:
+        """The cells of the merge columns (`cells`, in their order) of the next body row, of `count` cells in all,
+        merged with the row before; none when it is not a row of the grid's cells."""
+        index, self.body_rows = self.body_rows, self.body_rows + 1
+        if count != self.columns or index in self.restarts:  # a spanning row (section title, total),
+            self.previous = None  # or a row that begins a page: the groups start again
+        if count != self.columns:
+            return []
+        previous, key, same = self.previous, [], self.previous is not None
+        for depth, cell in enumerate(cells):
+            text = "".join(TEXT.findall(cell))
+            key.append(text)
+            same = same and previous[depth] == text  # and so in every merge column before it
+            cell = _set_vmerge(cell, "continue" if same else "restart")
+            cells[depth] = _emptied(cell, plain) if same else cell
+        self.previous = key
+        return cells
 
 
 def _spans(xml: str, name: str, start: int, end: int, plain: bool = False) -> list[tuple[int, int]]:
@@ -195,6 +239,8 @@ def _words(description: str) -> dict[str, str]:
 
 
 def _next_row(xml: str, at: int) -> int:
+    if xml.startswith(("<w:tr>", "<w:tr "), at):  # right after the row before, as the template writes rows
+        return at
     found = OPENING["w:tr"].search(xml, at)
     return found.start() if found else -1
 
@@ -248,7 +294,7 @@ def _dropped_grid(head: str, column: int, target: int, width: int) -> str:
 
 def _cells(tr: str, plain: bool) -> list[str]:
     """A row as [before its cells, cell, between, cell, …, after]."""
-    if plain and "<w:tc " not in tr:
+    if plain:  # no cell in a cell, none with attributes
         pieces = tr.split("<w:tc>")
         parts = [pieces[0]]
         for piece in pieces[1:]:
@@ -256,7 +302,7 @@ def _cells(tr: str, plain: bool) -> list[str]:
             parts += ["<w:tc>" + piece[:end], piece[end:]]
         return parts
     parts, at = [], 0
-    for start, end in _spans(tr, "w:tc", tr.find(">") + 1, len(tr) - len("</w:tr>"), plain):
+    for start, end in _spans(tr, "w:tc", tr.find(">") + 1, len(tr) - len("</w:tr>")):
         parts += [tr[at:start], tr[start:end]]
         at = end
     parts.append(tr[at:])
@@ -303,16 +349,14 @@ def _vmerged(tc: str, value: str) -> str:
 
 def _emptied(tc: str, plain: bool) -> str:
     """The cell with its first paragraph left, without runs, as Word wants a merged-away cell."""
-    if plain and tc.count("<w:p>") == 1 and "<w:p " not in tc and "<w:p/>" not in tc and "<w:r " not in tc:
+    if plain and PARAGRAPHS_RUNS.findall(tc) == ["<w:p>"]:  # one paragraph; it and its runs without attributes
         start = tc.find("<w:p>")
         end = tc.find("</w:p>", start)
         inner = tc[start + len("<w:p>"):end]
         properties = (inner[:inner.find("</w:pPr>") + len("</w:pPr>")] if inner.startswith("<w:pPr>")
                       else "<w:pPr/>" if inner.startswith("<w:pPr/>") else "")
-        pieces = inner[len(properties):].split("</w:r>")  # each: bookmarks, then a run; bookmarks last
-        runs = [piece.find("<w:r>") for piece in pieces[:-1]]
-        kept = "".join([piece[:run] for piece, run in zip(pieces, runs)] + pieces[-1:])
-        if -1 not in runs and BOOKMARKS.fullmatch(kept):  # runs and bookmarks only, as the template writes cells
+        kept = RUN.sub("", inner[len(properties):])
+        if BOOKMARKS.fullmatch(kept):  # runs and bookmarks only, as the template writes cells
             kept = properties + kept
             return tc[:start] + (f"<w:p>{kept}</w:p>" if kept else "<w:p/>") + tc[end + len("</w:p>"):]
     paragraphs = _spans(tc, "w:p", tc.find(">") + 1, len(tc) - len("</w:tc>"), plain)

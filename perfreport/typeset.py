@@ -19,6 +19,9 @@ from .bodyxml import start_before
 # (“ ” ‘ ’ — … ‰ ※ № ℃ Ⅰ → ≥ ≤ ① ─ ■ ○ ★).
 AMBIGUOUS = re.compile("[\u00a1\u00a4\u00a7\u00a8\u00aa\u00ad\u00af\u00b0-\u00b4\u00b6-\u00ba\u00bc-\u00bf"
                        "\u00d7\u00f7\u2000-\u2bff]")
+# a run's text (w:t) up to its first AMBIGUOUS character: the regex looks only in text, found from `<w:t`
+# (possessive: what failed is not tried again shorter)
+AMBIGUOUS_TEXT = re.compile(f"<w:t(?: [^>]*+)?+>[^<{AMBIGUOUS.pattern[1:-1]}]*+{AMBIGUOUS.pattern}")
 # CJK, full-width forms and CJK punctuation take a full em; everything else about half
 FULL_WIDTH = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
               (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x2000, 0x2BFF))
@@ -39,19 +42,11 @@ def mark_east_asian(xml: str) -> tuple[str, int]:
     """
     edits: dict[int, tuple[int, str]] = {}  # position -> (length replaced, new text), one per run
     runs: set[int] = set()
-    match = AMBIGUOUS.search(xml)
-    while match:
-        at = match.start()
-        tag = xml.rfind("<", 0, at)
-        if xml.startswith(("<w:t>", "<w:t "), tag) and xml.find(">", tag) < at:  # in a run's text
-            run = _run_start(xml, tag)
-            if run >= 0 and run not in runs:
-                runs.add(run)
-                edits.update(_hint(xml, run))
-            at = xml.find("</w:t>", at)  # the rest of this text needs no look
-            if at < 0:
-                break
-        match = AMBIGUOUS.search(xml, at + 1)
+    for match in AMBIGUOUS_TEXT.finditer(xml):
+        run = _run_start(xml, match.start())
+        if run >= 0 and run not in runs:
+            runs.add(run)
+            edits.update(_hint(xml, run))
     if not edits:
         return xml, 0
     out, cursor = [], 0

@@ -176,6 +176,16 @@ def test_table_instructions_on_the_text_do_what_they_did_on_the_tree(name):
     assert tables.table_passes(xml) == tree_passes.text_of(body)
 
 
+@pytest.mark.parametrize("name", TABLES)
+def test_table_instructions_on_text_cut_at_every_paragraph_give_the_same(name):
+    """Fed in pieces cut at paragraph starts, as render feeds its segments: a row may come in many pieces."""
+    xml = bodyxml.collapse(f'<w:p><w:r><w:t>前</w:t></w:r></w:p>{TABLES[name]}<w:p/>')
+    cuts = [m.start() for m in re.finditer("<w:p[ >/]", xml)][1:]
+    table_pass = tables.TablePass()
+    fed = "".join(table_pass.feed(xml[a:b]) for a, b in zip([0, *cuts], [*cuts, len(xml)])) + table_pass.close()
+    assert fed == tables.table_passes(xml)
+
+
 @pytest.mark.parametrize("jinja, lxml", [
     ('<w:t xml:space="preserve"></w:t><w:t></w:t>', '<w:t xml:space="preserve"/><w:t/>'),
     ("<w:t>&#34;甲&#39;</w:t>", "<w:t>\"甲'</w:t>"),
@@ -199,6 +209,32 @@ def test_a_body_cut_into_small_segments_gives_the_same_report(reports, monkeypat
     monkeypatch.setattr(render, "SEGMENT", 5_000)
     assert build(SAMPLE, tmp_path / "cut.docx").ok
     assert (tmp_path / "cut.docx").read_bytes() == reports["sample"]
+
+
+def test_a_body_spooled_deflated_gives_the_same_report(reports, monkeypatch, tmp_path):
+    monkeypatch.setattr(render, "SEGMENT", 5_000)
+    monkeypatch.setattr(render, "SPOOL_TEXT", 20_000)  # all but the first segments held deflated
+    assert build(SAMPLE, tmp_path / "spooled.docx").ok
+    assert (tmp_path / "spooled.docx").read_bytes() == reports["sample"]
+
+
+@pytest.mark.parametrize("xml, unmarked", [
+    ("\n<w:p>a</w:p>\n<w:p w:rsidR=\"1\">b</w:p>", "<w:p>a</w:p><w:p w:rsidR=\"1\">b</w:p>"),
+    ("<w:t>a\nb</w:t>\n<w:p>\n<w:pPr/>\n", "<w:t>a\nb</w:t><w:p>\n<w:pPr/>\n"),
+    ("\n\n<w:p>", "\n<w:p>"), ("", ""), ("\n", "\n")])
+def test_only_the_marks_before_paragraphs_are_removed(xml, unmarked):
+    assert render._unmarked(xml) == unmarked
+
+
+@pytest.mark.parametrize("xml", [
+    "<w:p><w:r><w:t>a\nb\tc</w:t></w:r></w:p><w:p><w:r><w:t>d</w:t></w:r></w:p>",
+    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t>a\ab\fc</w:t></w:r></w:p>",
+    "<w:tbl><w:tr><w:tc>\n<w:p><w:r><w:t>\t</w:t></w:r></w:p></w:tc></w:tr></w:tbl>\n<w:p/><w:p><w:r><w:t>\n</w:t></w:r></w:p>",
+    "<w:p><w:r><w:t>nothing to do</w:t></w:r></w:p>", ""])
+def test_the_listing_is_docxtpls(xml):
+    from docxtpl.template import DocxTemplate
+
+    assert bodyxml.resolve_listing(xml) == DocxTemplate.resolve_listing(None, xml)
 
 
 def test_a_rebuild_in_another_process_is_identical(reports, tmp_path):

@@ -13,9 +13,9 @@ lookup, where reading each cell apart took most of the stamping's time.
 from __future__ import annotations
 
 import re
-from itertools import islice
+from itertools import chain
 from operator import itemgetter
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from .bodyxml import unescape
 from .blocktext import TEXT_OR_NOT, cell_text
@@ -28,6 +28,7 @@ KEY_PAIR = re.compile(r'<w:bookmark(?:Start w:id="([^"]*)" w:name="(_prk[^"]*)"|
 SEPARATOR = "\0"  # not in XML: what the keys hold is joined by it, read at once and split again
 TEXT_SEPARATOR = f"<w:t>{SEPARATOR}</w:t>"  # SEPARATOR where what the keys hold is read as text
 SHAPES = 4096  # how many junctions are kept read
+CELLS = 1 << 14  # how many cells' texts and digests are kept
 ROW_START, ROW_END = ("", "tr", ""), ("/", "tr", "")  # TOKEN's groups for a row's start and end tag
 GAPS = {1: [[ROW_START]], 2: [[ROW_END]], 3: [[], [ROW_END, ROW_START]]}  # a junction's tokens by its kind
 
@@ -121,29 +122,52 @@ def _properties_end(beginning: str) -> int:
     return -1 if "<w:tcPr" in beginning else 6
 
 
-def texts(read: list[Junction], cells: Cut) -> list[str]:
-    """The texts of the run's cells (as blocktext.cell_text reads each)."""
-    inside = cells.inside
-    if "</w:p>" not in inside and all(map(itemgetter(5), read)):  # each key holds its cell's text
+class Cells:
+    """The texts and digests of the cells read so far, by their markup: a table repeats its values (zeros, units,
+    names), each read once."""
+
+    def __init__(self):
+        self.known: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def read(self, read: list[Junction], held: list[str]) -> tuple[Iterable[str], Iterable[str]]:
+        """Return the texts and the digests of the cells of a run, from its junctions `read` and what its keys
+        hold."""
+        starts, ends = read[:-1], read[1:]
+        cells = list(zip(map(itemgetter(3), starts), held, map(itemgetter(1), ends)))  # their markup
+        known = self.known
+        found = list(map(known.get, cells))
+        if None in found:
+            new = [i for i, value in enumerate(found) if value is None]
+            starts, held, ends = [starts[i] for i in new], [held[i] for i in new], [ends[i] for i in new]
+            for i, value in zip(new, zip(texts(starts, held, ends), digests(starts, held, ends))):
+                found[i] = value
+                if len(known) < CELLS:
+                    known[cells[i]] = value
+        return map(itemgetter(0), found), map(itemgetter(1), found)
+
+
+def texts(starts: list[Junction], held: list[str], ends: list[Junction]) -> list[str]:
+    """The texts of cells (as blocktext.cell_text reads each), from the junctions that start and end them and
+    what their keys hold."""
+    inside = SEPARATOR.join(held)
+    if "</w:p>" not in inside and all(map(itemgetter(5), chain(starts, ends))):  # each key holds its cell's text
         atoms = TEXT_OR_NOT.findall(inside.replace(SEPARATOR, TEXT_SEPARATOR))
         if "" not in atoms:  # no tab, break or empty paragraph
             text = "".join(atoms)
             found = (unescape(text) if "&" in text else text).split(SEPARATOR)
-            if len(found) == len(cells.held):
+            if len(found) == len(held):
                 return found
-    parts = cells.parts
-    return [cell_text(f'{beginning}<w:bookmarkStart w:id="{id_}" w:name="{name}"/>{held}'
-                      f'<w:bookmarkEnd w:id="{id_}"/>{end}')
-            for beginning, id_, name, held, end
-            in zip(map(itemgetter(3), read), parts[1::8], parts[2::8], parts[4::8], map(itemgetter(1), read[1:]))]
+    # a cell's text is the same without its key's bookmarks
+    return list(map(cell_text, map("".join, zip(map(itemgetter(3), starts), held, map(itemgetter(1), ends)))))
 
 
-def digests(read: list[Junction], cells: Cut) -> list[str]:
-    """The digests of the run's cells' markup (as edits.ooxml.digest reads it, without the bookmarks)."""
+def digests(starts: list[Junction], held: list[str], ends: list[Junction]) -> list[str]:
+    """The digests of cells' markup (as edits.ooxml.digest reads it, without the key's bookmarks), from the
+    junctions that start and end them and what their keys hold."""
     found = []
     append = found.append
-    for hasher, markup, end in zip(map(itemgetter(2), read), _ascii(cells.inside).split(SEPARATOR.encode()),
-                                   map(itemgetter(0), islice(read, 1, None))):
+    for hasher, markup, end in zip(map(itemgetter(2), starts), _ascii(SEPARATOR.join(held)).split(SEPARATOR.encode()),
+                                   map(itemgetter(0), ends)):
         digest = hasher.copy()
         digest.update(markup)
         digest.update(end)

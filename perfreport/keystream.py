@@ -64,7 +64,7 @@ class Stamper:
         cell = ("<w:tc" + self._namespaces(("w",))).encode("ascii", "xmlcharrefreplace")
         # a <w:tc> cell's markup starts so; its digest goes on from there (unless an rsid is declared in it)
         self.tc = None if b" w:rsid" in cell else hashlib.sha1(cell)
-        self.junctions = keyrows.Junctions(self.tc, _modelled)
+        self.junctions, self.cells = keyrows.Junctions(self.tc, _modelled), keyrows.Cells()
         self.seen: dict[str, int] = {}  # key -> times met (a key met again is KEY@2 …)
         self.autos: set[str] = set()  # the keys given to paragraphs the template left without one
         self.number = 0  # the last bookmark id given
@@ -220,8 +220,7 @@ class Stamper:
         if not read:
             return None
         n = len(cells.held)
-        self.stored.extend(zip(self._keys(cells.names), repeat("cell"), keyrows.texts(read, cells),
-                               keyrows.digests(read, cells)))
+        self.stored.extend(zip(self._keys(cells.names), repeat("cell"), *self.cells.read(read, cells.held)))
         stamped = keyrows.stamped(cells, self.number + 1, self.count)
         self.number += n
         self.count += n

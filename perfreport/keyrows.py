@@ -22,9 +22,10 @@ from .blocktext import TEXT_OR_NOT, cell_text
 from .edits.carrier import CARRIER
 
 TOKEN = re.compile(r"<(/?)w:(p|tbl|tr|tc)(?=[\s/>])[^>]*?(/?)>")  # the body is cut at these: blocks, tables, rows
-# a key's start (its id, its name) or a bookmark's end (its id); split by it, a run of n cells is 8n + 1 parts:
-# [junction, id, name, None, what the key holds, None, None, id, junction, id …]
-KEY_PAIR = re.compile(r'<w:bookmark(?:Start w:id="([^"]*)" w:name="(_prk[^"]*)"|End w:id="([^"]*)")/>')
+# a key's start (its id, its name, the key when a tag follows it) or a bookmark's end (its id); split by it, a run
+# of n cells is 10n + 1 parts: [junction, id, name, key, None, what the key holds, None, None, None, id, junction …]
+KEY_PAIR = re.compile(r'<w:bookmark(?:Start w:id="([^"]*)" w:name="(_prk(?:([^"]*)\|[^"|]*|[^"|]*))"'
+                      r'|End w:id="([^"]*)")/>')
 SEPARATOR = "\0"  # not in XML: what the keys hold is joined by it, read at once and split again
 TEXT_SEPARATOR = f"<w:t>{SEPARATOR}</w:t>"  # SEPARATOR where what the keys hold is read as text
 SHAPES = 4096  # how many junctions are kept read
@@ -49,6 +50,7 @@ class Cut(NamedTuple):
 
     parts: list  # as KEY_PAIR splits it
     names: list[str]  # the keys' bookmarks' names
+    keys: list[str | None]  # the keys they carry (carrier.readable_key, but None for a name without a tag)
     held: list[str]  # what each key holds
     junctions: list[str]
     inside: str  # what the keys hold, joined by SEPARATOR
@@ -58,13 +60,13 @@ def cut(xml: str, modelled: Callable[[str], bool]) -> Cut | None:
     """Return the run of rows `xml` cut at its keys' bookmarks; None unless each key is a start followed by its
     end and what the keys hold is `modelled` and holds no cell's tag and no other bookmark."""
     parts = KEY_PAIR.split(xml)
-    n = len(parts) // 8
-    names, held, junctions = parts[2::8], parts[4::8], parts[::8]
+    n = len(parts) // 10
+    names, held, junctions = parts[2::10], parts[5::10], parts[::10]
     inside = SEPARATOR.join(held)
-    if not n or None in names or parts[1::8] != parts[7::8] or "w:tc" in inside or "<w:bookmark" in inside \
+    if not n or None in names or parts[1::10] != parts[9::10] or "w:tc" in inside or "<w:bookmark" in inside \
             or inside.count(SEPARATOR) != n - 1 or not modelled(inside):
         return None
-    return Cut(parts, names, held, junctions, inside)
+    return Cut(parts, names, parts[3::10], held, junctions, inside)
 
 
 class Junctions:

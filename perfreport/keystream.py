@@ -220,7 +220,7 @@ class Stamper:
         if not read:
             return None
         n = len(cells.held)
-        self.stored.extend(zip(self._keys(cells.names), repeat("cell"), *self.cells.read(read, cells.held)))
+        self.stored.extend(zip(self._keys(cells.names, cells.keys), repeat("cell"), *self.cells.read(read, cells.held)))
         stamped = keyrows.stamped(cells, self.number + 1, self.count)
         self.number += n
         self.count += n
@@ -228,12 +228,12 @@ class Stamper:
             self._flush()
         return stamped
 
-    def _keys(self, names: list[str]) -> list[str]:
-        """The keys of a row's key bookmarks named `names`, each counted as met."""
+    def _keys(self, names: list[str], keys: list[str | None]) -> list[str]:
+        """The keys of a run's key bookmarks named `names`, each counted as met; `keys` as keyrows.cut reads them."""
         joined = "".join(names)
         if "&" in joined or f"{READABLE}auto/" in joined:
             return [self._key(unescape(name)) for name in names]
-        keys = readable_keys(names)
+        keys = keys if None not in keys else readable_keys(names)
         fresh = dict.fromkeys(keys, 1)
         if len(fresh) < len(names) or not self.seen.keys().isdisjoint(fresh):  # a key met again
             return [self._key(name) for name in names]

@@ -5,10 +5,11 @@ key bookmark from its first paragraph to its last, and no other. `cut` cuts
 a run of rows at the keys' bookmarks: into what each key holds, and the
 markup from one key to the next, a junction (the end of a cell and the
 beginning of the next, across a row's end or not). A table's junctions are
-the same from row to row, so `Junctions` reads each once. What the keys
-hold is read together, joined by SEPARATOR: the texts with one findall, the
-markup encoded at once. Per cell that leaves a digest and a dictionary
-lookup, where reading each cell apart took most of the stamping's time.
+the same from row to row, so `Junctions` reads each once, and a table
+repeats its values, so `Cells` reads each cell's text and digest once for
+its markup. What the keys hold is read together, joined by SEPARATOR: the
+texts with one findall, the markup encoded at once. Reading each cell apart
+took most of the stamping's time.
 """
 from __future__ import annotations
 
@@ -48,7 +49,6 @@ class Junction(NamedTuple):
 class Cut(NamedTuple):
     """A run of rows cut at its keys' bookmarks."""
 
-    parts: list  # as KEY_PAIR splits it
     names: list[str]  # the keys' bookmarks' names
     keys: list[str | None]  # the keys they carry (carrier.readable_key, but None for a name without a tag)
     held: list[str]  # what each key holds
@@ -66,7 +66,7 @@ def cut(xml: str, modelled: Callable[[str], bool]) -> Cut | None:
     if not n or None in names or parts[1::10] != parts[9::10] or "w:tc" in inside or "<w:bookmark" in inside \
             or inside.count(SEPARATOR) != n - 1 or not modelled(inside):
         return None
-    return Cut(parts, names, parts[3::10], held, junctions, inside)
+    return Cut(names, parts[3::10], held, junctions, inside)
 
 
 class Junctions:
@@ -78,8 +78,8 @@ class Junctions:
         self.known: dict[str, Junction | None] = {}
 
     def read(self, junctions: list[str]) -> list[Junction] | None:
-        """Return the run's junctions read; None unless the first only begins a cell, the last only ends one and
-        each other does both, each as the template writes it."""
+        """Return the run's junctions read; None unless each is as the template writes it, the first only begins
+        a cell, the last only ends one and each other does both."""
         known = self.known
         read = [known.get(junction) or self._read(junction) for junction in junctions]
         if None in read or read[0].kind != 1 or read[-1].kind != 2 \

@@ -92,7 +92,7 @@ class Stamper:
                     raise Unusual(f"表格中的 {found.group(0)}")
                 stop = buffer.find("</w:tbl>", found.end())  # the rows up to the table's end, or all there are
                 end = buffer.rfind("</w:tr>", found.end(), len(buffer) if stop < 0 else stop)
-                end = buffer.find("</w:tr>", found.end()) if end < 0 else end  # (the end of a table in a row)
+                end = buffer.find("</w:tr>", found.end()) if end < 0 else end  # (a table's end in the row: nested)
                 if end < 0:
                     break
                 out += [self._between(buffer[pos:found.start()]), self.rows(buffer[found.start():end + 7])]
@@ -220,7 +220,8 @@ class Stamper:
         if not read:
             return None
         n = len(cells.held)
-        self.stored.extend(zip(self._keys(cells.names, cells.keys), repeat("cell"), *self.cells.read(read, cells.held)))
+        texts, digests = self.cells.read(read, cells.held)
+        self.stored.extend(zip(self._keys(cells.names, cells.keys), repeat("cell"), texts, digests))
         stamped = keyrows.stamped(cells, self.number + 1, self.count)
         self.number += n
         self.count += n

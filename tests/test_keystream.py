@@ -99,7 +99,8 @@ BODIES = {
     "rows of several shapes": _table(
         _cell(_p(_key("s0.c0", _r("一")), "表格文字")) + _cell(_p(_key("s0.c1", _r("二")))),
         '<w:tc><w:tcPr/>' + _p(_key("s1.c0", _r("三"))) + "</w:tc><w:tc>" + _p(_key("s1.c1", "")) + "</w:tc>",
-        _cell(_p(_key("s2.c0", '<w:r><w:rPr><w:b/></w:rPr><w:t>粗</w:t></w:r>' + _r("体")))) + _cell(_p(_key("s2.c1", _r("a&amp;b"))))),
+        _cell(_p(_key("s2.c0", '<w:r><w:rPr><w:b/></w:rPr><w:t>粗</w:t></w:r>' + _r("体"))))
+        + _cell(_p(_key("s2.c1", _r("a&amp;b"))))),
     "a row of another kind among written rows": _table(
         _cell(_p(_key("m0.c0", _r("甲")))) + _cell(_p(_key("m0.c1", _r("乙")))),
         _cell(_p(_key("m1.c0", _r("丙")), attributes=' w:rsidR="00AB12CD"')) + _cell(_p(_key("m1.c1", _r("丁")))),
@@ -109,7 +110,8 @@ BODIES = {
         _cell(_p(_key("w1.c0", _r("丙")))) + _cell(_p(_key("w1.c1", _r("丁"))))).replace(
         "<w:tr><w:trPr/>", '<w:tr w14:paraId="1A2B3C4D"><w:trPr/>'),
     "a key met again in a run": _table(_cell(_p(_key("r.c0", _r("甲")))) + _cell(_p(_key("r.c0", _r("乙"))))),
-    "a key without a tag among tagged ones": _table(_cell(_p(_key("u.c0|h", _r("甲")))) + _cell(_p(_key("u.c1", _r("乙"))))),
+    "a key without a tag among tagged ones": _table(_cell(_p(_key("u.c0|h", _r("甲"))))
+                                                    + _cell(_p(_key("u.c1", _r("乙"))))),
 }
 UNUSUAL = {
     "a content control": '<w:sdt><w:sdtContent>' + _p(_key("a", _r("甲"))) + "</w:sdtContent></w:sdt>",
@@ -281,7 +283,7 @@ def test_a_run_of_rows_is_stored_as_edits_stamp_stores_it(unstamped, name, parag
     # as lxml writes them, as render's body is written
     text = CELL_TEXTS[name].replace("&#38;", "&amp;").replace("&#x4E59;", "乙").replace("<w:t></w:t>", "<w:t/>")
     rows = [_cell(_cell_paragraphs(text, paragraphs, f"x{i}.c0|h")) + _cell(_p(_key(f"x{i}.c1|h", _r("乙"))))
-            for i in range(3)]
+            for i in range(3)]  # a run of rows of one shape
     _assert_stamped_as_edits_stamp(unstamped, _table(*rows), 10**9)
 
 
@@ -306,6 +308,13 @@ def test_the_blocks_are_written_together_as_one_by_one(name):
     from perfreport.edits.store import block_xml, blocks_xml
 
     assert blocks_xml(BLOCKS[name]) == "".join(block_xml(*block) for block in BLOCKS[name])
+
+
+def test_the_store_looks_for_the_characters_lxml_escapes():
+    from perfreport.bodyxml import SPECIAL
+    from perfreport.edits import store
+
+    assert set(store.SPECIAL) == {c for c in map(chr, range(0x250)) if SPECIAL.search(c)}
 
 
 @pytest.mark.parametrize("text", ["", "甲", 'a&b<c>d"e\'f', "行\n行\t列\r回\v竖", "\\反斜杠\\v", " 前后空格 "])

@@ -67,7 +67,7 @@ def readable_key(name: str) -> str:
     return key if bar else rest
 
 
-TAG = re.compile("\\|[^|\0]*(?=\0|\\Z)")  # a readable name's tag, in names joined by NUL
+TAG = re.compile(r"\|[^|\x00]*(?=\x00|\Z)")  # a readable name's tag, in names joined by NUL
 
 
 def readable_keys(names: list[str]) -> list[str]:

@@ -112,6 +112,7 @@ def block_xml(key: str, kind: str, text: str, digest: str) -> str:
     return f"<b k={quoteattr(key)}{kind} d={quoteattr(digest)}>{escape(_escape(text))}</b>"
 
 
+SPECIAL = '&<>\r"\n\t'  # bodyxml.SPECIAL's characters
 SEPARATOR = "\0"  # not in XML text: the blocks' values are escaped joined by it, then split again
 
 
@@ -140,7 +141,6 @@ def _written(values: str, write) -> str:
     return write(values) if any(character in values for character in SPECIAL) else values
 
 
-SPECIAL = '&<>\r"\n\t'  # bodyxml.SPECIAL's characters
 TAIL = "</blocks>"
 
 

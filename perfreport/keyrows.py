@@ -80,8 +80,9 @@ class Junctions:
     def read(self, junctions: list[str]) -> list[Junction] | None:
         """Return the run's junctions read; None unless each is as the template writes it, the first only begins
         a cell, the last only ends one and each other does both."""
-        known = self.known
-        read = [known.get(junction) or self._read(junction) for junction in junctions]
+        read = list(map(self.known.get, junctions))
+        if None in read:
+            read = [found or self._read(junction) for found, junction in zip(read, junctions)]
         if None in read or read[0].kind != 1 or read[-1].kind != 2 \
                 or sum(map(itemgetter(4), read)) != 3 * (len(read) - 1):  # each kind at most 3: the others are 3
             return None

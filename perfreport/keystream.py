@@ -201,7 +201,8 @@ class Stamper:
         if stamped is not None:
             return stamped
         out, pos = [], 0
-        while (begin := _cell_start(xml, pos)) >= 0:
+        while (cell := CELL.search(xml, pos)) is not None:
+            begin = cell.start()
             out.append(_outside(xml[pos:begin]))
             end = xml.index(">", begin) + 1
             end = end if xml[end - 2] == "/" else xml.index("</w:tc>", end) + 7
@@ -345,12 +346,6 @@ def _outside(xml: str) -> str:
     if "<w:bookmark" in xml:
         raise Unusual("段落之外的书签")
     return xml
-
-
-def _cell_start(xml: str, pos: int) -> int:
-    """Where the next cell in `xml` from `pos` starts, -1 if none."""
-    found = CELL.search(xml, pos)
-    return found.start() if found else -1
 
 
 def _modelled(markup: str) -> bool:

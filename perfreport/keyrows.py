@@ -29,8 +29,8 @@ KEY_PAIR = re.compile(r'<w:bookmark(?:Start w:id="([^"]*)" w:name="(_prk(?:([^"]
                       r'|End w:id="([^"]*)")/>')
 SEPARATOR = "\0"  # not in XML: what the keys hold is joined by it, read at once and split again
 TEXT_SEPARATOR = f"<w:t>{SEPARATOR}</w:t>"  # SEPARATOR where what the keys hold is read as text
-SHAPES = 4096  # how many junctions are kept read
-CELLS = 1 << 14  # how many cells' texts and digests are kept
+SHAPES = 4096  # how many junctions are kept read at most
+CELLS = 1 << 14  # how many cells' texts and digests are kept (or those of the last run read, if more)
 ROW_START, ROW_END = ("", "tr", ""), ("/", "tr", "")  # TOKEN's groups for a row's start and end tag
 GAPS = {1: [[ROW_START]], 2: [[ROW_END]], 3: [[], [ROW_END, ROW_START]]}  # a junction's tokens by its kind
 
@@ -107,8 +107,9 @@ class Junctions:
                 hasher.update(_ascii(f">{beginning[properties:]}"))
             plain = TEXT_OR_NOT.search(junction) is None and junction.count("</w:p>") == ends
             found = Junction(_ascii(end), end, hasher, beginning, kind, plain)
-        if len(self.known) < SHAPES:
-            self.known[junction] = found
+        if len(self.known) >= SHAPES:  # kept for the junctions met lately
+            self.known.clear()
+        self.known[junction] = found
         return found
 
 
@@ -142,10 +143,10 @@ class Cells:
         if None in found:
             new = [i for i, value in enumerate(found) if value is None]
             starts, held, ends = [starts[i] for i in new], [held[i] for i in new], [ends[i] for i in new]
+            if len(known) + len(new) > CELLS:  # kept for the cells met lately
+                known.clear()
             for i, value in zip(new, zip(texts(starts, held, ends), digests(starts, held, ends))):
-                found[i] = value
-                if len(known) < CELLS:
-                    known[cells[i]] = value
+                found[i] = known[cells[i]] = value
         return map(itemgetter(0), found), map(itemgetter(1), found)
 
 

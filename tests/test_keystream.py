@@ -192,6 +192,16 @@ def _assert_stamped_as_edits_stamp(unstamped: bytes, inner: str, piece: int) -> 
     assert {n: d for n, d in entries if n != MAIN} == {n: d for n, d in expected.items() if n != MAIN}
 
 
+@pytest.mark.parametrize("name", ["rows of one shape, their values repeated", "rows of several shapes"])
+def test_what_keyrows_keeps_read_is_forgotten_without_changing_the_bytes(unstamped, name, monkeypatch):
+    from perfreport import keyrows
+
+    monkeypatch.setattr(keyrows, "CELLS", 1)
+    monkeypatch.setattr(keyrows, "SHAPES", 1)
+    for piece in (7, 10**9):
+        _assert_stamped_as_edits_stamp(unstamped, BODIES[name], piece)
+
+
 @pytest.mark.parametrize("name", UNUSUAL)
 def test_what_the_stream_does_not_model_is_left_to_edits_stamp(unstamped, name):
     _, head, body, _ = _with_body(unstamped, UNUSUAL[name])

@@ -41,12 +41,3 @@ def cell_text(cell: str) -> str:
         return paragraph_text(cell)
     return PARAGRAPH_BREAK.join(map(paragraph_text, PARAGRAPH.findall(cell)))
 
-
-def row_cell_text(xml: str, begin: int, end: int) -> str:
-    """Return cell_text(xml[begin:end]), read with one findall when the cell's text is all in the w:t of one
-    paragraph."""
-    if xml.count("</w:p>", begin, end) == 1:
-        pieces = TEXT_OR_NOT.findall(xml, begin, end)
-        if "" not in pieces:
-            return unescape("".join(pieces))
-    return cell_text(xml[begin:end])

@@ -19,24 +19,24 @@ import hashlib
 import posixpath
 import re
 import zlib
+from itertools import repeat
 
-from . import opc
+from . import keyrows, opc
 from .bodyxml import unescape
 from .opc import CONTENT_TYPES, Relationship, relationships_xml, rels_name
-from .edits.carrier import NAME, READABLE, TOC_STYLE, bookmark_name, readable_key
-from .blocktext import cell_text, paragraph_text, row_cell_text
+from .edits.carrier import NAME, READABLE, TOC_STYLE, bookmark_name, readable_key, readable_keys
+from .blocktext import cell_text, paragraph_text
+from .keyrows import TOKEN
 from .edits.ooxml import CELL_PROPERTIES, MARKS, PARAGRAPH_BREAK
 from .edits.store import CUSTOM_XML, CUSTOM_XML_PROPS, PROPS_CONTENT, TAIL, blocks_xml, head_xml, is_store, props_xml
 from .edits.unkeyed import SHOWN
 
-TOKEN = re.compile(r"<(/?)w:(p|tbl|tr|tc)(?=[\s/>])[^>]*?(/?)>")
 MARK = re.compile(r'<w:bookmark(Start|End) w:id="([^"]*)"(?: w:name="([^"]*)")?/>|<w:bookmark(?:Start|End)\b')
 # what edits.stamp handles and this does not: nested content, text boxes, tracked changes, pictures' text
 UNUSUAL = re.compile(r"<(?:w:(?:sdt|txbxContent|customXml|smartTag|del|ins|moveFrom|moveTo|pict|object)"
                      r"|mc:AlternateContent)[\s/>]")
 ROW_UNUSUAL = re.compile(UNUSUAL.pattern + r"|<w:tbl[\s>]")  # and, in a row, a nested table
 CHANGE = re.compile(r"<w:\w+Change[\s/>]")  # searched apart, where "Change" is: it is slow to look for
-KEY_START = re.compile(r'<w:bookmarkStart w:id="([^"]*)" w:name="(_prk[^"]*)"/>')
 STORE_BATCH = 1000  # blocks written to the store part's deflater at a time
 PREFIX = re.compile(r'\s(\w+):[\w-]+="')  # an attribute's namespace prefix
 CELL = re.compile(r"<w:tc(?:\s[^>]*?)?(/?)>")
@@ -64,6 +64,7 @@ class Stamper:
         cell = ("<w:tc" + self._namespaces(("w",))).encode("ascii", "xmlcharrefreplace")
         # a <w:tc> cell's markup starts so; its digest goes on from there (unless an rsid is declared in it)
         self.tc = None if b" w:rsid" in cell else hashlib.sha1(cell)
+        self.junctions, self.cells = keyrows.Junctions(self.tc, _modelled), keyrows.Cells()
         self.seen: dict[str, int] = {}  # key -> times met (a key met again is KEY@2 …)
         self.autos: set[str] = set()  # the keys given to paragraphs the template left without one
         self.number = 0  # the last bookmark id given
@@ -89,10 +90,12 @@ class Stamper:
                     continue
                 if name != "tr" or closing:
                     raise Unusual(f"表格中的 {found.group(0)}")
-                end = buffer.find("</w:tr>", found.end())
+                stop = buffer.find("</w:tbl>", found.end())  # the rows up to the table's end, or all there are
+                end = buffer.rfind("</w:tr>", found.end(), len(buffer) if stop < 0 else stop)
+                end = buffer.find("</w:tr>", found.end()) if end < 0 else end  # (a table's end in the row: nested)
                 if end < 0:
                     break
-                out += [self._between(buffer[pos:found.start()]), self.row(buffer[found.start():end + 7])]
+                out += [self._between(buffer[pos:found.start()]), self.rows(buffer[found.start():end + 7])]
                 pos = end + 7
                 continue
             if name == "tbl" and not closing:
@@ -176,47 +179,68 @@ class Stamper:
         self._store(unique, "p", text, _digest([self._markup(plain)]))
         return stamped[:-len("</w:p>")] + f'<w:bookmarkEnd w:id="{number}"/></w:p>'
 
-    def row(self, xml: str) -> str:
-        """A table row, stamped: each cell is a block."""
+    def rows(self, xml: str) -> str:
+        """A run of table rows, stamped: each cell is a block."""
+        stamped = self.written_rows(xml)
+        if stamped is not None:
+            return stamped
         if _unusual(xml, ROW_UNUSUAL):
             raise Unusual("表格行中有本流程不处理的内容")
         out, pos = [], 0
-        quick = self.tc is not None and " w:rsid" not in xml  # what written_cell does not take out of its digest
-        while (begin := pos if xml.startswith("<w:tc>", pos) else _cell_start(xml, pos)) >= 0:
-            if begin > pos:
-                out.append(_outside(xml[pos:begin]))  # the row was searched for the rest
+        while (found := TOKEN.search(xml, pos)) is not None:
+            if found.group(1) or found.group(2) != "tr":
+                raise Unusual(f"表格中的 {found.group(0)}")
+            end = xml.find("</w:tr>", found.end()) + 7
+            out += [self._between(xml[pos:found.start()]), self.row(xml[found.start():end])]
+            pos = end
+        return "".join(out)
+
+    def row(self, xml: str) -> str:
+        """A table row of a run `rows` did not stamp at once, stamped: each cell is a block."""
+        stamped = self.written_rows(xml)
+        if stamped is not None:
+            return stamped
+        out, pos = [], 0
+        while (cell := CELL.search(xml, pos)) is not None:
+            begin = cell.start()
+            out.append(_outside(xml[pos:begin]))
             end = xml.index(">", begin) + 1
             end = end if xml[end - 2] == "/" else xml.index("</w:tc>", end) + 7
-            if not (quick and self.written_cell(xml, begin, end, out)):
-                out.append(self.cell(xml[begin:end]))
+            out.append(self.cell(xml[begin:end]))
             pos = end
         out.append(_outside(xml[pos:]))
         return "".join(out)
 
-    def written_cell(self, xml: str, begin: int, end: int, out: list[str]) -> bool:
-        """Stamp the cell xml[begin:end] of a row without rsids onto `out`, if it is as the template writes it:
-        `<w:tc>`, its properties first, one key from its first paragraph to its last and no other bookmark.
-        False, having done nothing, for another cell."""
-        at = xml.find("<w:bookmark", begin, end)
-        start = KEY_START.match(xml, at) if at > begin and self.waiting is None else None
-        if start is None or not xml.startswith("<w:tc>", begin):
-            return False
-        close = f'<w:bookmarkEnd w:id="{start.group(1)}"/>'
-        last = xml.find("<w:bookmark", start.end(), end)
-        if last < 0 or not xml.startswith(close, last) or xml.find("<w:bookmark", last + 1, end) >= 0:
-            return False
-        properties = _properties_end(xml, begin, at, end)
-        if properties < 0:
-            return False
-        key, inside, after = self._key(unescape(start.group(2))), xml[start.end():last], xml[last + len(close):end]
-        markup = f">{xml[properties:at]}{inside}{after}".encode("ascii", "xmlcharrefreplace")  # without its bookmarks
-        digest = self.tc.copy()  # the markup goes on from its start tag's; its properties are left out already
-        digest.update(_cleaned(markup, cell=False))
-        self.number += 1
-        out += (xml[begin:at], f'<w:bookmarkStart w:id="{self.number}" w:name="{bookmark_name(self.count)}"/>',
-                inside, f'<w:bookmarkEnd w:id="{self.number}"/>', after)
-        self._store(key, "cell", row_cell_text(xml, begin, end), digest.hexdigest()[:8])
-        return True
+    def written_rows(self, xml: str) -> str | None:
+        """The run of rows `xml` stamped, if each of its cells is as the template writes it (keyrows) and it holds
+        nothing unusual and no rsid; None, having done nothing, for another."""
+        if self.tc is None or self.waiting is not None:
+            return None
+        cells = keyrows.cut(xml, _modelled)
+        read = cells and self.junctions.read(cells.junctions)
+        if not read:
+            return None
+        n = len(cells.held)
+        texts, digests = self.cells.read(read, cells.held)
+        self.stored.extend(zip(self._keys(cells.names, cells.keys), repeat("cell"), texts, digests))
+        stamped = keyrows.stamped(cells, self.number + 1, self.count)
+        self.number += n
+        self.count += n
+        if len(self.stored) >= STORE_BATCH:
+            self._flush()
+        return stamped
+
+    def _keys(self, names: list[str], keys: list[str | None]) -> list[str]:
+        """The keys of a run's key bookmarks named `names`, each counted as met; `keys` as keyrows.cut reads them."""
+        joined = "".join(names)
+        if "&" in joined or f"{READABLE}auto/" in joined:
+            return [self._key(unescape(name)) for name in names]
+        keys = keys if None not in keys else readable_keys(names)
+        fresh = dict.fromkeys(keys, 1)
+        if len(fresh) < len(names) or not self.seen.keys().isdisjoint(fresh):  # a key met again
+            return [self._key(name) for name in names]
+        self.seen.update(fresh)
+        return keys
 
     def cell(self, cell: str) -> str:
         """Any other cell, stamped: a block."""
@@ -304,8 +328,12 @@ class Stamper:
         self.stored.append((key, kind, text, digest))
         self.count += 1
         if len(self.stored) >= STORE_BATCH:
-            self.store.feed(blocks_xml(self.stored).encode("utf-8"))
-            self.stored = []
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the blocks stored so far to the store part."""
+        self.store.feed(blocks_xml(self.stored).encode("utf-8"))
+        self.stored = []
 
     def store_part(self) -> opc.Compressed:
         """The store part, deflated, once the body is closed."""
@@ -320,21 +348,10 @@ def _outside(xml: str) -> str:
     return xml
 
 
-def _cell_start(xml: str, pos: int) -> int:
-    """Where the next cell in `xml` from `pos` starts, -1 if none."""
-    found = CELL.search(xml, pos)
-    return found.start() if found else -1
-
-
-def _properties_end(xml: str, begin: int, at: int, end: int) -> int:
-    """Where the properties of the `<w:tc>` cell xml[begin:end] end, as CELL_PROPERTIES finds them: right after
-    its start tag; -1 when they are elsewhere or end after `at`."""
-    if xml.startswith("<w:tcPr/>", begin + 6):
-        return begin + 15
-    if xml.startswith("<w:tcPr>", begin + 6):
-        found = xml.find("</w:tcPr>", begin + 14, at)
-        return found + 9 if found >= 0 else -1
-    return -1 if xml.find("<w:tcPr", begin, end) >= 0 else begin + 6
+def _modelled(markup: str) -> bool:
+    """Whether written_rows stamps what a run of rows holds in `markup`: nothing unusual, no nested table and
+    no rsid (written_rows does not take them out of digests)."""
+    return " w:rsid" not in markup and not _unusual(markup, ROW_UNUSUAL)
 
 
 def _unusual(xml: str, tags: re.Pattern = UNUSUAL) -> bool:

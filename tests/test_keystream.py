@@ -92,6 +92,26 @@ BODIES = {
                 + _p(_r("四") + '<w:bookmarkEnd w:id="0"/>'))
         + _cell(_p(_key("q.c2", _r("五"))) + '<w:p w14:paraId="1A2B3C4E"/>')),
     "the word Change in text": _p(_key("w", _r("Change") + "<w:r><w:tab/></w:r>")),
+    # a run of rows stamped at once (keyrows), rows it leaves to the general way among them
+    "rows of one shape, their values repeated": _table(*[_cell(_p(_key(f"v{i}.c0|列", _r("0.00"))))
+                                                       + _cell(_p(_key(f"v{i}.c1|列", _r(f"值{i % 2}"))))
+                                                       for i in range(4)]),
+    "rows of several shapes": _table(
+        _cell(_p(_key("s0.c0", _r("一")), "表格文字")) + _cell(_p(_key("s0.c1", _r("二")))),
+        '<w:tc><w:tcPr/>' + _p(_key("s1.c0", _r("三"))) + "</w:tc><w:tc>" + _p(_key("s1.c1", "")) + "</w:tc>",
+        _cell(_p(_key("s2.c0", '<w:r><w:rPr><w:b/></w:rPr><w:t>粗</w:t></w:r>' + _r("体"))))
+        + _cell(_p(_key("s2.c1", _r("a&amp;b"))))),
+    "a row of another kind among written rows": _table(
+        _cell(_p(_key("m0.c0", _r("甲")))) + _cell(_p(_key("m0.c1", _r("乙")))),
+        _cell(_p(_key("m1.c0", _r("丙")), attributes=' w:rsidR="00AB12CD"')) + _cell(_p(_key("m1.c1", _r("丁")))),
+        _cell(_p(_key("m2.c0", _r("戊")))) + _cell(_p(_key("m2.c1", _r("己"))))),
+    "rows without cells and with attributes": _table(
+        _cell(_p(_key("w0.c0", _r("甲")))) + _cell(_p(_key("w0.c1", _r("乙")))), "<w:trPr/>",
+        _cell(_p(_key("w1.c0", _r("丙")))) + _cell(_p(_key("w1.c1", _r("丁"))))).replace(
+        "<w:tr><w:trPr/>", '<w:tr w14:paraId="1A2B3C4D"><w:trPr/>'),
+    "a key met again in a run": _table(_cell(_p(_key("r.c0", _r("甲")))) + _cell(_p(_key("r.c0", _r("乙"))))),
+    "a key without a tag among tagged ones": _table(_cell(_p(_key("u.c0|h", _r("甲"))))
+                                                    + _cell(_p(_key("u.c1", _r("乙"))))),
 }
 UNUSUAL = {
     "a content control": '<w:sdt><w:sdtContent>' + _p(_key("a", _r("甲"))) + "</w:sdtContent></w:sdt>",
@@ -110,6 +130,12 @@ UNUSUAL = {
                                        + _cell(_p(_key("c1", _r("乙")))) + '<w:bookmarkEnd w:id="9"/>'),
     "a key's end in the next cell": _table(_cell(_p('<w:bookmarkStart w:id="0" w:name="_prkc0"/>' + _r("甲")))
                                            + _cell(_p(_r("乙") + '<w:bookmarkEnd w:id="0"/>'))),
+    "a paragraph between rows": _table(_cell(_p(_key("c0", _r("甲")))), _cell(_p(_key("c1", _r("乙"))))).replace(
+        "</w:tr><w:tr>", "</w:tr><w:p/><w:tr>"),
+    "a content control in a cell of a run": _table(_cell(_p(_key("c0", _r("甲")))),
+                                                   _cell(_p(_key("c1", "<w:sdt><w:sdtContent>" + _r("乙")
+                                                                 + "</w:sdtContent></w:sdt>")))),
+    "a cell's key named auto/": _table(_cell(_p(_key("auto/x", _r("甲"))))),
 }
 
 
@@ -152,7 +178,11 @@ def _streamed(head: str, body: str, piece: int) -> tuple[str, keystream.Stamper]
 @pytest.mark.parametrize("name", BODIES)
 @pytest.mark.parametrize("piece", [7, 10**9])  # cut anywhere, even inside a tag, or fed whole
 def test_the_stream_stamps_as_edits_stamp_does(unstamped, name, piece):
-    parts, head, body, tail = _with_body(unstamped, BODIES[name])
+    _assert_stamped_as_edits_stamp(unstamped, BODIES[name], piece)
+
+
+def _assert_stamped_as_edits_stamp(unstamped: bytes, inner: str, piece: int) -> None:
+    parts, head, body, tail = _with_body(unstamped, inner)
     expected = _parts(edits.stamp(_zip(parts), *STAMP))
     stamped, stamper = _streamed(head, body, piece)
     assert (head + stamped + tail).encode("utf-8") == expected[MAIN]
@@ -160,6 +190,16 @@ def test_the_stream_stamps_as_edits_stamp_does(unstamped, name, piece):
     entries = [(n, zlib.decompress(d.data, -15) if isinstance(d, Compressed) else d) for n, d in entries]
     assert [n for n, _ in entries] == list(expected)  # the store's parts after the rest, as attach adds them
     assert {n: d for n, d in entries if n != MAIN} == {n: d for n, d in expected.items() if n != MAIN}
+
+
+@pytest.mark.parametrize("name", ["rows of one shape, their values repeated", "rows of several shapes"])
+def test_what_keyrows_keeps_read_is_forgotten_without_changing_the_bytes(unstamped, name, monkeypatch):
+    from perfreport import keyrows
+
+    monkeypatch.setattr(keyrows, "CELLS", 1)
+    monkeypatch.setattr(keyrows, "SHAPES", 1)
+    for piece in (7, 10**9):
+        _assert_stamped_as_edits_stamp(unstamped, BODIES[name], piece)
 
 
 @pytest.mark.parametrize("name", UNUSUAL)
@@ -218,21 +258,50 @@ CELL_TEXTS = {
 }
 
 
+PARAGRAPHS = [1, 2, "empty after", "empty with attributes after"]
+
+
+def _cell_paragraphs(text: str, paragraphs: int | str, key: str | None = None) -> str:
+    """A cell's paragraphs, each holding `text`, or one and an empty paragraph after it; a key around them."""
+    start, end = (f'<w:bookmarkStart w:id="0" w:name="_prk{key}"/>', '<w:bookmarkEnd w:id="0"/>') if key else ("", "")
+    empty = {"empty after": "<w:p/>", "empty with attributes after": '<w:p w:rsidR="00AB12CD"/>'}
+    if paragraphs in empty:
+        return f"<w:p>{start}{text}{end}</w:p>{empty[paragraphs]}"
+    texts = [text] * paragraphs
+    texts[0] = start + texts[0]
+    texts[-1] += end
+    return "".join(f"<w:p>{text}</w:p>" for text in texts)
+
+
 @pytest.mark.parametrize("name", CELL_TEXTS)
-@pytest.mark.parametrize("paragraphs", [1, 2, "empty after", "empty with attributes after"])
+@pytest.mark.parametrize("paragraphs", PARAGRAPHS)
 def test_a_cells_text_is_read_as_edits_ooxml_reads_it(name, paragraphs):
     from lxml import etree
     from perfreport import blocktext
     from perfreport.edits.ooxml import W, cell_paragraphs, text_of
 
-    inner = f"<w:p>{CELL_TEXTS[name]}</w:p>"
-    empty = {"empty after": "<w:p/>", "empty with attributes after": '<w:p w:rsidR="00AB12CD"/>'}
-    inner = inner + empty[paragraphs] if paragraphs in empty else inner * paragraphs
-    row = f'<w:tr xmlns:w="{W}"><w:trPr/>{_cell(inner)}</w:tr>'
+    row = f'<w:tr xmlns:w="{W}"><w:trPr/>{_cell(_cell_paragraphs(CELL_TEXTS[name], paragraphs))}</w:tr>'
     begin = row.index("<w:tc>")
     end = row.index("</w:tc>") + len("</w:tc>")
     expected = text_of(cell_paragraphs(etree.fromstring(row)[1]))
-    assert blocktext.row_cell_text(row, begin, end) == blocktext.cell_text(row[begin:end]) == expected
+    assert blocktext.cell_text(row[begin:end]) == expected
+
+
+@pytest.mark.parametrize("name", CELL_TEXTS)
+@pytest.mark.parametrize("paragraphs", PARAGRAPHS)
+def test_a_run_of_rows_is_stored_as_edits_stamp_stores_it(unstamped, name, paragraphs):
+    # as lxml writes them, as render's body is written
+    text = CELL_TEXTS[name].replace("&#38;", "&amp;").replace("&#x4E59;", "乙").replace("<w:t></w:t>", "<w:t/>")
+    rows = [_cell(_cell_paragraphs(text, paragraphs, f"x{i}.c0|h")) + _cell(_p(_key(f"x{i}.c1|h", _r("乙"))))
+            for i in range(3)]  # a run of rows of one shape
+    _assert_stamped_as_edits_stamp(unstamped, _table(*rows), 10**9)
+
+
+@pytest.mark.parametrize("names", [["_prka", "_prkb|t", "_prkc|t|u", "_prk|v", "_prkd|", "_prk"], ["_prkx"]])
+def test_readable_keys_are_read_together_as_one_by_one(names):
+    from perfreport.edits.carrier import readable_key, readable_keys
+
+    assert readable_keys(names) == [readable_key(name) for name in names]
 
 
 BLOCKS = {
@@ -249,6 +318,13 @@ def test_the_blocks_are_written_together_as_one_by_one(name):
     from perfreport.edits.store import block_xml, blocks_xml
 
     assert blocks_xml(BLOCKS[name]) == "".join(block_xml(*block) for block in BLOCKS[name])
+
+
+def test_the_store_looks_for_the_characters_lxml_escapes():
+    from perfreport.bodyxml import SPECIAL
+    from perfreport.edits import store
+
+    assert set(store.SPECIAL) == {c for c in map(chr, range(0x250)) if SPECIAL.search(c)}
 
 
 @pytest.mark.parametrize("text", ["", "甲", 'a&b<c>d"e\'f', "行\n行\t列\r回\v竖", "\\反斜杠\\v", " 前后空格 "])

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from .ooxml import BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, cell_paragraphs, paragraph_text, q, text_of
 
 READABLE = "_prk"  # the template's names of key bookmarks start so; `finalize` replaces them
+CARRIER = "_pr"  # and a block's number: the name of the bookmark that carries its key
 NAME = re.compile(r"_pr\d+$")
 HEADING = re.compile(r"Heading(\d)$|标题\s*(\d)$")
 TOC_STYLE = re.compile(r"(TOC|toc|Contents|目录)\s*\d")
@@ -35,7 +36,7 @@ TOC_STYLE = re.compile(r"(TOC|toc|Contents|目录)\s*\d")
 
 def bookmark_name(index: int) -> str:
     """Return the name of the bookmark that carries the key of the report's block number `index` (from 0)."""
-    return f"_pr{index}"
+    return f"{CARRIER}{index}"
 
 
 def _pair(name: str, number: int | str):
@@ -64,6 +65,15 @@ def readable_key(name: str) -> str:
     rest = name[len(READABLE):]
     key, bar, _ = rest.rpartition("|")
     return key if bar else rest
+
+
+TAG = re.compile(r"\|[^|\x00]*(?=\x00|\Z)")  # a readable name's tag, in names joined by NUL
+
+
+def readable_keys(names: list[str]) -> list[str]:
+    """Return the key each readable name carries, as readable_key (the names hold no NUL): read together."""
+    joined = TAG.sub("", "\0".join(names))
+    return joined[len(READABLE):].replace("\0" + READABLE, "\0").split("\0")
 
 
 def _holder(element):

@@ -125,25 +125,23 @@ def main() -> None:
     """The child: check and deflate standard input; write the answer to standard output."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the build itself answers it
-    check, deflater, error = Wellformed(), Deflater(), None
+    part, error = Part(), None  # the steps as this process does them in-process
     source, out = sys.stdin.buffer.raw, sys.stdout.buffer
     while data := source.read(READ):
         if error is None:  # after an error the rest is only read, so the build's writes do not break
             try:
-                check.feed(data)
+                part.feed(data)
             except NotWellFormed as exc:
                 error = str(exc)
-            deflater.feed(data)
     if error is None:
         try:
-            check.feed(b"", final=True)
+            packed = part.close()
         except NotWellFormed as exc:
             error = str(exc)
     if error is not None:
         message = error.encode("utf-8")
         out.write(HEADER.pack(ERROR, 0, len(message)) + message)
     else:
-        packed = deflater.close()
         out.write(HEADER.pack(OK, packed.crc, packed.size))
         out.write(packed.data)
     out.flush()

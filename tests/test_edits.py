@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from perfreport import edits
-from perfreport.edits import carrier, store
+from perfreport.edits import carrier, command, store
 from perfreport.edits.diff3 import merge3
 from perfreport.edits.ooxml import DEL, DEL_TEXT, INS, P, R, T, TC, W, paragraph_text, q, text_of
 from perfreport.edits.package import Package, PackageError
@@ -478,19 +478,31 @@ def test_an_editor_working_with_track_changes_on_still_gets_the_new_figures(old,
     assert [n.code for n in merged.notes] == ["conflict"]
 
 
+def _retyped_with_track_changes(document) -> None:
+    """The editor retypes the paragraph holding 10,271.96 with track changes on, and leaves the revision."""
+    for run in document.element.body.iter(q("r")):
+        t = run.find(T)
+        if t is not None and t.text and "10,271.96" in t.text:
+            insertion = etree.fromstring(f'<w:ins xmlns:w="{W}" w:id="90" w:author="编辑" w:date="2025-01-02T00:00:00Z">'
+                                         f'<w:r><w:t>{t.text}</w:t></w:r></w:ins>')
+            t.text = ""
+            run.addnext(insertion)
+            return
+
+
 def test_a_new_figure_on_the_editors_own_tracked_change_is_left_to_the_editor(old, new):
-    def tracked(document):
-        for run in document.element.body.iter(q("r")):
-            t = run.find(T)
-            if t is not None and t.text and "10,271.96" in t.text:
-                insertion = etree.fromstring(f'<w:ins xmlns:w="{W}" w:id="90" w:author="编辑" w:date="2025-01-02T00:00:00Z">'
-                                             f'<w:r><w:t>{t.text}</w:t></w:r></w:ins>')
-                t.text = ""
-                run.addnext(insertion)
-                return
-    merged = edits.merge(new, edited(old, tracked))
+    merged = edits.merge(new, edited(old, _retyped_with_track_changes))
     assert [n.code for n in merged.notes] == ["pending"]
     assert [c.get(q("author")) for c in revisions(merged.data)] == ["编辑"]
+
+
+def test_the_warning_for_a_figure_left_on_a_revision_shows_the_new_figure(old, new, tmp_path):
+    """The figure is not marked in the report, so its warning is the only place the user sees it."""
+    report = tmp_path / "report.docx"
+    report.write_bytes(edited(old, _retyped_with_track_changes))
+    _, problems = command.carry_over(new, report)
+    (pending,) = [p for p in problems if p.code == "edit-pending-revisions"]
+    assert "【10,271.96→10,500.00】" in pending.message
 
 
 def test_deleting_the_paragraph_that_ends_a_section_keeps_the_section():

@@ -31,7 +31,7 @@ def _problems(merged: Merged, old: Path) -> list[Problem]:
             detail = inline(note.before, note.after)
         elif note.code == "removed-edited":
             detail = "编辑的文字：" + shorten(note.edited)
-        elif note.code == "deleted-changed":
+        elif note.code in ("deleted-changed", "pending"):  # the new content appears nowhere else
             detail = inline(note.before, note.after)
         else:
             detail = shorten(note.edited or note.after)

@@ -308,6 +308,32 @@ def test_an_inserted_paragraph_stays_after_the_block_before_it(old, new):
     assert texts(merged.data)[1:5] == [NEW[0], "固定的一段。", "编辑插入的段落。", NEW[2]]
 
 
+def _moved_first(document) -> None:
+    """The editor cuts the last paragraph and pastes it right after the heading."""
+    body = document.element.body
+    paragraphs = body.findall(P)
+    paragraphs[0].addnext(paragraphs[3])
+
+
+def test_a_paragraph_the_editor_moved_stays_where_they_put_it_with_its_new_figures(old, new):
+    merged = edits.merge(new, edited(old, _moved_first))
+    assert texts(merged.data)[1:4] == [NEW[2], NEW[0], "固定的一段。"] and not revisions(merged.data)
+
+
+def test_a_moved_and_reworded_paragraph_keeps_both_and_what_followed_it_follows_it(old, new):
+    def change(document):
+        _moved_first(document)
+        _typed(document, "固定的一段。", "编辑改写的固定段。")
+        moved = document.element.body.findall(P)[1]
+        inserted = copy.deepcopy(moved)
+        for child in [c for c in inserted if c.tag != q("pPr")]:
+            inserted.remove(child)
+        moved.addnext(inserted)
+        docx.text.paragraph.Paragraph(inserted, None).add_run("编辑插入的段落。")
+    merged = edits.merge(new, edited(old, change))
+    assert texts(merged.data)[1:5] == [NEW[2], "编辑插入的段落。", NEW[0], "编辑改写的固定段。"]
+
+
 def test_a_deleted_paragraph_stays_deleted_and_is_listed_when_its_data_changed(old, new):
     def delete(document):
         p = document.paragraphs[1]._p

@@ -11,8 +11,8 @@ edited report knows (generated-then) and the edited report still holds
                                                  changes in it as tracked changes by perfreport;
 - deleted by the editor                       -> stays deleted (noted when its data changed).
 
-New blocks (new data) come as built. What the editor inserted goes after the
-block it followed. A block the data no longer has, but the editor edited,
+New blocks (new data) come as built. What the editor inserted, and a
+paragraph the editor moved (moves.py), goes after the block it followed. A block the data no longer has, but the editor edited,
 comes back as a tracked deletion, so accepting it removes it and nothing of
 the editor's is lost unseen.
 """
@@ -22,7 +22,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from . import carrier, finish, match, store
+from . import carrier, finish, match, moves, store
 from .carrier import Block
 from .diff3 import merge3
 from .ooxml import BOOKMARK_END, BOOKMARK_START, P, TCPR, digest, has_revisions, q
@@ -133,11 +133,14 @@ class _Merge:
         self.stored = stored.by_key()
         self.edited_by_key = {b.key: b for b in self.edited if b.key}
         self.built_by_key = {b.key: b for b in self.built if b.key}
+        self.moved = moves.moved(self.edited, {b.key: i for i, b in enumerate(stored.blocks)
+                                               if b.key in self.built_by_key})
         self.revisions = Revisions(AUTHOR, _date(new))
         self.transplant = Transplant(edited, new)
         self.notes: list[Note] = []
         self.carried = 0
         self.output: dict[str, object] = {}  # key -> the body-level paragraph that now ends the block
+        self.installed: dict[str, list] = {}  # key -> the editor's paragraphs now in place of the built ones
 
     # ---- one block ---------------------------------------------------------
     def copies(self, elements) -> list:
@@ -165,6 +168,7 @@ class _Merge:
             for p in built.elements:
                 p.getparent().remove(p)
             self.output[built.key] = content[-1]
+            self.installed[built.key] = content
         else:
             tc = built.elements[0]
             for child in [c for c in tc if c.tag != TCPR]:
@@ -243,6 +247,8 @@ class _Merge:
         keyed_tables = {id(b.top) for b in self.edited if b.kind == "cell" and b.key}
         anchor, found, tables = None, [], set()
         for block in self.edited:
+            if block.key in self.moved and self.movable(block):
+                found.append((anchor, block, False))
             if block.key in self.built_by_key:
                 here = self.anchor_of(block)
                 anchor = here if here is not None else anchor
@@ -259,6 +265,11 @@ class _Merge:
                 self.row(block)
         return found
 
+    def movable(self, block: Block) -> bool:
+        """Whether a paragraph the editor moved can follow them: it is in the new build and ends no section."""
+        elements = self.installed.get(block.key, self.built_by_key[block.key].elements)
+        return all(p.getparent() is self.body and p.find(f"{q('pPr')}/{q('sectPr')}") is None for p in elements)
+
     def dropped(self, block: Block, found: list, anchor) -> None:
         """An edited block the new data no longer has: a paragraph comes back as a tracked deletion."""
         was = self.stored[block.key].text
@@ -273,7 +284,10 @@ class _Merge:
         """Place the editor's paragraphs and tables after the block they followed."""
         placed: dict[int, object] = {}
         for anchor, block, dropped in self.added():
-            content = self.copies(block.elements if block.kind == "p" else [block.top])
+            if block.key in self.built_by_key:  # moved: the block as merged goes
+                content = self.installed.get(block.key, self.built_by_key[block.key].elements)
+            else:
+                content = self.copies(block.elements if block.kind == "p" else [block.top])
             if dropped:
                 replace_all([c for c in content if c.tag == P], [], self.revisions)
             after = placed.get(id(anchor), anchor)

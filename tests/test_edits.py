@@ -407,6 +407,12 @@ def test_edits_lists_what_the_editor_changed(old):
     assert review.workbook == "sha256:test"
 
 
+def test_edits_lists_a_paragraph_the_editor_moved(old):
+    review = edits.list_edits(edited(old, _moved_first))
+    assert [(e.kind, e.after) for e in review.edits] == [("moved", OLD[2])]
+    assert command.describe(review, "r.docx")[0] == "r.docx：1 处移动"
+
+
 def test_merged_xml_is_well_formed_and_every_id_is_unique(old, new):
     merged = edits.merge(new, edited(old, lambda d: _typed(d, "，支出决算", "，全年支出决算")))
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(merged.data)).read("word/document.xml"))

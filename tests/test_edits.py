@@ -396,6 +396,23 @@ def test_a_report_without_a_store_is_not_merged():
         edits.merge(built(["甲。"]), b"not a zip")
 
 
+def _damaged_store(data: bytes) -> bytes:
+    """The report with its store cut in half, as a program that mangles custom XML leaves it."""
+    package = Package.read(data)
+    name = next(n for n, v in package.parts.items() if n.startswith("customXml/item") and store.is_store(v))
+    package.parts[name] = package.parts[name][: len(package.parts[name]) // 2]
+    return package.write()
+
+
+def test_a_report_whose_store_is_damaged_is_not_merged_and_edits_says_why(old, new, tmp_path):
+    report = tmp_path / "report.docx"
+    report.write_bytes(_damaged_store(edited(old, lambda d: _typed(d, "固定的一段。", "编辑改写的固定段。"))))
+    lines, ok = command.review(report)
+    assert not ok and lines[0].startswith("report.docx：报告中保存的生成内容已损坏")
+    data, problems = command.carry_over(new, report)
+    assert data == new and [p.code for p in problems] == ["edits-not-merged"]
+
+
 def test_edits_lists_what_the_editor_changed(old):
     def change(document):
         _typed(document, "固定的一段。", "编辑改写的固定段。")

@@ -388,6 +388,26 @@ def test_an_edited_paragraph_the_data_dropped_comes_back_as_a_tracked_deletion()
     assert dropped.find(f"{q('pPr')}/{q('rPr')}/{DEL}") is not None  # accepting removes the paragraph itself
 
 
+def _keyed(paragraphs: list[tuple[str, str]]) -> bytes:
+    """A stamped report of (key, text) paragraphs under the heading."""
+    document = _document([text for _, text in paragraphs])
+    body = document.element.body
+    carrier.mark(body.findall(P)[0], "h/一、概况")
+    for (key, _), p in zip(paragraphs, body.findall(P)[1:]):
+        carrier.mark(p, key)
+    return edits.stamp(_bytes(document), "sha256:test")
+
+
+def test_a_section_the_data_retitled_keeps_the_editors_changes_under_its_new_title():
+    """Keys are made of the data: a new title renames every key of its section, yet it is the same section."""
+    old = _keyed([("问题/甲问题", "（一）甲问题"), ("问题/甲问题/1", "一是甲段正文，数字为3个。"), ("p9", "固定的一段。")])
+    new = _keyed([("问题/甲问题改", "（一）甲问题改"), ("问题/甲问题改/1", "一是甲段正文，数字为4个。"), ("p9", "固定的一段。")])
+    merged = edits.merge(new, edited(old, lambda d: _typed(d, "甲段正文", "甲段的正文")))
+    assert texts(merged.data)[1:4] == ["（一）甲问题改", "一是甲段的正文，数字为4个。", "固定的一段。"]
+    assert texts(merged.data, accept=False)[1:4] == ["（一）甲问题改", "一是甲段的正文，数字为3个。", "固定的一段。"]
+    assert [n.code for n in merged.notes] == ["conflict"]
+
+
 def test_a_report_without_a_store_is_not_merged():
     plain = _bytes(_document(["甲。"]))
     with pytest.raises(edits.NotMergeable):

@@ -127,6 +127,7 @@ class _Merge:
         self.root = new.xml(new.main())
         self.body = self.root.find(q("body"))
         self.built = carrier.read(self.body, generated.names())
+        match.rekey(self.built, stored)
         self.edited_root = edited.xml(edited.main())
         self.edited = carrier.read(self.edited_root.find(q("body")), stored.names())
         match.recover(self.edited, stored)

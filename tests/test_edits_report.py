@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 import editor
-from perfreport import edits, pipeline
+from perfreport import cli, edits, pipeline
 from perfreport.edits import carrier, match, store
 from perfreport.edits.ooxml import DEL, DEL_TEXT, INS, T, q
 from perfreport.edits.package import Package
@@ -268,6 +268,43 @@ def test_build_force_merges_and_keeps_the_old_file(sample, changed, tmp_path, ru
     assert report.read_bytes() == edits.merge(reports["new"], editors).data
     assert "警告 [edit-conflict] 五、存在的问题 › （四）预算执行率较低，项目管理有待加强：编辑修改过，数据也有变化" in run.output
     assert "警告 [edits-merged] report.docx：已带入编辑的修改 6 处，其中 2 处与新数据冲突" in run.output
+
+
+def _batch_of_edited_reports(sample, changed, tmp_path, run_cli):
+    """Return the run of `build a.xlsx b.xlsx --force` over two edited reports, with the changed data."""
+    out, books = tmp_path / "out", {}
+    out.mkdir()
+    for name in ("a", "b"):
+        books[name] = Path(shutil.copy(sample, tmp_path / f"{name}.xlsx"))
+    assert run_cli("build", books["a"], books["b"], "-o", out).code == 0
+    for name in ("a", "b"):
+        (out / f"{name}.docx").write_bytes(edit((out / f"{name}.docx").read_bytes()))
+        shutil.copy(changed, books[name])
+    run = run_cli("build", books["a"], books["b"], "-o", out, "--force", "--jobs", "1")
+    assert run.code == 0 and not run.traceback, run.output
+    return run
+
+
+CONFLICT = "警告 [edit-conflict] 五、存在的问题 › （四）预算执行率较低，项目管理有待加强：编辑修改过，数据也有变化"
+
+
+def test_a_batch_lists_each_reports_conflicts_after_its_line(sample, changed, tmp_path, run_cli):
+    """Several workbooks print a line each: the conflicts, found only while writing, must still be listed."""
+    lines = _batch_of_edited_reports(sample, changed, tmp_path, run_cli).stdout.splitlines()
+    conflict = "    " + CONFLICT
+    for n, name in enumerate(("a", "b"), 1):
+        at = lines.index(next(line for line in lines if line.startswith(f"[{n}/2] ")))
+        assert f"{name}.xlsx：已生成" in lines[at]
+        following = lines[at + 1: at + 5]
+        assert any(line.startswith(conflict) for line in following), lines
+        assert any(line.startswith(f"    警告 [edits-merged] {name}.docx：") for line in lines[at + 1:])
+
+
+def test_a_batch_on_a_terminal_lists_the_conflicts_after_its_progress_bar(sample, changed, tmp_path, run_cli,
+                                                                         monkeypatch):
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    output = _batch_of_edited_reports(sample, changed, tmp_path, run_cli).stdout
+    assert output.count("  " + CONFLICT) == 2 and output.index(CONFLICT) < output.index("完成：共 2 个工作簿")
 
 
 def test_discard_edits_rebuilds_clean_and_keeps_the_old_file(sample, changed, tmp_path, run_cli, reports):

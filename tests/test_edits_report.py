@@ -340,6 +340,16 @@ def test_edits_lists_the_editors_changes(tmp_path, run_cli, reports):
     assert f"        {INSERTED}" in lines
 
 
+def test_an_edit_in_an_attachment_or_the_overview_is_placed_under_its_title(reports):
+    """Attachments and the 总览表 follow no 一、二、 heading of theirs: their own title names the place."""
+    document = editor.open_document(reports["old"])
+    editor.typed(editor.cell(document, "10,271.96").paragraphs[0], "10,271.96", "10,271.96（决算）")
+    headings = {e.after: e.heading for e in edits.list_edits(editor.saved(document)).edits}
+    assert headings["10,271.96（决算）"] == "枣庄市市中区工业和信息化局2023年度部门整体绩效评价总览表"
+    headings = {e.after: e.heading for e in edits.list_edits(reports["edited"]).edits}
+    assert headings[CELL[1]].startswith("附件") and "相关建议" not in headings[CELL[1]]
+
+
 def test_edits_on_a_report_without_a_store_says_why(tmp_path, run_cli):
     report = tmp_path / "plain.docx"
     report.write_bytes(editor.saved(__import__("docx").Document()))

@@ -359,6 +359,13 @@ def test_edits_on_a_report_without_a_store_says_why(tmp_path, run_cli):
     assert run_cli("edits", tmp_path / "junk.docx").code == 1 and not run_cli("edits", tmp_path / "junk.docx").traceback
 
 
+def test_edits_on_a_missing_report_or_a_folder_says_so_in_chinese(tmp_path, run_cli):
+    missing = run_cli("edits", tmp_path / "nothere.docx")
+    assert missing.code == 1 and missing.stderr == "nothere.docx：文件不存在，请检查路径\n"
+    folder = run_cli("edits", tmp_path)
+    assert folder.code == 1 and folder.stderr == f"{tmp_path.name}：是一个文件夹，请给出报告（.docx）的路径\n"
+
+
 def test_a_reworded_heading_is_kept_and_the_table_of_contents_shows_it(reports):
     document = editor.open_document(reports["old"])
     (heading,) = [p for p in document.paragraphs if p.text == "（一）综合评价结论" and carrier.heading_level(p._p)]

@@ -73,6 +73,10 @@ def review(path: Path) -> tuple[list[str], bool]:
     """Return the lines `perfreport edits REPORT` prints, and whether the report could be read."""
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        return [f"{path.name}：文件不存在，请检查路径"], False
+    except IsADirectoryError:
+        return [f"{path.name}：是一个文件夹，请给出报告（.docx）的路径"], False
     except OSError as exc:
         return [f"{path.name}：无法读取（{exc.strerror or exc}）"], False
     try:

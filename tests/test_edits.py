@@ -408,6 +408,29 @@ def test_a_section_the_data_retitled_keeps_the_editors_changes_under_its_new_tit
     assert [n.code for n in merged.notes] == ["conflict"]
 
 
+def _spanning(texts_: list[str]) -> bytes:
+    """A stamped report whose block p1 spans all of `texts_`, one paragraph each."""
+    document = _document(texts_)
+    first, *rest = document.element.body.findall(P)[1:]
+    carrier.mark(first, "p1")
+    if rest:
+        rest[-1].append(first.find(q("bookmarkEnd")))
+    return edits.stamp(_bytes(document), "sha256:test")
+
+
+def test_formatting_the_new_data_cannot_keep_is_not_dropped_silently():
+    """The editor bolded a word; the new data adds a paragraph to the block: the new text, and a warning."""
+    def embolden(document):
+        p = document.paragraphs[1]
+        run = p.runs[0]
+        run.text = "前半"
+        p.add_run("3个。").bold = True
+    merged = edits.merge(_spanning(["前半4个。", "新的一段。"]), edited(_spanning(["前半3个。"]), embolden))
+    assert texts(merged.data)[1:3] == ["前半4个。", "新的一段。"]
+    assert [(n.code, n.edited) for n in merged.notes] == [("format-dropped", "前半3个。")]
+    assert command.CODES["format-dropped"] == "edit-format-not-carried"
+
+
 def test_a_report_without_a_store_is_not_merged():
     plain = _bytes(_document(["甲。"]))
     with pytest.raises(edits.NotMergeable):

@@ -22,6 +22,7 @@ CODES = {  # Note.code -> the problem's stable code
     "removed-edited": "edit-removed-by-data",
     "unplaced": "edit-not-carried",
     "pending": "edit-pending-revisions",
+    "format-dropped": "edit-format-not-carried",
 }
 
 
@@ -32,7 +33,7 @@ def _problems(merged: Merged, old: Path) -> list[Problem]:
             detail = inline(note.before, note.after)
         elif note.code == "removed-edited":
             detail = "编辑的文字：" + shorten(note.edited)
-        elif note.code in ("deleted-changed", "pending"):  # the new content appears nowhere else
+        elif note.code in ("deleted-changed", "pending", "format-dropped"):  # shows what the data changed
             detail = inline(note.before, note.after)
         else:
             detail = shorten(note.edited or note.after)

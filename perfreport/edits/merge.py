@@ -43,7 +43,7 @@ class NotMergeable(ValueError):
 class Note:
     """Something the merge did that the user should know about, placed under its heading."""
 
-    code: str  # conflict | deleted-changed | removed-edited | unplaced | pending
+    code: str  # conflict | deleted-changed | removed-edited | unplaced | pending | format-dropped
     heading: str
     message: str
     before: str = ""  # generated-then
@@ -198,8 +198,10 @@ class _Merge:
             try:
                 apply(paragraphs, chunks, self.revisions if tracked else None)
             except Unplaceable:
-                if not tracked:
-                    return  # only formatting edited, and the new text has other paragraphs: as built
+                if not tracked:  # only formatting edited, and the new text has other paragraphs: as built
+                    self.note("format-dropped", built, "编辑只改了格式，新数据增减了段落，已采用新生成的内容，"
+                                                      "编辑的格式未带入（见 .bak.docx）", was, edited)
+                    return
                 content += replace_all(paragraphs, self.copies(built.paragraphs), self.revisions)
             if tracked:
                 self.note("conflict", built, "编辑修改过，数据也有变化；保留编辑的文字，新内容以修订标出", was, edited)

@@ -588,6 +588,22 @@ def test_a_new_figure_on_the_editors_own_tracked_change_is_left_to_the_editor(ol
     assert [c.get(q("author")) for c in revisions(merged.data)] == ["编辑"]
 
 
+def test_a_new_figure_left_to_the_editor_is_still_new_at_the_next_rebuild(old, new):
+    """The report keeps the figure it showed as generated: rebuilt again, it still warns, and once the editor
+    has dealt with the revision the new figure comes in."""
+    once = edits.merge(new, edited(old, _retyped_with_track_changes))
+    again = edits.merge(new, once.data)
+    assert [n.code for n in again.notes] == ["pending"]
+
+    def accept_own(document):
+        for insertion in list(document.element.body.iter(INS)):
+            for child in list(insertion):
+                insertion.addprevious(child)
+            insertion.getparent().remove(insertion)
+    resolved = edits.merge(new, edited(again.data, accept_own))
+    assert resolved.notes == [] and NEW[0] in texts(resolved.data)
+
+
 def test_the_warning_for_a_figure_left_on_a_revision_shows_the_new_figure(old, new, tmp_path):
     """The figure is not marked in the report, so its warning is the only place the user sees it."""
     report = tmp_path / "report.docx"

@@ -142,6 +142,7 @@ class _Merge:
         self.carried = 0
         self.output: dict[str, object] = {}  # key -> the body-level paragraph that now ends the block
         self.installed: dict[str, list] = {}  # key -> the editor's paragraphs now in place of the built ones
+        self.shown: dict[str, store.Generated] = {}  # bookmark name -> the generated text the report still shows
 
     # ---- one block ---------------------------------------------------------
     def copies(self, elements) -> list:
@@ -193,6 +194,7 @@ class _Merge:
         tracked = edited.text != was.text
         if chunks and has_revisions(edited.elements) and touches_revision([c for c in content if c.tag == P], chunks):
             self.note("pending", built, "新内容落在尚未处理的修订上，未标出，请先处理修订再对照新内容更新", was, edited)
+            self.shown[built.name] = was  # the report still shows what was generated then
         elif chunks:
             paragraphs = [c for c in content if c.tag == P]
             try:
@@ -355,6 +357,13 @@ def _editors(block: Block, template: dict[str, int]) -> bool:
     return True
 
 
+def _showing(generated: store.Store, shown: dict[str, store.Generated]) -> store.Store:
+    """Return the new build's store with the blocks in `shown` recorded as generated then (text and digest)."""
+    blocks = tuple(store.Generated(b.key, b.name, b.kind, shown[b.name].text, shown[b.name].digest)
+                   if b.name in shown else b for b in generated.blocks)
+    return store.Store(generated.workbook, blocks, generated.subject)
+
+
 def merge(new: bytes, edited: bytes) -> Merged:
     """Return the new build with the edited report's changes carried over, and what the user should know.
 
@@ -374,6 +383,8 @@ def merge(new: bytes, edited: bytes) -> Merged:
                            "不是同一份报告，不合并")
     work = _Merge(new_package, edited_package, stored, generated)
     work.run()
+    if work.shown:  # so that the next rebuild still finds the new data in them
+        store.attach(new_package, _showing(generated, work.shown))
     if work.carried:
         work.root = finish.declare(work.root, work.edited_root)
         finish.mark_edited(new_package)

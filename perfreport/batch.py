@@ -33,6 +33,7 @@ class Outcome:
     warnings: int = 0
     first_error: str | None = None  # the first error (or why nothing was written)
     pdf: str | None = None  # the PDF written beside the report (--pdf with LibreOffice)
+    edits: tuple[str, ...] = ()  # what merging the editors' changes found (edit-*), as lines: shown, not counted
 
     @property
     def ok(self) -> bool:
@@ -56,7 +57,8 @@ def build_one(path: Path | str, output: Path | str | None = None, *, force: bool
     if not result.output:
         first = str(errors[0]) if errors else "未生成报告"
         return Outcome(str(path), errors=len(errors), warnings=len(result.warnings), first_error=first)
-    return Outcome(str(path), result.output, len(errors), len(result.warnings), pdf=result.pdf)
+    return Outcome(str(path), result.output, len(errors), len(result.warnings), pdf=result.pdf,
+                   edits=tuple(str(p) for p in result.warnings if p.code.startswith("edit")))
 
 
 def workers(jobs: int | None) -> int:

@@ -235,11 +235,12 @@ def _interactive() -> bool:
 
 
 def _finished_line(done: int, total: int, outcome) -> str:
+    """Return the line a finished workbook prints, and under it what merging its editors' changes found."""
     name = outcome.source
     if outcome.ok:
         notes = f"（{outcome.warnings} 个警告）" if outcome.warnings else ""
         written = f"{outcome.output}、{outcome.pdf}" if outcome.pdf else outcome.output
-        return f"[{done}/{total}] {name}：已生成 {written}{notes}"
+        return "\n".join([f"[{done}/{total}] {name}：已生成 {written}{notes}"] + [f"    {e}" for e in outcome.edits])
     return f"[{done}/{total}] {name}：失败：{outcome.first_error}"
 
 
@@ -263,6 +264,11 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
         for outcome in stream:
             outcomes.append(outcome)
             click.echo(_finished_line(len(outcomes), total, outcome))
+    if _interactive():  # the bar showed no lines: the editors' conflicts now, by workbook
+        for outcome in [o for o in outcomes if o.edits]:
+            click.echo(outcome.source)
+            for line in outcome.edits:
+                click.echo(f"  {line}")
     failed = [o for o in outcomes if not o.ok]
     click.echo(f"完成：共 {total} 个工作簿，{total - len(failed)} 个已生成，{len(failed)} 个失败")
     if failed:

@@ -126,9 +126,10 @@ def _regenerable(path: Path) -> bool:
     """Return whether `path` is a file perfreport can write again as it is: a PDF, or an unedited report.
 
     perfreport names itself in the comments, writes revision 1 and sets the
-    modified date to the created one (the report date); Word, WPS and
-    LibreOffice raise the revision or stamp the time when they save. Anything
-    unreadable counts as edited, so that a doubt keeps the file. A PDF is
+    modified date to the created one (the report date); Word and WPS raise the
+    revision or stamp the time when they save, and the text must still read
+    as generated (`_unedited`). Anything unreadable counts as edited, so that
+    a doubt keeps the file. A PDF is
     always made from the generated report, never edited.
     """
     if path.suffix.lower() == ".pdf":
@@ -141,7 +142,22 @@ def _regenerable(path: Path) -> bool:
     revision = re.search(r"<cp:revision>\s*(\d+)\s*</cp:revision>", core)
     dates = re.findall(r"<dcterms:(?:created|modified)\b[^>]*>([^<]*)<", core)
     return ("perfreport" in core and revision is not None and revision.group(1) == "1"
-            and len(dates) == 2 and dates[0] == dates[1])
+            and len(dates) == 2 and dates[0] == dates[1] and _unedited(path))
+
+
+def _unedited(path: Path) -> bool:
+    """Return whether the report at `path` reads exactly as perfreport generated it (per its store).
+
+    LibreOffice's converter and python-docx save an editor's work without
+    touching the revision or the dates, so the properties alone do not prove
+    a file unedited.
+    """
+    from .edits import list_edits
+
+    try:
+        return not list_edits(path.read_bytes()).edits
+    except Exception:  # noqa: BLE001 - no store, or unreadable: treat as edited
+        return False
 
 
 def _free_backup(output: Path) -> Path:

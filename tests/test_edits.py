@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from perfreport import edits
-from perfreport.edits import carrier, store
+from perfreport.edits import carrier, command, store
 from perfreport.edits.diff3 import merge3
 from perfreport.edits.ooxml import DEL, DEL_TEXT, INS, P, R, T, TC, W, paragraph_text, q, text_of
 from perfreport.edits.package import Package, PackageError
@@ -308,6 +308,32 @@ def test_an_inserted_paragraph_stays_after_the_block_before_it(old, new):
     assert texts(merged.data)[1:5] == [NEW[0], "固定的一段。", "编辑插入的段落。", NEW[2]]
 
 
+def _moved_first(document) -> None:
+    """The editor cuts the last paragraph and pastes it right after the heading."""
+    body = document.element.body
+    paragraphs = body.findall(P)
+    paragraphs[0].addnext(paragraphs[3])
+
+
+def test_a_paragraph_the_editor_moved_stays_where_they_put_it_with_its_new_figures(old, new):
+    merged = edits.merge(new, edited(old, _moved_first))
+    assert texts(merged.data)[1:4] == [NEW[2], NEW[0], "固定的一段。"] and not revisions(merged.data)
+
+
+def test_a_moved_and_reworded_paragraph_keeps_both_and_what_followed_it_follows_it(old, new):
+    def change(document):
+        _moved_first(document)
+        _typed(document, "固定的一段。", "编辑改写的固定段。")
+        moved = document.element.body.findall(P)[1]
+        inserted = copy.deepcopy(moved)
+        for child in [c for c in inserted if c.tag != q("pPr")]:
+            inserted.remove(child)
+        moved.addnext(inserted)
+        docx.text.paragraph.Paragraph(inserted, None).add_run("编辑插入的段落。")
+    merged = edits.merge(new, edited(old, change))
+    assert texts(merged.data)[1:5] == [NEW[2], "编辑插入的段落。", NEW[0], "编辑改写的固定段。"]
+
+
 def test_a_deleted_paragraph_stays_deleted_and_is_listed_when_its_data_changed(old, new):
     def delete(document):
         p = document.paragraphs[1]._p
@@ -362,12 +388,72 @@ def test_an_edited_paragraph_the_data_dropped_comes_back_as_a_tracked_deletion()
     assert dropped.find(f"{q('pPr')}/{q('rPr')}/{DEL}") is not None  # accepting removes the paragraph itself
 
 
+def _keyed(paragraphs: list[tuple[str, str]]) -> bytes:
+    """A stamped report of (key, text) paragraphs under the heading."""
+    document = _document([text for _, text in paragraphs])
+    body = document.element.body
+    carrier.mark(body.findall(P)[0], "h/一、概况")
+    for (key, _), p in zip(paragraphs, body.findall(P)[1:]):
+        carrier.mark(p, key)
+    return edits.stamp(_bytes(document), "sha256:test")
+
+
+def test_a_section_the_data_retitled_keeps_the_editors_changes_under_its_new_title():
+    """Keys are made of the data: a new title renames every key of its section, yet it is the same section."""
+    old = _keyed([("问题/甲问题", "（一）甲问题"), ("问题/甲问题/1", "一是甲段正文，数字为3个。"), ("p9", "固定的一段。")])
+    new = _keyed([("问题/甲问题改", "（一）甲问题改"), ("问题/甲问题改/1", "一是甲段正文，数字为4个。"), ("p9", "固定的一段。")])
+    merged = edits.merge(new, edited(old, lambda d: _typed(d, "甲段正文", "甲段的正文")))
+    assert texts(merged.data)[1:4] == ["（一）甲问题改", "一是甲段的正文，数字为4个。", "固定的一段。"]
+    assert texts(merged.data, accept=False)[1:4] == ["（一）甲问题改", "一是甲段的正文，数字为3个。", "固定的一段。"]
+    assert [n.code for n in merged.notes] == ["conflict"]
+
+
+def _spanning(texts_: list[str]) -> bytes:
+    """A stamped report whose block p1 spans all of `texts_`, one paragraph each."""
+    document = _document(texts_)
+    first, *rest = document.element.body.findall(P)[1:]
+    carrier.mark(first, "p1")
+    if rest:
+        rest[-1].append(first.find(q("bookmarkEnd")))
+    return edits.stamp(_bytes(document), "sha256:test")
+
+
+def test_formatting_the_new_data_cannot_keep_is_not_dropped_silently():
+    """The editor bolded a word; the new data adds a paragraph to the block: the new text, and a warning."""
+    def embolden(document):
+        p = document.paragraphs[1]
+        run = p.runs[0]
+        run.text = "前半"
+        p.add_run("3个。").bold = True
+    merged = edits.merge(_spanning(["前半4个。", "新的一段。"]), edited(_spanning(["前半3个。"]), embolden))
+    assert texts(merged.data)[1:3] == ["前半4个。", "新的一段。"]
+    assert [(n.code, n.edited) for n in merged.notes] == [("format-dropped", "前半3个。")]
+    assert command.CODES["format-dropped"] == "edit-format-not-carried"
+
+
 def test_a_report_without_a_store_is_not_merged():
     plain = _bytes(_document(["甲。"]))
     with pytest.raises(edits.NotMergeable):
         edits.merge(built(["甲。"]), plain)
     with pytest.raises(PackageError):
         edits.merge(built(["甲。"]), b"not a zip")
+
+
+def _damaged_store(data: bytes) -> bytes:
+    """The report with its store cut in half, as a program that mangles custom XML leaves it."""
+    package = Package.read(data)
+    name = next(n for n, v in package.parts.items() if n.startswith("customXml/item") and store.is_store(v))
+    package.parts[name] = package.parts[name][: len(package.parts[name]) // 2]
+    return package.write()
+
+
+def test_a_report_whose_store_is_damaged_is_not_merged_and_edits_says_why(old, new, tmp_path):
+    report = tmp_path / "report.docx"
+    report.write_bytes(_damaged_store(edited(old, lambda d: _typed(d, "固定的一段。", "编辑改写的固定段。"))))
+    lines, ok = command.review(report)
+    assert not ok and lines[0].startswith("report.docx：报告中保存的生成内容已损坏")
+    data, problems = command.carry_over(new, report)
+    assert data == new and [p.code for p in problems] == ["edits-not-merged"]
 
 
 def test_edits_lists_what_the_editor_changed(old):
@@ -379,6 +465,12 @@ def test_edits_lists_what_the_editor_changed(old):
     assert [(e.kind, e.before, e.after) for e in review.edits] == [
         ("changed", "固定的一段。", "编辑改写的固定段。"), ("deleted", OLD[2], "")]
     assert review.workbook == "sha256:test"
+
+
+def test_edits_lists_a_paragraph_the_editor_moved(old):
+    review = edits.list_edits(edited(old, _moved_first))
+    assert [(e.kind, e.after) for e in review.edits] == [("moved", OLD[2])]
+    assert command.describe(review, "r.docx")[0] == "r.docx：1 处移动"
 
 
 def test_merged_xml_is_well_formed_and_every_id_is_unique(old, new):
@@ -478,19 +570,47 @@ def test_an_editor_working_with_track_changes_on_still_gets_the_new_figures(old,
     assert [n.code for n in merged.notes] == ["conflict"]
 
 
+def _retyped_with_track_changes(document) -> None:
+    """The editor retypes the paragraph holding 10,271.96 with track changes on, and leaves the revision."""
+    for run in document.element.body.iter(q("r")):
+        t = run.find(T)
+        if t is not None and t.text and "10,271.96" in t.text:
+            insertion = etree.fromstring(f'<w:ins xmlns:w="{W}" w:id="90" w:author="编辑" w:date="2025-01-02T00:00:00Z">'
+                                         f'<w:r><w:t>{t.text}</w:t></w:r></w:ins>')
+            t.text = ""
+            run.addnext(insertion)
+            return
+
+
 def test_a_new_figure_on_the_editors_own_tracked_change_is_left_to_the_editor(old, new):
-    def tracked(document):
-        for run in document.element.body.iter(q("r")):
-            t = run.find(T)
-            if t is not None and t.text and "10,271.96" in t.text:
-                insertion = etree.fromstring(f'<w:ins xmlns:w="{W}" w:id="90" w:author="编辑" w:date="2025-01-02T00:00:00Z">'
-                                             f'<w:r><w:t>{t.text}</w:t></w:r></w:ins>')
-                t.text = ""
-                run.addnext(insertion)
-                return
-    merged = edits.merge(new, edited(old, tracked))
+    merged = edits.merge(new, edited(old, _retyped_with_track_changes))
     assert [n.code for n in merged.notes] == ["pending"]
     assert [c.get(q("author")) for c in revisions(merged.data)] == ["编辑"]
+
+
+def test_a_new_figure_left_to_the_editor_is_still_new_at_the_next_rebuild(old, new):
+    """The report keeps the figure it showed as generated: rebuilt again, it still warns, and once the editor
+    has dealt with the revision the new figure comes in."""
+    once = edits.merge(new, edited(old, _retyped_with_track_changes))
+    again = edits.merge(new, once.data)
+    assert [n.code for n in again.notes] == ["pending"]
+
+    def accept_own(document):
+        for insertion in list(document.element.body.iter(INS)):
+            for child in list(insertion):
+                insertion.addprevious(child)
+            insertion.getparent().remove(insertion)
+    resolved = edits.merge(new, edited(again.data, accept_own))
+    assert resolved.notes == [] and NEW[0] in texts(resolved.data)
+
+
+def test_the_warning_for_a_figure_left_on_a_revision_shows_the_new_figure(old, new, tmp_path):
+    """The figure is not marked in the report, so its warning is the only place the user sees it."""
+    report = tmp_path / "report.docx"
+    report.write_bytes(edited(old, _retyped_with_track_changes))
+    _, problems = command.carry_over(new, report)
+    (pending,) = [p for p in problems if p.code == "edit-pending-revisions"]
+    assert "【10,271.96→10,500.00】" in pending.message
 
 
 def test_deleting_the_paragraph_that_ends_a_section_keeps_the_section():

@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 import editor
-from perfreport import edits, pipeline
+from perfreport import cli, edits, pipeline
 from perfreport.edits import carrier, match, store
 from perfreport.edits.ooxml import DEL, DEL_TEXT, INS, T, q
 from perfreport.edits.package import Package
@@ -270,6 +270,43 @@ def test_build_force_merges_and_keeps_the_old_file(sample, changed, tmp_path, ru
     assert "警告 [edits-merged] report.docx：已带入编辑的修改 6 处，其中 2 处与新数据冲突" in run.output
 
 
+def _batch_of_edited_reports(sample, changed, tmp_path, run_cli):
+    """Return the run of `build a.xlsx b.xlsx --force` over two edited reports, with the changed data."""
+    out, books = tmp_path / "out", {}
+    out.mkdir()
+    for name in ("a", "b"):
+        books[name] = Path(shutil.copy(sample, tmp_path / f"{name}.xlsx"))
+    assert run_cli("build", books["a"], books["b"], "-o", out).code == 0
+    for name in ("a", "b"):
+        (out / f"{name}.docx").write_bytes(edit((out / f"{name}.docx").read_bytes()))
+        shutil.copy(changed, books[name])
+    run = run_cli("build", books["a"], books["b"], "-o", out, "--force", "--jobs", "1")
+    assert run.code == 0 and not run.traceback, run.output
+    return run
+
+
+CONFLICT = "警告 [edit-conflict] 五、存在的问题 › （四）预算执行率较低，项目管理有待加强：编辑修改过，数据也有变化"
+
+
+def test_a_batch_lists_each_reports_conflicts_after_its_line(sample, changed, tmp_path, run_cli):
+    """Several workbooks print a line each: the conflicts, found only while writing, must still be listed."""
+    lines = _batch_of_edited_reports(sample, changed, tmp_path, run_cli).stdout.splitlines()
+    conflict = "    " + CONFLICT
+    for n, name in enumerate(("a", "b"), 1):
+        at = lines.index(next(line for line in lines if line.startswith(f"[{n}/2] ")))
+        assert f"{name}.xlsx：已生成" in lines[at]
+        following = lines[at + 1: at + 5]
+        assert any(line.startswith(conflict) for line in following), lines
+        assert any(line.startswith(f"    警告 [edits-merged] {name}.docx：") for line in lines[at + 1:])
+
+
+def test_a_batch_on_a_terminal_lists_the_conflicts_after_its_progress_bar(sample, changed, tmp_path, run_cli,
+                                                                         monkeypatch):
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    output = _batch_of_edited_reports(sample, changed, tmp_path, run_cli).stdout
+    assert output.count("  " + CONFLICT) == 2 and output.index(CONFLICT) < output.index("完成：共 2 个工作簿")
+
+
 def test_discard_edits_rebuilds_clean_and_keeps_the_old_file(sample, changed, tmp_path, run_cli, reports):
     report = tmp_path / "report.docx"
     assert run_cli("build", sample, "-o", report).code == 0
@@ -303,6 +340,16 @@ def test_edits_lists_the_editors_changes(tmp_path, run_cli, reports):
     assert f"        {INSERTED}" in lines
 
 
+def test_an_edit_in_an_attachment_or_the_overview_is_placed_under_its_title(reports):
+    """Attachments and the 总览表 follow no 一、二、 heading of theirs: their own title names the place."""
+    document = editor.open_document(reports["old"])
+    editor.typed(editor.cell(document, "10,271.96").paragraphs[0], "10,271.96", "10,271.96（决算）")
+    headings = {e.after: e.heading for e in edits.list_edits(editor.saved(document)).edits}
+    assert headings["10,271.96（决算）"] == "枣庄市市中区工业和信息化局2023年度部门整体绩效评价总览表"
+    headings = {e.after: e.heading for e in edits.list_edits(reports["edited"]).edits}
+    assert headings[CELL[1]].startswith("附件") and "相关建议" not in headings[CELL[1]]
+
+
 def test_edits_on_a_report_without_a_store_says_why(tmp_path, run_cli):
     report = tmp_path / "plain.docx"
     report.write_bytes(editor.saved(__import__("docx").Document()))
@@ -310,6 +357,13 @@ def test_edits_on_a_report_without_a_store_says_why(tmp_path, run_cli):
     assert run.code == 1 and "没有 perfreport 保存的生成内容" in run.stderr
     (tmp_path / "junk.docx").write_bytes(b"not a zip")
     assert run_cli("edits", tmp_path / "junk.docx").code == 1 and not run_cli("edits", tmp_path / "junk.docx").traceback
+
+
+def test_edits_on_a_missing_report_or_a_folder_says_so_in_chinese(tmp_path, run_cli):
+    missing = run_cli("edits", tmp_path / "nothere.docx")
+    assert missing.code == 1 and missing.stderr == "nothere.docx：文件不存在，请检查路径\n"
+    folder = run_cli("edits", tmp_path)
+    assert folder.code == 1 and folder.stderr == f"{tmp_path.name}：是一个文件夹，请给出报告（.docx）的路径\n"
 
 
 def test_a_reworded_heading_is_kept_and_the_table_of_contents_shows_it(reports):

@@ -39,7 +39,7 @@ from types import ModuleType
 # store, unkeyed), the merge and the review (with diff3, revise, transplant) only an edited report.
 LAZY = {"Edit": "review", "Review": "review", "list_edits": "review", "PackageError": "package",
         "Merged": "merge", "NotMergeable": "merge", "Note": "merge", "merge": "merge"}
-SUBMODULES = {"carrier", "command", "diff3", "finish", "match", "ooxml", "package", "review", "revise", "store",
+SUBMODULES = {"carrier", "command", "diff3", "finish", "match", "moves", "ooxml", "package", "review", "revise", "store",
               "transplant", "unkeyed"}
 
 __all__ = ["Edit", "Merged", "NotMergeable", "Note", "PackageError", "Review", "list_edits", "merge", "stamp"]

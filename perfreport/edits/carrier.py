@@ -32,6 +32,8 @@ CARRIER = "_pr"  # and a block's number: the name of the bookmark that carries i
 NAME = re.compile(r"_pr\d+$")
 HEADING = re.compile(r"Heading(\d)$|标题\s*(\d)$")
 TOC_STYLE = re.compile(r"(TOC|toc|Contents|目录)\s*\d")
+PART_TITLES = {"Title", "附件编号"}  # styles that begin a part no heading names (the 总览表, each 附件)
+PART_SUBTITLE = "附件标题"  # the title that follows a 附件编号 ("附件5" → "附件5 …问题清单")
 
 
 def bookmark_name(index: int) -> str:
@@ -221,6 +223,7 @@ class _Reader:
     def __init__(self, names: dict[str, str]):
         self.names = names
         self.heading: tuple[str, ...] = ()
+        self.numbered = False  # the last paragraph was an attachment's number
         self.blocks: list[Block] = []
 
     def key(self, start) -> tuple[str | None, str | None]:
@@ -229,12 +232,22 @@ class _Reader:
         name = start.get(q("name"))
         return self.names.get(name), name
 
+    def place(self, p) -> None:
+        """Follow the outline: a heading, or the title of a part without one (the 总览表, an attachment)."""
+        level, style = heading_level(p), _style(p)
+        if level:
+            self.heading = self.heading[: level - 1] + (paragraph_text(p).strip(),)
+        elif style in PART_TITLES:
+            self.heading, self.numbered = (paragraph_text(p).strip(),), style != "Title"
+            return
+        elif style == PART_SUBTITLE and self.numbered and self.heading:
+            self.heading = (f"{self.heading[0]} {paragraph_text(p).strip()}",)
+        self.numbered = False
+
     def paragraphs(self, children: list, i: int) -> int:
         """Read the block starting at body-level paragraph children[i]; return the index after it."""
         p = children[i]
-        level = heading_level(p)
-        if level:
-            self.heading = self.heading[: level - 1] + (paragraph_text(p).strip(),)
+        self.place(p)
         start = _key_start(p)
         key, name = self.key(start)
         members = [p]

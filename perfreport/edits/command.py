@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import Problem, error, warning
 from .merge import Merged, NotMergeable, merge
 from .package import PackageError
+from .store import StoreError
 from .review import describe, inline, list_edits, shorten
 
 CODES = {  # Note.code -> the problem's stable code
@@ -21,6 +22,7 @@ CODES = {  # Note.code -> the problem's stable code
     "removed-edited": "edit-removed-by-data",
     "unplaced": "edit-not-carried",
     "pending": "edit-pending-revisions",
+    "format-dropped": "edit-format-not-carried",
 }
 
 
@@ -31,7 +33,7 @@ def _problems(merged: Merged, old: Path) -> list[Problem]:
             detail = inline(note.before, note.after)
         elif note.code == "removed-edited":
             detail = "编辑的文字：" + shorten(note.edited)
-        elif note.code == "deleted-changed":
+        elif note.code in ("deleted-changed", "pending", "format-dropped"):  # shows what the data changed
             detail = inline(note.before, note.after)
         else:
             detail = shorten(note.edited or note.after)
@@ -48,14 +50,14 @@ def _problems(merged: Merged, old: Path) -> list[Problem]:
 def carry_over(new: bytes, old: Path) -> tuple[bytes | None, list[Problem]]:
     """Return the new build with the edits of the report at `old` carried over, and what to tell the user.
 
-    A report that perfreport did not write (or whose stored part is gone) is
-    not merged: the new build comes back unchanged with a warning saying so.
+    A report that perfreport did not write (or whose stored part is gone or
+    damaged) is not merged: the new build comes back unchanged with a warning saying so.
     The data is None, with an error, when the merge itself failed: then
     nothing may be written.
     """
     try:
         merged = merge(new, old.read_bytes())
-    except (NotMergeable, PackageError) as exc:
+    except (NotMergeable, PackageError, StoreError) as exc:  # a damaged store is as good as none
         return new, [warning("edits-not-merged", old.name,
                              f"{exc}：编辑的修改（如有）未带入新报告；原文件保存为 {old.stem}.bak{old.suffix}，"
                              "可对照手工处理")]
@@ -72,10 +74,14 @@ def review(path: Path) -> tuple[list[str], bool]:
     """Return the lines `perfreport edits REPORT` prints, and whether the report could be read."""
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        return [f"{path.name}：文件不存在，请检查路径"], False
+    except IsADirectoryError:
+        return [f"{path.name}：是一个文件夹，请给出报告（.docx）的路径"], False
     except OSError as exc:
         return [f"{path.name}：无法读取（{exc.strerror or exc}）"], False
     try:
         found = list_edits(data)
-    except (NotMergeable, PackageError) as exc:
+    except (NotMergeable, PackageError, StoreError) as exc:
         return [f"{path.name}：{exc}"], False
     return describe(found, path.name), True

@@ -13,6 +13,10 @@ paragraph is retyped. Such blocks are found again, in this order:
    order (a paragraph rewritten in place).
 
 What stays unmatched is an editor's insertion.
+
+`rekey` does the like for the new build's paragraphs whose key the data
+changed (keys are made of the data: a retitled section renames its heading's
+key and its paragraphs'): same text, then similar text, never by order alone.
 """
 from __future__ import annotations
 
@@ -95,5 +99,42 @@ def recover(blocks: list[Block], store: Store) -> None:
         if gap and here > previous:
             missing = [s for s in store.blocks[previous + 1: here] if s.key not in seen and s.text.strip()]
             _pair(gap, missing, seen)
+        gap = []
+        previous = max(previous, here)
+
+
+def _rename(new: list[Block], vanished: list, taken: set[str]) -> None:
+    """Give the new paragraphs of one gap the keys of vanished ones with the same, else similar, text."""
+    for block in new:
+        found = next((v for v in vanished if v.text == block.text), None)
+        if found is None:
+            scored = [(_similar(v.text, block.text), i) for i, v in enumerate(vanished)]
+            score, index = max(scored, default=(0.0, -1))
+            found = vanished[index] if score >= SIMILAR else None
+        if found is not None:
+            vanished.remove(found)
+            block.key = found.key
+            taken.add(found.key)
+
+
+def rekey(built: list[Block], store: Store) -> None:
+    """Give the new build's paragraphs the key they had in `store` when the data renamed it (in place).
+
+    Between two paragraphs whose keys both have, a paragraph with a key the
+    store lacks takes the key of one the new build lacks. Cells keep their
+    keys: a row that changed its data is another row.
+    """
+    order = {b.key: i for i, b in enumerate(store.blocks) if b.kind == "p"}
+    present = {b.key for b in built if b.key in order}
+    previous, gap = -1, []
+    for block in [b for b in built if b.kind == "p" and b.key and (b.key in order or b.text.strip())] + [None]:
+        if block is not None and block.key not in order:
+            gap.append(block)
+            continue
+        here = order[block.key] if block is not None else len(store.blocks)
+        if gap and here > previous:
+            vanished = [s for s in store.blocks[previous + 1: here]
+                        if s.kind == "p" and s.key not in present and s.text.strip()]
+            _rename(gap, vanished, present)
         gap = []
         previous = max(previous, here)

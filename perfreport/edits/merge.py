@@ -11,8 +11,8 @@ edited report knows (generated-then) and the edited report still holds
                                                  changes in it as tracked changes by perfreport;
 - deleted by the editor                       -> stays deleted (noted when its data changed).
 
-New blocks (new data) come as built. What the editor inserted goes after the
-block it followed. A block the data no longer has, but the editor edited,
+New blocks (new data) come as built. What the editor inserted, and a
+paragraph the editor moved (moves.py), goes after the block it followed. A block the data no longer has, but the editor edited,
 comes back as a tracked deletion, so accepting it removes it and nothing of
 the editor's is lost unseen.
 """
@@ -22,7 +22,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from . import carrier, finish, match, store
+from . import carrier, finish, match, moves, store
 from .carrier import Block
 from .diff3 import merge3
 from .ooxml import BOOKMARK_END, BOOKMARK_START, P, TCPR, digest, has_revisions, q
@@ -43,7 +43,7 @@ class NotMergeable(ValueError):
 class Note:
     """Something the merge did that the user should know about, placed under its heading."""
 
-    code: str  # conflict | deleted-changed | removed-edited | unplaced | pending
+    code: str  # conflict | deleted-changed | removed-edited | unplaced | pending | format-dropped
     heading: str
     message: str
     before: str = ""  # generated-then
@@ -127,17 +127,22 @@ class _Merge:
         self.root = new.xml(new.main())
         self.body = self.root.find(q("body"))
         self.built = carrier.read(self.body, generated.names())
+        match.rekey(self.built, stored)
         self.edited_root = edited.xml(edited.main())
         self.edited = carrier.read(self.edited_root.find(q("body")), stored.names())
         match.recover(self.edited, stored)
         self.stored = stored.by_key()
         self.edited_by_key = {b.key: b for b in self.edited if b.key}
         self.built_by_key = {b.key: b for b in self.built if b.key}
+        self.moved = moves.moved(self.edited, {b.key: i for i, b in enumerate(stored.blocks)
+                                               if b.key in self.built_by_key})
         self.revisions = Revisions(AUTHOR, _date(new))
         self.transplant = Transplant(edited, new)
         self.notes: list[Note] = []
         self.carried = 0
         self.output: dict[str, object] = {}  # key -> the body-level paragraph that now ends the block
+        self.installed: dict[str, list] = {}  # key -> the editor's paragraphs now in place of the built ones
+        self.shown: dict[str, store.Generated] = {}  # bookmark name -> the generated text the report still shows
 
     # ---- one block ---------------------------------------------------------
     def copies(self, elements) -> list:
@@ -165,6 +170,7 @@ class _Merge:
             for p in built.elements:
                 p.getparent().remove(p)
             self.output[built.key] = content[-1]
+            self.installed[built.key] = content
         else:
             tc = built.elements[0]
             for child in [c for c in tc if c.tag != TCPR]:
@@ -188,13 +194,16 @@ class _Merge:
         tracked = edited.text != was.text
         if chunks and has_revisions(edited.elements) and touches_revision([c for c in content if c.tag == P], chunks):
             self.note("pending", built, "新内容落在尚未处理的修订上，未标出，请先处理修订再对照新内容更新", was, edited)
+            self.shown[built.name] = was  # the report still shows what was generated then
         elif chunks:
             paragraphs = [c for c in content if c.tag == P]
             try:
                 apply(paragraphs, chunks, self.revisions if tracked else None)
             except Unplaceable:
-                if not tracked:
-                    return  # only formatting edited, and the new text has other paragraphs: as built
+                if not tracked:  # only formatting edited, and the new text has other paragraphs: as built
+                    self.note("format-dropped", built, "编辑只改了格式，新数据增减了段落，已采用新生成的内容，"
+                                                      "编辑的格式未带入（见 .bak.docx）", was, edited)
+                    return
                 content += replace_all(paragraphs, self.copies(built.paragraphs), self.revisions)
             if tracked:
                 self.note("conflict", built, "编辑修改过，数据也有变化；保留编辑的文字，新内容以修订标出", was, edited)
@@ -243,6 +252,8 @@ class _Merge:
         keyed_tables = {id(b.top) for b in self.edited if b.kind == "cell" and b.key}
         anchor, found, tables = None, [], set()
         for block in self.edited:
+            if block.key in self.moved and self.movable(block):
+                found.append((anchor, block, False))
             if block.key in self.built_by_key:
                 here = self.anchor_of(block)
                 anchor = here if here is not None else anchor
@@ -259,6 +270,11 @@ class _Merge:
                 self.row(block)
         return found
 
+    def movable(self, block: Block) -> bool:
+        """Whether a paragraph the editor moved can follow them: it is in the new build and ends no section."""
+        elements = self.installed.get(block.key, self.built_by_key[block.key].elements)
+        return all(p.getparent() is self.body and p.find(f"{q('pPr')}/{q('sectPr')}") is None for p in elements)
+
     def dropped(self, block: Block, found: list, anchor) -> None:
         """An edited block the new data no longer has: a paragraph comes back as a tracked deletion."""
         was = self.stored[block.key].text
@@ -273,7 +289,10 @@ class _Merge:
         """Place the editor's paragraphs and tables after the block they followed."""
         placed: dict[int, object] = {}
         for anchor, block, dropped in self.added():
-            content = self.copies(block.elements if block.kind == "p" else [block.top])
+            if block.key in self.built_by_key:  # moved: the block as merged goes
+                content = self.installed.get(block.key, self.built_by_key[block.key].elements)
+            else:
+                content = self.copies(block.elements if block.kind == "p" else [block.top])
             if dropped:
                 replace_all([c for c in content if c.tag == P], [], self.revisions)
             after = placed.get(id(anchor), anchor)
@@ -338,6 +357,13 @@ def _editors(block: Block, template: dict[str, int]) -> bool:
     return True
 
 
+def _showing(generated: store.Store, shown: dict[str, store.Generated]) -> store.Store:
+    """Return the new build's store with the blocks in `shown` recorded as generated then (text and digest)."""
+    blocks = tuple(store.Generated(b.key, b.name, b.kind, shown[b.name].text, shown[b.name].digest)
+                   if b.name in shown else b for b in generated.blocks)
+    return store.Store(generated.workbook, blocks, generated.subject)
+
+
 def merge(new: bytes, edited: bytes) -> Merged:
     """Return the new build with the edited report's changes carried over, and what the user should know.
 
@@ -357,6 +383,8 @@ def merge(new: bytes, edited: bytes) -> Merged:
                            "不是同一份报告，不合并")
     work = _Merge(new_package, edited_package, stored, generated)
     work.run()
+    if work.shown:  # so that the next rebuild still finds the new data in them
+        store.attach(new_package, _showing(generated, work.shown))
     if work.carried:
         work.root = finish.declare(work.root, work.edited_root)
         finish.mark_edited(new_package)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import carrier, match, store
+from . import carrier, match, moves, store
 from .diff3 import changes, tokens
 from .merge import NotMergeable, heading_text
 from .ooxml import digest, q
@@ -15,7 +15,7 @@ LONGEST = 160  # characters of a whole paragraph shown
 
 @dataclass(frozen=True)
 class Edit:
-    kind: str  # changed | formatted | inserted | deleted
+    kind: str  # changed | formatted | inserted | deleted | moved
     heading: str
     before: str  # the generated text ("" for an insertion)
     after: str  # the text now ("" for a deletion)
@@ -43,6 +43,7 @@ def list_edits(data: bytes) -> Review:
     match.recover(blocks, stored)
     generated, order = stored.by_key(), {b.key: i for i, b in enumerate(stored.blocks)}
     present = {b.key for b in blocks if b.key}
+    moved = moves.moved(blocks, order)
     edits: list[Edit] = []
     shown, rows, previous = 0, set(), ""  # stored blocks up to `shown` are placed; rows listed; the last heading
     for block in blocks:
@@ -60,6 +61,8 @@ def list_edits(data: bytes) -> Review:
                 edits.append(Edit("deleted", previous or heading_text(block), was.text, ""))
         shown, previous = max(shown, order[block.key] + 1), heading_text(block)
         was = generated[block.key]
+        if block.key in moved:
+            edits.append(Edit("moved", heading_text(block), was.text, block.text))
         if block.text != was.text:
             edits.append(Edit("changed", heading_text(block), was.text, block.text))
         elif digest(block.elements) != was.digest:
@@ -107,12 +110,13 @@ def inline(before: str, after: str) -> str:
     return shorten("".join(pieces), 4 * LONGEST)
 
 
-LABELS = {"changed": "修改", "inserted": "新增", "deleted": "删除", "formatted": "格式"}
+LABELS = {"changed": "修改", "inserted": "新增", "deleted": "删除", "moved": "移动", "formatted": "格式"}
 
 
 def describe(review: Review, name: str) -> list[str]:
     """Return the lines `perfreport edits` prints."""
-    counts = [(review.count(k), w) for k, w in (("changed", "处修改"), ("inserted", "段新增"), ("deleted", "处删除"))]
+    counts = [(review.count(k), w) for k, w in (("changed", "处修改"), ("inserted", "段新增"), ("deleted", "处删除"),
+                                                 ("moved", "处移动"))]
     summary = "，".join(f"{n} {w}" for n, w in counts if n) or "没有文字修改"
     formatted = review.count("formatted")
     lines = [f"{name}：{summary}" + (f"（另有 {formatted} 处只改了格式）" if formatted else "")]

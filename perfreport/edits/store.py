@@ -153,7 +153,7 @@ def from_xml(data: bytes) -> Store:
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError as exc:
-        raise StoreError(f"报告中保存的生成内容已损坏（{exc}）") from None
+        raise StoreError(f"报告中保存的生成内容已损坏（第 {exc.lineno} 行无法读取）") from None
     if root.get("version") != VERSION:
         raise StoreError(f"报告由另一版本的 perfreport 生成（存储格式 {root.get('version')}），无法合并")
     blocks = []

@@ -640,6 +640,18 @@ def money_with_unit_and_commas(book) -> str:
     return _set(_field(book, "预决算", "年初预算"), " 12,779.84万元 ")
 
 
+@edited("yuan_in_a_wanyuan_field", code="wrong-type", says="本栏金额以万元计")
+def yuan_in_a_wanyuan_field(book) -> str:
+    """预决算 决算支出 typed in 元 (102719600元) where the field is in 万元: not read as 万元, 10,000 times too much."""
+    return _set(_field(book, "预决算", "决算支出"), "102719600元")
+
+
+@edited("wanyuan_in_a_yuan_column", code="wrong-type", says="本栏金额以元计")
+def wanyuan_in_a_yuan_column(book) -> str:
+    """预算执行进度 月度累计执行_元 typed in 万元 (8973.99万元) where the column is in 元."""
+    return _set(_cell(book, "预算执行进度", "月度累计执行_元"), "8973.99万元")
+
+
 @edited("dash_for_not_applicable", outcome=OK, reads=("收入_年初结转和结余", None))
 def dash_for_not_applicable(book) -> str:
     """收支决算 收入_年初结转和结余 of 2022 typed as —— (as the report prints it): read as blank."""

@@ -68,12 +68,17 @@ def _indicators(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Indi
     return tuple(indicators)
 
 
+def _typed_weights(rows: tuple[Record, ...]) -> Decimal:
+    """Return the sum of every 分值 read, rows refused for their 三级指标 label included: the weights are as typed."""
+    return sum((r["分值"] for r in rows if r["分值"] is not None), Decimal(0))
+
+
 def _check_framework(indicators: tuple[Indicator, ...], rows: tuple[Record, ...],
                      problems: list[Problem]) -> None:
     if not indicators:
         problems.append(error("empty-framework", FRAMEWORK, "指标体系没有任何三级指标"))
         return
-    total = sum((i.weight for i in indicators), Decimal(0))
+    total = _typed_weights(rows)
     if total != TOTAL_WEIGHT:
         first, last = rows[0].where("分值"), rows[-1].cells.get("分值", "")
         problems.append(error("weights-mismatch", f"{first}:{last}",

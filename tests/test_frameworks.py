@@ -271,3 +271,12 @@ def test_full_marks_without_data_are_said_in_the_reports_basis(tmp_path):
     text = report_text(tmp_path / "report.docx")
     assert "政府采购执行率：分母 政府采购预算 为空，不予考核，按满分计" in text
     assert "所列目标均不予考核，按满分计" in text
+
+
+# ---- a row refused for its label is still a row of the framework -------------------------------
+
+@pytest.mark.parametrize("label", ["财政供养人员控制率", "1. 财政供养人员控制率", "一、财政供养人员控制率"])
+def test_a_label_without_its_number_is_the_only_error_not_also_the_weights(tmp_path, label):
+    framework = [dict(YUEYANG[0], 三级指标=label)] + YUEYANG[1:]  # the weights still add up to 100
+    result = check(write(tmp_path / "岳阳.xlsx", framework, **YUEYANG_DATA))
+    assert [(p.code, p.location) for p in result.errors] == [("indicator-label", "指标体系!C2")]

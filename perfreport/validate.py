@@ -367,13 +367,16 @@ def validate(workbook: Workbook, images: Path = Path(".")) -> tuple[Checked, lis
     tables["复评项目"] = _split_totals(workbook, "复评项目", "项目名称", ("预算", "执行"), problems)
     workbook = replace(workbook, tables=MappingProxyType(tables))
     rows = workbook.tables[FRAMEWORK]
+    before = len(problems)
     bands = _bands(workbook.records["基本信息"], "等级标准", problems)
+    bands_read = len(problems) == before  # else the defaults stand in, and grades typed for the bands meant would fail
     level1_bands = _bands(workbook.records["基本信息"], "一级等级标准", problems)
     indicators = _with_specs(_indicators(rows, problems), bands, problems)
     _check_framework(indicators, rows, problems)
     goals = _goals(workbook.tables[GOALS], indicators, problems)
     questions = _questions(workbook.tables[SURVEY], problems)
-    _check_project_grades(workbook.tables["复评项目"], bands, problems)
+    if bands_read:
+        _check_project_grades(workbook.tables["复评项目"], bands, problems)
     _check_texts(workbook, indicators, problems)
     _check_plain_texts(workbook, problems)
     qr = _qr_image(workbook.records["基本信息"], images, problems)

@@ -280,3 +280,11 @@ def test_a_label_without_its_number_is_the_only_error_not_also_the_weights(tmp_p
     framework = [dict(YUEYANG[0], 三级指标=label)] + YUEYANG[1:]  # the weights still add up to 100
     result = check(write(tmp_path / "岳阳.xlsx", framework, **YUEYANG_DATA))
     assert [(p.code, p.location) for p in result.errors] == [("indicator-label", "指标体系!C2")]
+
+
+@pytest.mark.parametrize("bands", ["不合格;合格:60;良好:80;优秀:90", "优秀≥90;良好≥80;合格≥60;不合格"])
+def test_bands_not_understood_are_the_error_not_every_projects_grade_also(tmp_path, bands):
+    result = check(write(tmp_path / "w.xlsx", DECISION, goals=DECISION_GOALS, projects=DECISION_PROJECTS,
+                         info={"等级标准": bands}))
+    assert [p.code for p in result.errors] == ["bands-syntax"]
+    assert result.errors[0].location.startswith("基本信息!")

@@ -288,3 +288,21 @@ def test_bands_not_understood_are_the_error_not_every_projects_grade_also(tmp_pa
                          info={"等级标准": bands}))
     assert [p.code for p in result.errors] == ["bands-syntax"]
     assert result.errors[0].location.startswith("基本信息!")
+
+
+# ---- a project's score is graded as the report prints it (2 decimals) -------------------------------
+
+@pytest.mark.parametrize("review, score", [
+    (89.996, "10.00"),  # an Excel formula's 89.996 prints 90.00 in the 复评项目 table: 优秀, 10 × 100%
+    (89.994, "7.50"),   # prints 89.99: 良好, 10 × 75%
+    (79.995, "7.50"),   # prints 80.00: 良好
+    (79.994, "5.00"),   # prints 79.99: 合格, 10 × 50%
+])
+def test_a_projects_review_score_is_graded_as_printed(tmp_path, review, score):
+    framework = [dict(row) for row in DECISION]
+    framework[12] = dict(framework[12], 评分参数="等级：按复核得分")
+    projects = [dict(DECISION_PROJECTS[0], 复核得分=review, 实际绩效等级=None)]
+    result = check(write(tmp_path / "w.xlsx", framework, goals=DECISION_GOALS, projects=projects,
+                         info={"等级标准": "优秀:90;良好:80;合格:60;不合格"},
+                         questions=[(1, "您对项目实施是否满意？", "", _options(120, 40, 25, 15))]))
+    assert _scores(result)["(13)"] == score

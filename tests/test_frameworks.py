@@ -306,3 +306,10 @@ def test_a_projects_review_score_is_graded_as_printed(tmp_path, review, score):
                          info={"等级标准": "优秀:90;良好:80;合格:60;不合格"},
                          questions=[(1, "您对项目实施是否满意？", "", _options(120, 40, 25, 15))]))
     assert _scores(result)["(13)"] == score
+
+
+@pytest.mark.parametrize("typed", ["人工打分", "执行率"])
+def test_a_scoring_method_not_understood_is_the_only_error_not_also_a_missing_manual_score(tmp_path, typed):
+    framework = YUEYANG[:5] + [dict(YUEYANG[5], 评分方式=typed, 得分=None)] + YUEYANG[6:]
+    result = check(write(tmp_path / "岳阳.xlsx", framework, **YUEYANG_DATA))
+    assert [(p.code, p.location) for p in result.errors] == [("wrong-type", "指标体系!G7")]

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .markers import has_marker
-from .contract import SHEETS, Kind
+from .contract import SHEET, SHEETS, TOTAL_LABEL, Kind
 from .errors import Problem, error, warning
 from .fmt import amount
 from .models import INDICATOR_LABEL, Checked, Goal, Indicator, Option, Question, Record, Workbook
@@ -28,7 +28,6 @@ NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 PARTS = re.compile(r"[、,，;；/]")
 OPTION_WEIGHTS = (("不满意", 40), ("较满意", 80), ("比较满意", 80), ("基本满意", 60),
                   ("一般", 60), ("满意", 100))
-TOTAL_LABEL = re.compile(r"^(合计|总计|小计)$")
 
 
 def _indicators(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Indicator, ...]:
@@ -296,19 +295,21 @@ def _with_specs(indicators: tuple[Indicator, ...], bands: Bands, problems: list[
     return tuple(out)
 
 
-def _split_totals(workbook: Workbook, sheet: str, label: str, columns: tuple[str, ...],
-                  problems: list[Problem]) -> tuple[Record, ...]:
-    """Drop a typed 合计 row from a table, warning where it differs from the sums."""
-    rows = workbook.tables[sheet]
-    is_total = [bool(TOTAL_LABEL.match((r[label] or "").replace(" ", ""))) for r in rows]
+def _split_totals(workbook: Workbook, sheet: str, columns: tuple[str, ...],
+                  problems: list[Problem]) -> tuple[tuple[Record, ...], tuple[Record, ...]]:
+    """Return a table's data rows and its typed 合计 rows (named so in a Sheet.totals column), warning where a
+    total differs from the sum of the data rows."""
+    rows, labels = workbook.tables[sheet], SHEET[sheet].totals
+    is_total = [any(TOTAL_LABEL.match((r[label] or "").replace(" ", "")) for label in labels) for r in rows]
     data = tuple(r for r, total in zip(rows, is_total) if not total)
-    for total in (r for r, total in zip(rows, is_total) if total):
+    totals = tuple(r for r, total in zip(rows, is_total) if total)
+    for total in totals:
         for column in columns:
             summed = sum((r[column] or Decimal(0) for r in data), Decimal(0))
             if total[column] is not None and total[column] != summed:
                 problems.append(warning("total-mismatch", total.where(column),
                                         f"合计行填写 {amount(total[column])}，各行之和为 {amount(summed)}，报告按各行之和打印"))
-    return data
+    return data, totals
 
 
 def _check_texts(workbook: Workbook, indicators: tuple[Indicator, ...], problems: list[Problem]) -> None:
@@ -363,8 +364,9 @@ def validate(workbook: Workbook, images: Path = Path(".")) -> tuple[Checked, lis
     """
     problems: list[Problem] = []
     tables = dict(workbook.tables)
-    tables["固定资产"] = _split_totals(workbook, "固定资产", "资产名称", ("原值", "累计折旧", "净值"), problems)
-    tables["复评项目"] = _split_totals(workbook, "复评项目", "项目名称", ("预算", "执行"), problems)
+    tables["固定资产"], _ = _split_totals(workbook, "固定资产", ("原值", "累计折旧", "净值"), problems)
+    tables["复评项目"], _ = _split_totals(workbook, "复评项目", ("预算", "执行"), problems)
+    tables[FRAMEWORK], typed_totals = _split_totals(workbook, FRAMEWORK, ("分值",), problems)  # 得分: once scored
     workbook = replace(workbook, tables=MappingProxyType(tables))
     rows = workbook.tables[FRAMEWORK]
     before = len(problems)
@@ -380,4 +382,4 @@ def validate(workbook: Workbook, images: Path = Path(".")) -> tuple[Checked, lis
     _check_texts(workbook, indicators, problems)
     _check_plain_texts(workbook, problems)
     qr = _qr_image(workbook.records["基本信息"], images, problems)
-    return Checked(workbook, indicators, goals, questions, bands, level1_bands, qr), problems
+    return Checked(workbook, indicators, goals, questions, bands, level1_bands, qr, typed_totals), problems

@@ -313,3 +313,27 @@ def test_a_scoring_method_not_understood_is_the_only_error_not_also_a_missing_ma
     framework = YUEYANG[:5] + [dict(YUEYANG[5], 评分方式=typed, 得分=None)] + YUEYANG[6:]
     result = check(write(tmp_path / "岳阳.xlsx", framework, **YUEYANG_DATA))
     assert [(p.code, p.location) for p in result.errors] == [("wrong-type", "指标体系!G7")]
+
+
+# ---- a 合计 row typed under the framework, as 附件2 prints one -------------------------------------
+
+@pytest.mark.parametrize("total_row, warned", [
+    ({"一级指标": "合计", "三级指标": "", "分值": 100, "得分": "77.5"}, []),
+    ({"三级指标": "合计", "分值": 100}, []),
+    ({"一级指标": "总计", "三级指标": "", "分值": 100}, []),
+    ({"一级指标": "合计", "三级指标": "", "分值": 90}, [("total-mismatch", "指标体系!D10")]),
+    ({"一级指标": "合计", "三级指标": "", "分值": 100, "得分": 78}, [("total-mismatch", "指标体系!H10")]),
+])
+def test_a_typed_total_row_under_the_framework_is_checked_not_read_as_an_indicator(tmp_path, total_row, warned):
+    result = check(write(tmp_path / "岳阳.xlsx", YUEYANG + [total_row], **YUEYANG_DATA))
+    assert result.errors == [], result.errors
+    assert f"{result.scores.total:.2f}" == "77.50" and len(result.scores.indicators) == 8
+    assert [(p.code, p.location) for p in result.warnings if p.location.startswith("指标体系")] == warned
+
+
+def test_a_typed_total_row_under_the_projects_needs_no_scores(tmp_path):
+    projects = DECISION_PROJECTS + [{"项目名称": "合计", "预算": 300, "执行": 270}]
+    result = check(write(tmp_path / "w.xlsx", DECISION, goals=DECISION_GOALS, projects=projects,
+                         info={"等级标准": "优秀:90;良好:80;合格:60;不合格"},
+                         questions=[(1, "您对项目实施是否满意？", "", _options(120, 40, 25, 15))]))
+    assert _scores(result)["(13)"] == "7.50" and [w for w in result.warnings if w.location.startswith("复评项目")] == []

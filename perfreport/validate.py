@@ -278,10 +278,12 @@ def _with_specs(indicators: tuple[Indicator, ...], bands: Bands, problems: list[
             continue
         default = RULES[indicator.rule].default_for(bands)
         if not default and indicator.rule != GENERIC and not typed.strip():
-            problems.append(problem("parameter-conflict", where,
+            column = where != indicator.record.sheet  # without the column: at the 评分方式 cell, saying to add it
+            problems.append(problem("parameter-conflict", where if column else indicator.record.where("评分方式"),
                                     f"{indicator.label}：等级标准有 {len(bands.names)} 个等级（{'、'.join(bands.names)}），"
                                     f"“{indicator.rule}”没有默认的等级赋分：请在评分参数中写出各等级的得分，"
-                                    f"如“{bands.names[0]}得满分；{bands.names[1]}得分值×75%；…；{bands.lowest}0分”"))
+                                    f"如“{bands.names[0]}得满分；{bands.names[1]}得分值×75%；…；{bands.lowest}0分”"
+                                    + ("" if column else "（请在表头添加“评分参数”列）")))
             out.append(indicator)
             continue
         try:

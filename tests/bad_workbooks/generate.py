@@ -667,6 +667,16 @@ def duplicate_indicator(book) -> str:
     return _set(_cell(book, "指标体系", "三级指标", 3), first)
 
 
+@edited("five_grades_without_a_parameters_column", code="parameter-conflict", says="请在表头添加“评分参数”列")
+def five_grades_without_a_parameters_column(book) -> str:
+    """基本信息 等级标准 of five grades, 复评项目 graded in them, and no 评分参数 column to give (28) its factors:
+    the error is at (28)'s 评分方式 cell, not the bare sheet."""
+    _set(_field(book, "基本信息", "等级标准"), "A:90;B:80;C:70;D:60;E")
+    for row, grade_name in zip(range(2, 8), "AACCCB"):
+        _set(_cell(book, "复评项目", "实际绩效等级", row), grade_name)
+    return _place(_cell(book, "指标体系", "评分方式", 29))
+
+
 @edited("unknown_indicator", code="unknown-indicator", says="指标体系中没有三级指标“(99)”")
 def unknown_indicator(book) -> str:
     """目标对比 三级指标 pointing at (99), which the framework lacks."""

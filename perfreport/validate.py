@@ -26,8 +26,8 @@ FRAMEWORK, GOALS, SURVEY, TEXTS = "指标体系", "目标对比", "问卷", "文
 TOTAL_WEIGHT = Decimal(100)
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 PARTS = re.compile(r"[、,，;；/]")
-OPTION_WEIGHTS = (("不满意", 40), ("较满意", 80), ("比较满意", 80), ("基本满意", 60),
-                  ("一般", 60), ("满意", 100))
+OPTION_WEIGHTS = {"满意": 100, "较满意": 80, "比较满意": 80, "基本满意": 60, "一般": 60, "不满意": 40}
+OPTION_LETTER = re.compile(r"^[A-Za-z][.．、]\s*")
 
 
 def _indicators(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Indicator, ...]:
@@ -175,13 +175,14 @@ def _goal_parts(row: Record, targets: list[Decimal], actuals: list[Decimal],
 
 
 def _option_weight(option: Record, weights: dict[str, Decimal | None]) -> Decimal | None:
-    """Return the option's 分值, else the weight its words say (looked up in `weights` first, and kept there)."""
+    """Return the option's 分值, else the default weight of its word (满意 100 …, looked up in `weights` first,
+    and kept there), None for other words: 非常满意 and 满意 in one question are not both guessed 100."""
     if option["分值"] is not None:
         return option["分值"]
     typed = option["选项"] or ""
     if typed not in weights:
-        text = re.sub(r"^[A-Za-z][.．、]\s*", "", typed)
-        weights[typed] = next((Decimal(w) for word, w in OPTION_WEIGHTS if word in text), None)
+        word = OPTION_LETTER.sub("", typed).strip()
+        weights[typed] = Decimal(OPTION_WEIGHTS[word]) if word in OPTION_WEIGHTS else None
     return weights[typed]
 
 

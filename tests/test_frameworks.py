@@ -337,3 +337,13 @@ def test_a_typed_total_row_under_the_projects_needs_no_scores(tmp_path):
                          info={"等级标准": "优秀:90;良好:80;合格:60;不合格"},
                          questions=[(1, "您对项目实施是否满意？", "", _options(120, 40, 25, 15))]))
     assert _scores(result)["(13)"] == "7.50" and [w for w in result.warnings if w.location.startswith("复评项目")] == []
+
+
+# ---- a satisfaction option's weight is guessed only from the standard words -------------------------
+
+def test_five_level_options_without_weights_are_errors_not_two_options_worth_100(tmp_path):
+    options = [("A.非常满意", 30), ("B.满意", 10), ("C.一般", 5), ("D.不满意", 3), ("E.非常不满意", 2)]
+    result = check(write(tmp_path / "达州.xlsx", DAZHOU, questions=[(1, "总体是否满意？", "协作部门", options)] +
+                         DAZHOU_QUESTIONS[2:], months={6: 11200000, 9: 17600000, 11: 21000000, 12: 23012500}))
+    assert [(p.code, p.location) for p in result.errors] == [("missing-value", "问卷!F2"), ("missing-value", "问卷!F6")]
+    assert "“A.非常满意”无法判断满意度分值" in result.errors[0].message

@@ -1,7 +1,7 @@
 """Type one cell's value by its column: numbers, percentages, years, dates, text and choices.
 
-Numbers typed as text are accepted (full-width digits, thousands commas, a
-trailing 元 or 万元), a float is taken at Excel's 15 significant digits, and
+Numbers typed as text are accepted (full-width digits, thousands commas, the
+column's own unit, 元 or 万元, trailing), a float is taken at Excel's 15 significant digits, and
 text loses what a .docx cannot hold. Whatever does not fit its column raises
 CellError, whose message says what is expected.
 """
@@ -147,6 +147,8 @@ def convert(value: Any, column: Field, number_format: str = "General") -> Any:
         return _date(value)
     if kind is Kind.PERCENT:
         return _within(_percent(value, number_format), column)
+    if kind is Kind.MONEY:
+        _check_unit(value, column)
     number = _within(_sized(_decimal(value, kind), kind), column)
     if kind is Kind.MONEY and number < 0:
         raise CellError("金额不能为负数", "negative-money")
@@ -157,6 +159,21 @@ def convert(value: Any, column: Field, number_format: str = "General") -> Any:
         if kind is Kind.YEAR and not 1900 <= number <= 2100:
             raise CellError(f"应为{KIND_WORDS[kind]}")
     return number
+
+
+def _check_unit(value: Any, column: Field) -> None:
+    """Return None when a money text names no unit or its column's own; raise CellError for the other unit.
+
+    A column is in 元 when its name says so (月度累计执行_元), else in 万元: 102719600元 in a 万元
+    field is not 102,719,600 万元, and the unit is not converted silently either.
+    """
+    if not isinstance(value, str):
+        return
+    text = _number_text(value)
+    typed = "万元" if text.endswith("万元") else "元" if text.endswith("元") else None
+    unit = "元" if column.name.endswith("_元") else "万元"
+    if typed is not None and typed != unit:
+        raise CellError(f"本栏金额以{unit}计，应换算为{unit}后只填数字")
 
 
 def _within(number: Decimal, column: Field) -> Decimal:

@@ -6,6 +6,7 @@ order `init` writes them in.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -49,6 +50,9 @@ class Field:
     bounds: tuple[int, int] | None = None  # the least and greatest value allowed (a percentage's in points)
 
 
+TOTAL_LABEL = re.compile(r"^(合计|总计|小计)$")  # a Sheet.totals cell so written marks a typed total row
+
+
 @dataclass(frozen=True)
 class Sheet:
     """A sheet of the standard workbook: its name, whether it is key-value or a table, its fields."""
@@ -57,6 +61,7 @@ class Sheet:
     key_value: bool
     fields: tuple[Field, ...]
     hint: str = ""
+    totals: tuple[str, ...] = ()  # columns whose 合计/总计 marks a typed total row: checked against the sums, dropped
 
     def field(self, name: str) -> Field:
         """Return the field called `name`."""
@@ -125,7 +130,7 @@ SHEETS: tuple[Sheet, ...] = (
         _f("原值", M, required=True, example="12.50"),
         _f("累计折旧", M, required=True, example="3.20"),
         _f("净值", M, hint="留空则按 原值−累计折旧 计算", example="9.30"),
-    ), "固定资产明细，万元"),
+    ), "固定资产明细，万元", totals=("资产名称",)),
     Sheet("预决算", True, (
         _f("年初预算", M, required=True, example="5,000.00"),
         _f("年初_基本支出", M, required=True, example="1,200.00"),
@@ -215,7 +220,7 @@ SHEETS: tuple[Sheet, ...] = (
         _f("问题描述", prose=True, example="部分会计凭证附件不完整"),
         _f("评分参数", hint="规则的参数，写法同评价标准，如 {预算调整率}=0得满分；≤10%得2分；其他0分；留空用该评分方式的默认",
            example="分母：调整后预算", syntax=True),
-    ), "每行一个三级指标"),
+    ), "每行一个三级指标", totals=("一级指标", "二级指标", "三级指标")),
     Sheet("复评项目", False, (
         _f("序号", example="1"),
         _f("项目名称", required=True, example="XX专项资金项目"),
@@ -225,7 +230,7 @@ SHEETS: tuple[Sheet, ...] = (
         _f("复核得分", N, required=True, example="85", bounds=(0, 100)),
         _f("实际绩效等级", hint="等级标准中的等级（默认 优/良/中/差）；评分参数写“等级：按复核得分”时可留空", example="良"),
         _f("存在问题", example="1.绩效目标设置不够细化"),
-    ), "抽查复评的项目，万元"),
+    ), "抽查复评的项目，万元", totals=("项目名称",)),
     Sheet("问卷", False, (
         _f("题号", C, required=True, fill_down=True, example="1"),
         _f("题目", required=True, fill_down=True, example="您对本部门的服务是否满意？"),

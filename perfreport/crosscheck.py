@@ -12,6 +12,7 @@ for each check whether it passed, failed or could not run.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
@@ -280,6 +281,19 @@ def _splits(checked: Checked) -> Iterator[tuple[str, str, tuple[str, ...]]]:
                        (row.where(column_name), row.where(printed)))
 
 
+def _percent_fractions(checked: Checked) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """A computed goal whose one side is written in % (90%) and the other as a fraction of 1 (0.85): 0.85/90."""
+    for row in (g.record for g in checked.goals if g.parts):
+        sides = [(row.where(c if row[c] is not None else t), row[c] if row[c] is not None else row[t] or "")
+                 for c, t in (("目标数值", "目标值"), ("实际数值", "实际完成值"))]
+        marked = ["%" in unicodedata.normalize("NFKC", text) for _, text in sides]
+        (_, pct), (where, bare) = sides if marked[0] else sides[::-1]
+        numbers = [Decimal(n) for n in NUMBER.findall(bare)]
+        if marked[0] != marked[1] and numbers and max(numbers) <= 1 < max(map(Decimal, NUMBER.findall(pct)), default=0):
+            yield (where, f"“{pct}”是百分数，“{bare}”却是 1 以内的小数，完成率按两者的数字相比计算：若“{bare}”"
+                          f"是比率，请写成百分数（如 {amount(numbers[0] * 100)}%）", tuple(w for w, _ in sides))
+
+
 def _counted(checked: Checked) -> list:
     return [q for q in checked.questions if q.kind != "开放问题" and q.sample]
 
@@ -358,6 +372,8 @@ CHECKS: tuple[Compare | Rule, ...] = (
          _directions, lambda c: any(g.parts for g in c.goals)),
     Rule("goal-split", "填写一致", "目标数值空白时，目标值的每一项只含一个数字（“≤10/10万”不会被拆成两个目标）",
          _splits, lambda c: any(g.parts for g in c.goals)),
+    Rule("percent-fraction", "填写一致", "目标与实际一方写作百分数（90%）时，另一方不是 1 以内的小数（0.85）",
+         _percent_fractions, lambda c: any(g.parts for g in c.goals)),
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import contract
 from .cellvalue import MAX_TEXT, CellError, clean_text, convert, not_applicable
-from .contract import Field, Kind, Sheet
+from .contract import TOTAL_LABEL, Field, Kind, Sheet
 from .errors import Problem, error, warning
 from .models import Record, Workbook
 from .names import key as _key
@@ -232,7 +232,7 @@ class _SheetReader:
                 elif fills and name in above:
                     values[name] = above[name]
             for name, letter in required:
-                if name not in values:
+                if name not in values and not self._total_row(values):
                     place = f"{sheet}!{letter}{row}"
                     if place not in self.places:
                         self.problems.append(error("missing-value", place, f"“{name}”不能为空"))
@@ -240,6 +240,10 @@ class _SheetReader:
                 above = {name: values[name] for name in filled_down if name in values}
             records.append(_record(sheet, MappingProxyType(values), _RowCells(letters, row_number), row_number))
         return tuple(records)
+
+    def _total_row(self, values: dict[str, Any]) -> bool:
+        """Return whether the row is a typed 合计 row of a sheet that allows one: validate checks it, nothing is required."""
+        return any(TOTAL_LABEL.match(str(values.get(name, "")).replace(" ", "")) for name in self.sheet.totals)
 
     def _check_merges(self, cols: dict[str, int]) -> None:
         allowed = {cols[f.name] for f in self.sheet.fields if f.name in cols and (f.fill_down or f.grouped)}

@@ -139,6 +139,7 @@ class Checked:
     bands: Any  # rules.Bands: the grades of the total and of 复评项目
     level1_bands: Any = None  # rules.Bands for each 一级's 得分率 × 100, when 一级等级标准 is given
     qr_image: Path | None = None  # 基本信息 二维码图片, checked and resolved
+    framework_totals: tuple[Record, ...] = ()  # 合计 rows typed in 指标体系: their 得分 is compared once scored
 
 
 @dataclass(frozen=True)

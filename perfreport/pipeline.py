@@ -30,6 +30,8 @@ from .validate import validate
 # a problem of this code means nothing while that sheet has errors: a goal naming an indicator,
 # or weights summed, of a framework not all of whose rows could be read
 FOLLOW_ON = {"unknown-indicator": "指标体系", "weights-mismatch": "指标体系"}
+# a problem of this code means nothing while its own row has an error: 手工 stood in for a 评分方式 not read
+ROW_FOLLOW_ON = {"manual-score-missing"}
 SCORES_LATER = "得分和等级，以及规则得分与填写得分、抽样比例、满意度、完成率的检查：待以上错误更正后进行"
 TEXT_LATER = "文字中的数字与计算值的核对，以及占位符 {名称}、表格标记、图片的检查：待以上错误更正后进行"
 SCORING_WILL_FAIL = "按现有数据无法计算："
@@ -78,13 +80,21 @@ def _broken_sheets(errors: list[Problem]) -> set[str]:
     return broken | {s.name for p in errors if p.code == "missing-sheet" for s in SHEETS if f"“{s.name}”" in p.message}
 
 
+def _row(location: str) -> tuple[str, int]:
+    """Return the sheet and first row of a location (row 0 for a sheet or the file)."""
+    sheet, (row, _, _, _) = area(location)
+    return sheet, row
+
+
 def _follows(errors: list[Problem], broken: set[str]):
     """Return a test of whether a problem only follows from `errors`: on a broken sheet, at an erroneous cell,
-    or FOLLOW_ON."""
+    FOLLOW_ON, or ROW_FOLLOW_ON on a row with an error."""
     sheets_in_error = broken | {e.location.split("!")[0] for e in errors}
     places = Places(errors)
+    rows_in_error = {_row(e.location) for e in errors if "!" in e.location}
     return lambda problem: (problem.location.split("!")[0] in broken
-                            or FOLLOW_ON.get(problem.code) in sheets_in_error or places.overlap(problem.location))
+                            or FOLLOW_ON.get(problem.code) in sheets_in_error or places.overlap(problem.location)
+                            or (problem.code in ROW_FOLLOW_ON and _row(problem.location) in rows_in_error))
 
 
 def _stages(path: Path, result: Result, images: Path, seen: dict | None = None) -> dict | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import contract
 from .contract import Kind
-from .fmt import amount, rate, round_rate
+from .fmt import amount, rate, round2, round_rate
 from .models import Checked, Indicator
 from .rules import GoalRow, Inputs, Project, Question, Value, question_satisfaction
 from .rules.figures import (AMOUNTS, DERIVED, IDLE_CHANGE, IDLE_FORMULA, IDLE_INPUTS, RATIOS, Unavailable, compute,
@@ -155,13 +155,21 @@ def goal_numbers(checked: Checked, indicator: Indicator) -> list[Decimal]:
     return found
 
 
+def _as_printed(score: Decimal | None) -> Decimal | None:
+    """Return a 复评项目 score rounded half up to 2 decimals, as its table prints it (None stays None).
+
+    Grades are given to the printed score: 89.996 prints 90.00 and is 优, as the total is graded as printed.
+    """
+    return None if score is None else round2(score)
+
+
 def shared_inputs(checked: Checked, values: dict[str, Value]) -> Inputs:
     """Return what every indicator's rule may read, its own goals left out: made once per workbook."""
     questions = tuple(Question(q.number, q.group, printed,
                                q.record.where("单项满意度") if q.printed is not None else q.record.where("人数"))
                       for q, _, printed in satisfactions(checked))
-    projects = tuple(Project(p["项目名称"] or "", p["自评得分"], p["复核得分"], p["实际绩效等级"],
-                             p.where("实际绩效等级")) for p in checked.workbook.tables["复评项目"])
+    projects = tuple(Project(p["项目名称"] or "", _as_printed(p["自评得分"]), _as_printed(p["复核得分"]),
+                             p["实际绩效等级"], p.where("实际绩效等级")) for p in checked.workbook.tables["复评项目"])
     months = {r["月份"]: (r["月度累计执行_元"], r.where("月度累计执行_元"))
               for r in checked.workbook.tables["预算执行进度"]
               if r["月份"] is not None and r["月度累计执行_元"] is not None}

@@ -284,6 +284,13 @@ def _score_figures(f: _Figures, level1: tuple[Group, ...], scored: tuple[Indicat
         f.add(f"三级得分率_{item.indicator.number}", item.rate, "rate")
 
 
+def _typed_total_scores(checked: Checked, total: Decimal) -> list[Problem]:
+    """Return a warning for each 指标体系 合计 row whose typed 得分 differs from the total of the scores."""
+    return [warning("total-mismatch", row.where("得分"), f"合计行填写得分 {amount(row['得分'])}，各指标得分之和为 "
+                                                       f"{amount(total)}，报告按各指标得分之和打印")
+            for row in checked.framework_totals if row["得分"] is not None and round2(row["得分"]) != total]
+
+
 def _level1_grades(checked: Checked, level1: tuple[Group, ...]) -> dict[str, str]:
     bands = checked.level1_bands
     return {g.name: bands.grade(g.rate * 100) for g in level1} if bands else {}
@@ -297,6 +304,7 @@ def score(checked: Checked) -> tuple[Scores, list[Problem]]:
     level1 = _roll_up(scored)
     total = sum((g.score for g in level1), ZERO)
     grade_name = checked.bands.grade(total)
+    problems += _typed_total_scores(checked, total)
     figures = _Figures(checked, problems)
     _input_figures(figures)
     derived: dict[str, Any] = {}

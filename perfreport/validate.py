@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .markers import has_marker
-from .contract import SHEETS, Kind
+from .contract import SHEET, SHEETS, TOTAL_LABEL, Kind
 from .errors import Problem, error, warning
 from .fmt import amount
 from .models import INDICATOR_LABEL, Checked, Goal, Indicator, Option, Question, Record, Workbook
@@ -26,9 +26,8 @@ FRAMEWORK, GOALS, SURVEY, TEXTS = "指标体系", "目标对比", "问卷", "文
 TOTAL_WEIGHT = Decimal(100)
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 PARTS = re.compile(r"[、,，;；/]")
-OPTION_WEIGHTS = (("不满意", 40), ("较满意", 80), ("比较满意", 80), ("基本满意", 60),
-                  ("一般", 60), ("满意", 100))
-TOTAL_LABEL = re.compile(r"^(合计|总计|小计)$")
+OPTION_WEIGHTS = {"满意": 100, "较满意": 80, "比较满意": 80, "基本满意": 60, "一般": 60, "不满意": 40}
+OPTION_LETTER = re.compile(r"^[A-Za-z][.．、]\s*")
 
 
 def _indicators(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Indicator, ...]:
@@ -68,12 +67,17 @@ def _indicators(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Indi
     return tuple(indicators)
 
 
+def _typed_weights(rows: tuple[Record, ...]) -> Decimal:
+    """Return the sum of every 分值 read, rows refused for their 三级指标 label included: the weights are as typed."""
+    return sum((r["分值"] for r in rows if r["分值"] is not None), Decimal(0))
+
+
 def _check_framework(indicators: tuple[Indicator, ...], rows: tuple[Record, ...],
                      problems: list[Problem]) -> None:
     if not indicators:
         problems.append(error("empty-framework", FRAMEWORK, "指标体系没有任何三级指标"))
         return
-    total = sum((i.weight for i in indicators), Decimal(0))
+    total = _typed_weights(rows)
     if total != TOTAL_WEIGHT:
         first, last = rows[0].where("分值"), rows[-1].cells.get("分值", "")
         problems.append(error("weights-mismatch", f"{first}:{last}",
@@ -171,13 +175,14 @@ def _goal_parts(row: Record, targets: list[Decimal], actuals: list[Decimal],
 
 
 def _option_weight(option: Record, weights: dict[str, Decimal | None]) -> Decimal | None:
-    """Return the option's 分值, else the weight its words say (looked up in `weights` first, and kept there)."""
+    """Return the option's 分值, else the default weight of its word (满意 100 …, looked up in `weights` first,
+    and kept there), None for other words: 非常满意 and 满意 in one question are not both guessed 100."""
     if option["分值"] is not None:
         return option["分值"]
     typed = option["选项"] or ""
     if typed not in weights:
-        text = re.sub(r"^[A-Za-z][.．、]\s*", "", typed)
-        weights[typed] = next((Decimal(w) for word, w in OPTION_WEIGHTS if word in text), None)
+        word = OPTION_LETTER.sub("", typed).strip()
+        weights[typed] = Decimal(OPTION_WEIGHTS[word]) if word in OPTION_WEIGHTS else None
     return weights[typed]
 
 
@@ -274,10 +279,12 @@ def _with_specs(indicators: tuple[Indicator, ...], bands: Bands, problems: list[
             continue
         default = RULES[indicator.rule].default_for(bands)
         if not default and indicator.rule != GENERIC and not typed.strip():
-            problems.append(problem("parameter-conflict", where,
+            column = where != indicator.record.sheet  # without the column: at the 评分方式 cell, saying to add it
+            problems.append(problem("parameter-conflict", where if column else indicator.record.where("评分方式"),
                                     f"{indicator.label}：等级标准有 {len(bands.names)} 个等级（{'、'.join(bands.names)}），"
                                     f"“{indicator.rule}”没有默认的等级赋分：请在评分参数中写出各等级的得分，"
-                                    f"如“{bands.names[0]}得满分；{bands.names[1]}得分值×75%；…；{bands.lowest}0分”"))
+                                    f"如“{bands.names[0]}得满分；{bands.names[1]}得分值×75%；…；{bands.lowest}0分”"
+                                    + ("" if column else "（请在表头添加“评分参数”列）")))
             out.append(indicator)
             continue
         try:
@@ -291,19 +298,21 @@ def _with_specs(indicators: tuple[Indicator, ...], bands: Bands, problems: list[
     return tuple(out)
 
 
-def _split_totals(workbook: Workbook, sheet: str, label: str, columns: tuple[str, ...],
-                  problems: list[Problem]) -> tuple[Record, ...]:
-    """Drop a typed 合计 row from a table, warning where it differs from the sums."""
-    rows = workbook.tables[sheet]
-    is_total = [bool(TOTAL_LABEL.match((r[label] or "").replace(" ", ""))) for r in rows]
+def _split_totals(workbook: Workbook, sheet: str, columns: tuple[str, ...],
+                  problems: list[Problem]) -> tuple[tuple[Record, ...], tuple[Record, ...]]:
+    """Return a table's data rows and its typed 合计 rows (named so in a Sheet.totals column), warning where a
+    total differs from the sum of the data rows."""
+    rows, labels = workbook.tables[sheet], SHEET[sheet].totals
+    is_total = [any(TOTAL_LABEL.match((r[label] or "").replace(" ", "")) for label in labels) for r in rows]
     data = tuple(r for r, total in zip(rows, is_total) if not total)
-    for total in (r for r, total in zip(rows, is_total) if total):
+    totals = tuple(r for r, total in zip(rows, is_total) if total)
+    for total in totals:
         for column in columns:
             summed = sum((r[column] or Decimal(0) for r in data), Decimal(0))
             if total[column] is not None and total[column] != summed:
                 problems.append(warning("total-mismatch", total.where(column),
                                         f"合计行填写 {amount(total[column])}，各行之和为 {amount(summed)}，报告按各行之和打印"))
-    return data
+    return data, totals
 
 
 def _check_texts(workbook: Workbook, indicators: tuple[Indicator, ...], problems: list[Problem]) -> None:
@@ -358,18 +367,22 @@ def validate(workbook: Workbook, images: Path = Path(".")) -> tuple[Checked, lis
     """
     problems: list[Problem] = []
     tables = dict(workbook.tables)
-    tables["固定资产"] = _split_totals(workbook, "固定资产", "资产名称", ("原值", "累计折旧", "净值"), problems)
-    tables["复评项目"] = _split_totals(workbook, "复评项目", "项目名称", ("预算", "执行"), problems)
+    tables["固定资产"], _ = _split_totals(workbook, "固定资产", ("原值", "累计折旧", "净值"), problems)
+    tables["复评项目"], _ = _split_totals(workbook, "复评项目", ("预算", "执行"), problems)
+    tables[FRAMEWORK], typed_totals = _split_totals(workbook, FRAMEWORK, ("分值",), problems)  # 得分: once scored
     workbook = replace(workbook, tables=MappingProxyType(tables))
     rows = workbook.tables[FRAMEWORK]
+    before = len(problems)
     bands = _bands(workbook.records["基本信息"], "等级标准", problems)
+    bands_read = len(problems) == before  # else the defaults stand in, and grades typed for the bands meant would fail
     level1_bands = _bands(workbook.records["基本信息"], "一级等级标准", problems)
     indicators = _with_specs(_indicators(rows, problems), bands, problems)
     _check_framework(indicators, rows, problems)
     goals = _goals(workbook.tables[GOALS], indicators, problems)
     questions = _questions(workbook.tables[SURVEY], problems)
-    _check_project_grades(workbook.tables["复评项目"], bands, problems)
+    if bands_read:
+        _check_project_grades(workbook.tables["复评项目"], bands, problems)
     _check_texts(workbook, indicators, problems)
     _check_plain_texts(workbook, problems)
     qr = _qr_image(workbook.records["基本信息"], images, problems)
-    return Checked(workbook, indicators, goals, questions, bands, level1_bands, qr), problems
+    return Checked(workbook, indicators, goals, questions, bands, level1_bands, qr, typed_totals), problems

@@ -80,3 +80,30 @@ def test_json_carries_the_same_objects(run_cli):
     assert (fourteen["rule_score"], fourteen["score"]) == ("1.75", "2.00")
     assert {"name": "在用固定资产", "value": "201.54", "cell": "部门概况!B16"} in fourteen["inputs"]
     assert "固定资产利用率 = 99.93% → 90%≤固定资产利用率<100% → 得0.75分（1 × 75%）" in fourteen["arithmetic"]
+
+
+# ---- a 得分 typed with more than two decimals is shown as it is used: rounded half up --------------------
+
+def _with_scores(tmp_path: Path, **cells) -> Path:
+    import openpyxl
+
+    book = openpyxl.load_workbook(SAMPLE)
+    for ref, value in cells.items():
+        book["指标体系"][ref] = value
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("cell, number, typed, line", [
+    ("H15", "(14)", 1.985, "填写得分 1.985（指标体系!H15）→ 四舍五入保留两位小数 = 1.99，覆盖规则得分 1.75，相差 +0.24；采用 1.99"),
+    ("H15", "(14)", 1.75, "填写得分 1.75（指标体系!H15）与规则得分相同"),
+    ("H2", "(1)", 7.005, "手工评分：得分 7.005（指标体系!H2）→ 四舍五入保留两位小数 = 7.01"),
+    ("H2", "(1)", 6.985, "手工评分：得分 6.985（指标体系!H2）→ 四舍五入保留两位小数 = 6.99"),
+])
+def test_a_typed_score_of_three_decimals_is_shown_rounded_half_up(tmp_path, cell, number, typed, line):
+    result = check(_with_scores(tmp_path, **{cell: typed}))
+    item = next(i for i in result.scores.indicators if i.indicator.id == number)
+    assert line in [text.strip() for text in item.explanation.text()]
+    override = item.explanation.as_dict()["override"]
+    assert override is None or override["entered"] == f"{item.score:.2f}"

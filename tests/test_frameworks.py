@@ -271,3 +271,79 @@ def test_full_marks_without_data_are_said_in_the_reports_basis(tmp_path):
     text = report_text(tmp_path / "report.docx")
     assert "政府采购执行率：分母 政府采购预算 为空，不予考核，按满分计" in text
     assert "所列目标均不予考核，按满分计" in text
+
+
+# ---- a row refused for its label is still a row of the framework -------------------------------
+
+@pytest.mark.parametrize("label", ["财政供养人员控制率", "1. 财政供养人员控制率", "一、财政供养人员控制率"])
+def test_a_label_without_its_number_is_the_only_error_not_also_the_weights(tmp_path, label):
+    framework = [dict(YUEYANG[0], 三级指标=label)] + YUEYANG[1:]  # the weights still add up to 100
+    result = check(write(tmp_path / "岳阳.xlsx", framework, **YUEYANG_DATA))
+    assert [(p.code, p.location) for p in result.errors] == [("indicator-label", "指标体系!C2")]
+
+
+@pytest.mark.parametrize("bands", ["不合格;合格:60;良好:80;优秀:90", "优秀≥90;良好≥80;合格≥60;不合格"])
+def test_bands_not_understood_are_the_error_not_every_projects_grade_also(tmp_path, bands):
+    result = check(write(tmp_path / "w.xlsx", DECISION, goals=DECISION_GOALS, projects=DECISION_PROJECTS,
+                         info={"等级标准": bands}))
+    assert [p.code for p in result.errors] == ["bands-syntax"]
+    assert result.errors[0].location.startswith("基本信息!")
+
+
+# ---- a project's score is graded as the report prints it (2 decimals) -------------------------------
+
+@pytest.mark.parametrize("review, score", [
+    (89.996, "10.00"),  # an Excel formula's 89.996 prints 90.00 in the 复评项目 table: 优秀, 10 × 100%
+    (89.994, "7.50"),   # prints 89.99: 良好, 10 × 75%
+    (79.995, "7.50"),   # prints 80.00: 良好
+    (79.994, "5.00"),   # prints 79.99: 合格, 10 × 50%
+])
+def test_a_projects_review_score_is_graded_as_printed(tmp_path, review, score):
+    framework = [dict(row) for row in DECISION]
+    framework[12] = dict(framework[12], 评分参数="等级：按复核得分")
+    projects = [dict(DECISION_PROJECTS[0], 复核得分=review, 实际绩效等级=None)]
+    result = check(write(tmp_path / "w.xlsx", framework, goals=DECISION_GOALS, projects=projects,
+                         info={"等级标准": "优秀:90;良好:80;合格:60;不合格"},
+                         questions=[(1, "您对项目实施是否满意？", "", _options(120, 40, 25, 15))]))
+    assert _scores(result)["(13)"] == score
+
+
+@pytest.mark.parametrize("typed", ["人工打分", "执行率"])
+def test_a_scoring_method_not_understood_is_the_only_error_not_also_a_missing_manual_score(tmp_path, typed):
+    framework = YUEYANG[:5] + [dict(YUEYANG[5], 评分方式=typed, 得分=None)] + YUEYANG[6:]
+    result = check(write(tmp_path / "岳阳.xlsx", framework, **YUEYANG_DATA))
+    assert [(p.code, p.location) for p in result.errors] == [("wrong-type", "指标体系!G7")]
+
+
+# ---- a 合计 row typed under the framework, as 附件2 prints one -------------------------------------
+
+@pytest.mark.parametrize("total_row, warned", [
+    ({"一级指标": "合计", "三级指标": "", "分值": 100, "得分": "77.5"}, []),
+    ({"三级指标": "合计", "分值": 100}, []),
+    ({"一级指标": "总计", "三级指标": "", "分值": 100}, []),
+    ({"一级指标": "合计", "三级指标": "", "分值": 90}, [("total-mismatch", "指标体系!D10")]),
+    ({"一级指标": "合计", "三级指标": "", "分值": 100, "得分": 78}, [("total-mismatch", "指标体系!H10")]),
+])
+def test_a_typed_total_row_under_the_framework_is_checked_not_read_as_an_indicator(tmp_path, total_row, warned):
+    result = check(write(tmp_path / "岳阳.xlsx", YUEYANG + [total_row], **YUEYANG_DATA))
+    assert result.errors == [], result.errors
+    assert f"{result.scores.total:.2f}" == "77.50" and len(result.scores.indicators) == 8
+    assert [(p.code, p.location) for p in result.warnings if p.location.startswith("指标体系")] == warned
+
+
+def test_a_typed_total_row_under_the_projects_needs_no_scores(tmp_path):
+    projects = DECISION_PROJECTS + [{"项目名称": "合计", "预算": 300, "执行": 270}]
+    result = check(write(tmp_path / "w.xlsx", DECISION, goals=DECISION_GOALS, projects=projects,
+                         info={"等级标准": "优秀:90;良好:80;合格:60;不合格"},
+                         questions=[(1, "您对项目实施是否满意？", "", _options(120, 40, 25, 15))]))
+    assert _scores(result)["(13)"] == "7.50" and [w for w in result.warnings if w.location.startswith("复评项目")] == []
+
+
+# ---- a satisfaction option's weight is guessed only from the standard words -------------------------
+
+def test_five_level_options_without_weights_are_errors_not_two_options_worth_100(tmp_path):
+    options = [("A.非常满意", 30), ("B.满意", 10), ("C.一般", 5), ("D.不满意", 3), ("E.非常不满意", 2)]
+    result = check(write(tmp_path / "达州.xlsx", DAZHOU, questions=[(1, "总体是否满意？", "协作部门", options)] +
+                         DAZHOU_QUESTIONS[2:], months={6: 11200000, 9: 17600000, 11: 21000000, 12: 23012500}))
+    assert [(p.code, p.location) for p in result.errors] == [("missing-value", "问卷!F2"), ("missing-value", "问卷!F6")]
+    assert "“A.非常满意”无法判断满意度分值" in result.errors[0].message

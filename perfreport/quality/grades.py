@@ -13,7 +13,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Iterator
 
-from ..fmt import amount
+from ..fmt import amount, round2
 from .model import Finding, Subject
 
 TOTAL = re.compile(r"绩效评价得分[：:]?\s*(\d+(?:\.\d+)?)\s*分")
@@ -79,7 +79,7 @@ def review(subject: Subject) -> Iterator[Finding]:
     for row in subject.checked.workbook.tables["复评项目"]:
         if row["复核得分"] is None:
             continue
-        derived, typed = bands.grade(Decimal(row["复核得分"])), row["实际绩效等级"]
+        derived, typed = bands.grade(round2(Decimal(row["复核得分"]))), row["实际绩效等级"]  # as printed
         used[typed or derived] += 1
         if typed:
             yield Finding(typed == derived, row.where("实际绩效等级"),

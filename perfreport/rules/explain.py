@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..fmt import round2
 from . import wording
 
 
@@ -36,8 +37,8 @@ class Explanation:
 
     def as_dict(self) -> dict:
         """Return the explanation as `check --json --explain` prints it (numbers as strings)."""
-        def two(value: Decimal | None) -> str | None:
-            return None if value is None else f"{value:.2f}"
+        def two(value: Decimal | None) -> str | None:  # half up, as scores are used: not format's half even
+            return None if value is None else f"{round2(value):.2f}"
         return {
             "parameters": self.parameters, "parameters_source": self.parameters_source,
             "standard": self.standard, "standard_source": self.standard_source,
@@ -50,11 +51,20 @@ class Explanation:
             "score": two(self.score), "notes": list(self.notes),
         }
 
+    def _typed(self) -> str:
+        """Return the typed 得分 with its cell, `2.00（指标体系!H15）`, and its rounding when it has more than two
+        decimals: `1.985（指标体系!H15）→ 四舍五入保留两位小数 = 1.99，` (the comma leads on to what follows)."""
+        entered = self.score if self.entered is None else self.entered
+        rounded = round2(entered)
+        if rounded == entered:
+            return f"{rounded:.2f}（{self.entered_at}）"
+        return f"{wording.points(entered)}（{self.entered_at}）→ 四舍五入保留两位小数 = {rounded:.2f}，"
+
     def text(self) -> list[str]:
         """Return the explanation as lines of `check --explain`, the first naming the indicator."""
         head = f"{self.id} {self.name}（分值 {wording.points(self.weight)}，{self.rule}）"
         if self.rule_score is None:
-            return [head, f"    手工评分：得分 {self.score:.2f}（{self.entered_at}）"]
+            return [head, f"    手工评分：得分 {self._typed().rstrip('，')}"]
         out = [head]
         if self.parameters:
             out.append(f"    评分参数（{self.parameters_source}）：{self.parameters}")
@@ -68,10 +78,10 @@ class Explanation:
         rounded = f"{self.rule_score:.2f}"
         out.append(f"    规则得分 = {wording.points(self.unrounded)} → 四舍五入保留两位小数 = {rounded}")
         if self.entered is not None:
-            if self.entered == self.rule_score:
-                out.append(f"    填写得分 {self.entered:.2f}（{self.entered_at}）与规则得分相同")
+            if round2(self.entered) == self.rule_score:
+                out.append(f"    填写得分 {self._typed()}与规则得分相同")
             else:
-                out.append(f"    填写得分 {self.entered:.2f}（{self.entered_at}）覆盖规则得分 {rounded}，"
+                out.append(f"    填写得分 {self._typed()}覆盖规则得分 {rounded}，"
                            f"相差 {self.difference:+.2f}；采用 {self.score:.2f}")
         else:
             out.append(f"    采用 {self.score:.2f}")

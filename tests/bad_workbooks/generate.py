@@ -640,6 +640,18 @@ def money_with_unit_and_commas(book) -> str:
     return _set(_field(book, "预决算", "年初预算"), " 12,779.84万元 ")
 
 
+@edited("yuan_in_a_wanyuan_field", code="wrong-type", says="本栏金额以万元计")
+def yuan_in_a_wanyuan_field(book) -> str:
+    """预决算 决算支出 typed in 元 (102719600元) where the field is in 万元: not read as 万元, 10,000 times too much."""
+    return _set(_field(book, "预决算", "决算支出"), "102719600元")
+
+
+@edited("wanyuan_in_a_yuan_column", code="wrong-type", says="本栏金额以元计")
+def wanyuan_in_a_yuan_column(book) -> str:
+    """预算执行进度 月度累计执行_元 typed in 万元 (8973.99万元) where the column is in 元."""
+    return _set(_cell(book, "预算执行进度", "月度累计执行_元"), "8973.99万元")
+
+
 @edited("dash_for_not_applicable", outcome=OK, reads=("收入_年初结转和结余", None))
 def dash_for_not_applicable(book) -> str:
     """收支决算 收入_年初结转和结余 of 2022 typed as —— (as the report prints it): read as blank."""
@@ -653,6 +665,16 @@ def duplicate_indicator(book) -> str:
     """指标体系: the second indicator renamed to the first's number and name."""
     first = _cell(book, "指标体系", "三级指标", 2).value
     return _set(_cell(book, "指标体系", "三级指标", 3), first)
+
+
+@edited("five_grades_without_a_parameters_column", code="parameter-conflict", says="请在表头添加“评分参数”列")
+def five_grades_without_a_parameters_column(book) -> str:
+    """基本信息 等级标准 of five grades, 复评项目 graded in them, and no 评分参数 column to give (28) its factors:
+    the error is at (28)'s 评分方式 cell, not the bare sheet."""
+    _set(_field(book, "基本信息", "等级标准"), "A:90;B:80;C:70;D:60;E")
+    for row, grade_name in zip(range(2, 8), "AACCCB"):
+        _set(_cell(book, "复评项目", "实际绩效等级", row), grade_name)
+    return _place(_cell(book, "指标体系", "评分方式", 29))
 
 
 @edited("unknown_indicator", code="unknown-indicator", says="指标体系中没有三级指标“(99)”")

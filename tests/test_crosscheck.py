@@ -90,7 +90,7 @@ CASES = {
         "固定资产净值+无形资产净值 123.95（部门概况!B12、部门概况!B13、部门概况!B14、部门概况!B15）大于非流动资产 123.94"),
     "收支决算有评价年度的行": (
         lambda w: edit(w, "基本信息", 评价年度=2024), "收支决算!A2:A4", "收支决算没有评价年度 2024 年的行（只有 2021、2022、2023）"),
-    "问卷每题的样本量（填写的样本量，或各选项人数之和）与第一题相同": (
+    "问卷每题的样本量（填写的样本量，或各选项人数之和）与同一问题组的第一题相同": (
         lambda w: edit(w, "问卷", 27, 人数=37), "问卷!E29:E32", "第 7 题样本量 60（各选项人数之和）与第 1 题的 61 不一致"),
     "填写了样本量的问题，每个选项的人数不超过样本量": (
         lambda w: edit(w, "问卷", 18, 人数=62), "问卷!E20", "第 5 题选项“B.服务态度和效率”人数 62 大于该题样本量 61"),
@@ -178,3 +178,13 @@ def test_an_empty_table_is_not_compared(workbook):
 def test_the_readme_lists_every_check():
     readme = (SAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
     assert [c.what for c in CHECKS if f"| {c.group} | {c.what} | `{c.code}` |" not in readme] == []
+
+
+def test_samples_are_compared_within_a_question_group(workbook):
+    """A second group of respondents (问题组) has its own sample: question 13 answered by 20 内部职工."""
+    changed = edit(workbook, "问卷", 51, 问题组="内部职工", 人数=12)
+    for row, count in ((52, 5), (53, 2), (54, 1)):
+        changed = edit(changed, "问卷", row, 人数=count)
+    assert outcome(changed, SAMPLES).problems == ()
+    differs = edit(changed, "问卷", 47, 问题组="内部职工")  # question 12 (61) in the group first answered by 20
+    assert [p.location for p in outcome(differs, SAMPLES).problems] == ["问卷!E53:E56"]

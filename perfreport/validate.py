@@ -181,12 +181,25 @@ def _option_weight(option: Record, weights: dict[str, Decimal | None]) -> Decima
     return weights[typed]
 
 
-def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Question, ...]:
+def _question_rows(rows: tuple[Record, ...], problems: list[Problem]) -> dict[int, list[Record]]:
+    """Return each 题号's rows; a 题号 met again after another question is an error (its rows would merge)."""
     groups: dict[int, list[Record]] = {}
+    last = None
     for row in rows:
         number = row["题号"]
-        if number is not None:
-            groups.setdefault(number, []).append(row)
+        if number is None:
+            continue
+        if number in groups and number != last:
+            problems.append(error("duplicate-question", row.where("题号"),
+                                  f"第 {number} 题重复，与 {groups[number][0].where('题号')} 题号相同："
+                                  "各题（含不同问题组的题目）应连续编号、不重复"))
+        groups.setdefault(number, []).append(row)
+        last = number
+    return groups
+
+
+def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Question, ...]:
+    groups = _question_rows(rows, problems)
     questions = []
     weights: dict[str, Decimal | None] = {}  # 选项 -> its weight where 分值 is blank: questions share options
     for number, group in groups.items():

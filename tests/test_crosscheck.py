@@ -188,3 +188,14 @@ def test_samples_are_compared_within_a_question_group(workbook):
     assert outcome(changed, SAMPLES).problems == ()
     differs = edit(changed, "问卷", 47, 问题组="内部职工")  # question 12 (61) in the group first answered by 20
     assert [p.location for p in outcome(differs, SAMPLES).problems] == ["问卷!E53:E56"]
+
+
+def test_a_question_number_used_again_further_down_is_an_error(workbook):
+    """A second group numbered from 1 again would be merged into question 1 and its answers lost."""
+    rows = list(workbook.tables["问卷"])
+    again = [replace(r, values=_changed(r.values, {"题号": 1, "问题组": "内部职工"})) for r in rows[51:55]]
+    changed = replace(workbook, tables=MappingProxyType({**workbook.tables, "问卷": tuple(rows[:51] + again + rows[55:])}))
+    _, problems = validate(changed)
+    found = [p for p in problems if p.code == "duplicate-question"]
+    assert [(p.severity.value, p.location) for p in found] == [("error", "问卷!A53")]
+    assert "第 1 题重复" in found[0].message and "问卷!A2" in found[0].message

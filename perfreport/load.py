@@ -201,6 +201,7 @@ class _SheetReader:
         cols = self.columns(list(self.sheet.fields))
         present = [f for f in self.sheet.fields if f.name in cols]
         self._check_merges(cols)
+        spread = self._spread(cols)
         records: list[Record] = []
         above: dict[str, Any] = {}
         letters = {f.name: column_letter(cols[f.name]) for f in present}
@@ -218,6 +219,8 @@ class _SheetReader:
             row = str(row_number)
             for column, name, number, letter, fills, known in read:
                 cell = cells_by_col.get(number)
+                if cell is None and spread:
+                    cell = spread.get((row_number, number))
                 if cell is None:  # blank: only a formula never calculated has something to say
                     value = self.value(column, letter + row, cell) if uncached else None
                 else:
@@ -240,6 +243,18 @@ class _SheetReader:
                 above = {name: values[name] for name in filled_down if name in values}
             records.append(_record(sheet, MappingProxyType(values), _RowCells(letters, row_number), row_number))
         return tuple(records)
+
+    def _spread(self, cols: dict[str, int]) -> dict[tuple[int, int], Any]:
+        """Return (row, column) -> the top cell of a merged area over rows in a grouped column (问题组 over
+        several questions holds for each of them, as Excel shows it), for the area's other cells."""
+        grouped = {cols[f.name] for f in self.sheet.fields if f.name in cols and f.grouped and not f.fill_down}
+        spread: dict[tuple[int, int], Any] = {}
+        for merged in self.grid.merged:
+            top = self.grid.rows.get(merged.min_row, {}).get(merged.min_col)
+            if merged.min_row >= 2 and merged.min_col == merged.max_col and merged.min_col in grouped and top is not None:
+                for row in range(max(merged.min_row + 1, 2), merged.max_row + 1):
+                    spread[(row, merged.min_col)] = top
+        return spread
 
     def _check_merges(self, cols: dict[str, int]) -> None:
         allowed = {cols[f.name] for f in self.sheet.fields if f.name in cols and (f.fill_down or f.grouped)}

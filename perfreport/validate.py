@@ -231,6 +231,7 @@ def _check_satisfaction(number: int, options: tuple[Option, ...], given: int | N
         if option.weight is None:
             problems.append(error("missing-value", option.record.where("分值"),
                                   f"第 {number} 题选项“{option.text}”无法判断满意度分值：请填写分值（如 满意 100）"))
+    _check_guessed_weights(number, options, problems)
     if sample == 0:
         problems.append(error("division-by-zero", options[0].record.where("人数") if options else SURVEY,
                               f"第 {number} 题样本量为 0，无法计算满意度"))
@@ -238,6 +239,19 @@ def _check_satisfaction(number: int, options: tuple[Option, ...], given: int | N
     if given is not None and counted != given:
         problems.append(warning("survey-count-mismatch", options[0].record.where("样本量"),
                                 f"第 {number} 题各选项人数合计 {counted}，与样本量 {given} 不一致"))
+
+
+def _check_guessed_weights(number: int, options: tuple[Option, ...], problems: list[Problem]) -> None:
+    """Two options whose blank 分值 the words map to one weight (非常满意 and 满意: 100) need 分值 typed."""
+    guessed: dict[Decimal, Option] = {}
+    for option in options:
+        if option.record["分值"] is not None or option.weight is None:
+            continue
+        same = guessed.setdefault(option.weight, option)
+        if same is not option:
+            problems.append(error("missing-value", option.record.where("分值"),
+                                  f"第 {number} 题选项“{option.text}”与“{same.text}”按默认分值都是 {option.weight}，"
+                                  "无法区分：请填写分值（如 非常满意 100、满意 80）"))
 
 
 # ---- grades and scoring parameters -----------------------------------------------------

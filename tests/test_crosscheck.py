@@ -199,3 +199,14 @@ def test_a_question_number_used_again_further_down_is_an_error(workbook):
     found = [p for p in problems if p.code == "duplicate-question"]
     assert [(p.severity.value, p.location) for p in found] == [("error", "问卷!A53")]
     assert "第 1 题重复" in found[0].message and "问卷!A2" in found[0].message
+
+
+def test_two_options_guessed_to_the_same_weight_ask_for_分值(workbook):
+    """A five-point scale (非常满意, 满意 …) with 分值 blank would weigh 非常满意 and 满意 both 100, silently."""
+    changed = workbook
+    for row, text in zip(range(23, 27), ("A.非常满意", "B.满意", "C.一般", "D.不满意")):
+        changed = edit(changed, "问卷", row, 选项=text, 分值=None)
+    _, problems = validate(changed)
+    found = [p for p in problems if p.location.startswith("问卷!F")]
+    assert [(p.code, p.severity.value, p.location) for p in found] == [("missing-value", "error", "问卷!F26")]
+    assert "“B.满意”与“A.非常满意”" in found[0].message and "请填写分值" in found[0].message

@@ -205,21 +205,25 @@ def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Quest
     for number, group in groups.items():
         first = group[0]
         kind = first["类型"]
-        found: list[Option] = []
-        given = printed = None  # the first 样本量 and 单项满意度 typed in the question's rows
-        group_name = ""
-        for r in group:
-            if r["选项"]:
-                found.append(Option(r["选项"], r["人数"], _option_weight(r, weights), r))
-            given = r["样本量"] if given is None else given
-            printed = r["单项满意度"] if printed is None else printed
-            group_name = group_name or r["问题组"] or ""
-        options = tuple(found)
+        options = tuple(Option(r["选项"], r["人数"], _option_weight(r, weights), r) for r in group if r["选项"])
+        given, printed = _grouped(number, group, "样本量", problems), _grouped(number, group, "单项满意度", problems)
+        group_name = _grouped(number, group, "问题组", problems) or ""
         sample = given if given is not None else sum(o.count for o in options if o.count is not None)
         if kind == "满意度问题":
             _check_satisfaction(number, options, given, sample, problems)
         questions.append(Question(number, first["题目"] or "", kind, options, sample, printed, first, group_name))
     return tuple(questions)
+
+
+def _grouped(number: int, rows: list[Record], name: str, problems: list[Problem]):
+    """Return the first `name` typed in a question's rows (None if none); a different one further down is warned."""
+    typed = [r for r in rows if r[name] is not None]
+    other = next((r for r in typed if r[name] != typed[0][name]), None)
+    if other is not None:
+        problems.append(warning("value-mismatch", other.where(name),
+                                f"第 {number} 题{name}填写了不同的值，与 {typed[0].where(name)} 不一致：每题只填一次"
+                                f"（采用 {typed[0].where(name)}）"))
+    return typed[0][name] if typed else None
 
 
 def _check_satisfaction(number: int, options: tuple[Option, ...], given: int | None, sample: int,

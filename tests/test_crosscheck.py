@@ -210,3 +210,13 @@ def test_two_options_guessed_to_the_same_weight_ask_for_分值(workbook):
     found = [p for p in problems if p.location.startswith("问卷!F")]
     assert [(p.code, p.severity.value, p.location) for p in found] == [("missing-value", "error", "问卷!F26")]
     assert "“B.满意”与“A.非常满意”" in found[0].message and "请填写分值" in found[0].message
+
+
+def test_a_second_different_sample_typed_in_one_question_is_warned(workbook):
+    """样本量 is one per question: a different one on a later option row was ignored silently."""
+    changed = edit(edit(workbook, "问卷", 23, 样本量=61), "问卷", 24, 样本量=60)
+    _, problems = validate(changed)
+    found = [p for p in problems if p.location == "问卷!H26"]
+    assert [(p.code, p.severity.value) for p in found] == [("value-mismatch", "warning")]
+    assert found[0].message.startswith("第 6 题样本量填写了不同的值，与 问卷!H25 不一致")
+    assert [p for p in validate(edit(changed, "问卷", 24, 样本量=61))[1] if p.location.startswith("问卷!H")] == []

@@ -1,0 +1,106 @@
+"""The 问卷 sheet as questions: each 题号's rows, its options with their weights, sample and 问题组.
+
+Checks made on the way are problems with the option's or question's cell:
+a 题号 met again further down, a missing 人数 or weight, a sample of 0,
+two options guessed to one weight, a per-question value typed twice.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .errors import Problem, error, warning
+from .models import Option, Question, Record
+
+SURVEY = "问卷"
+OPTION_WEIGHTS = (("不满意", 40), ("较满意", 80), ("比较满意", 80), ("基本满意", 60),
+                  ("一般", 60), ("满意", 100))
+
+
+def _option_weight(option: Record, weights: dict[str, Decimal | None]) -> Decimal | None:
+    """Return the option's 分值, else the weight its words say (looked up in `weights` first, and kept there)."""
+    if option["分值"] is not None:
+        return option["分值"]
+    typed = option["选项"] or ""
+    if typed not in weights:
+        text = re.sub(r"^[A-Za-z][.．、]\s*", "", typed)
+        weights[typed] = next((Decimal(w) for word, w in OPTION_WEIGHTS if word in text), None)
+    return weights[typed]
+
+
+def _question_rows(rows: tuple[Record, ...], problems: list[Problem]) -> dict[int, list[Record]]:
+    """Return each 题号's rows; a 题号 met again after another question is an error (its rows would merge)."""
+    groups: dict[int, list[Record]] = {}
+    last = None
+    for row in rows:
+        number = row["题号"]
+        if number is None:
+            continue
+        if number in groups and number != last:
+            problems.append(error("duplicate-question", row.where("题号"),
+                                  f"第 {number} 题重复，与 {groups[number][0].where('题号')} 题号相同："
+                                  "各题（含不同问题组的题目）应连续编号、不重复"))
+        groups.setdefault(number, []).append(row)
+        last = number
+    return groups
+
+
+def survey_questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Question, ...]:
+    """Return the questions in the order of the sheet, with the problems of their rows appended to `problems`."""
+    groups = _question_rows(rows, problems)
+    questions = []
+    weights: dict[str, Decimal | None] = {}  # 选项 -> its weight where 分值 is blank: questions share options
+    for number, group in groups.items():
+        first = group[0]
+        kind = first["类型"]
+        options = tuple(Option(r["选项"], r["人数"], _option_weight(r, weights), r) for r in group if r["选项"])
+        given, printed = _grouped(number, group, "样本量", problems), _grouped(number, group, "单项满意度", problems)
+        group_name = _grouped(number, group, "问题组", problems) or ""
+        sample = given if given is not None else sum(o.count for o in options if o.count is not None)
+        if kind == "满意度问题":
+            _check_satisfaction(number, options, given, sample, problems)
+        questions.append(Question(number, first["题目"] or "", kind, options, sample, printed, first, group_name))
+    return tuple(questions)
+
+
+def _grouped(number: int, rows: list[Record], name: str, problems: list[Problem]):
+    """Return the first `name` typed in a question's rows (None if none); a different one further down is warned."""
+    typed = [r for r in rows if r[name] is not None]
+    other = next((r for r in typed if r[name] != typed[0][name]), None)
+    if other is not None:
+        problems.append(warning("value-mismatch", other.where(name),
+                                f"第 {number} 题{name}填写了不同的值，与 {typed[0].where(name)} 不一致：每题只填一次"
+                                f"（采用 {typed[0].where(name)}）"))
+    return typed[0][name] if typed else None
+
+
+def _check_satisfaction(number: int, options: tuple[Option, ...], given: int | None, sample: int,
+                        problems: list[Problem]) -> None:
+    for option in options:
+        if option.count is None:
+            problems.append(error("missing-value", option.record.where("人数"),
+                                  f"第 {number} 题满意度选项“{option.text}”缺少人数"))
+        if option.weight is None:
+            problems.append(error("missing-value", option.record.where("分值"),
+                                  f"第 {number} 题选项“{option.text}”无法判断满意度分值：请填写分值（如 满意 100）"))
+    _check_guessed_weights(number, options, problems)
+    if sample == 0:
+        problems.append(error("division-by-zero", options[0].record.where("人数") if options else SURVEY,
+                              f"第 {number} 题样本量为 0，无法计算满意度"))
+    counted = sum(o.count or 0 for o in options)
+    if given is not None and counted != given:
+        problems.append(warning("survey-count-mismatch", options[0].record.where("样本量"),
+                                f"第 {number} 题各选项人数合计 {counted}，与样本量 {given} 不一致"))
+
+
+def _check_guessed_weights(number: int, options: tuple[Option, ...], problems: list[Problem]) -> None:
+    """Two options whose blank 分值 the words map to one weight (非常满意 and 满意: 100) need 分值 typed."""
+    guessed: dict[Decimal, Option] = {}
+    for option in options:
+        if option.record["分值"] is not None or option.weight is None:
+            continue
+        same = guessed.setdefault(option.weight, option)
+        if same is not option:
+            problems.append(error("missing-value", option.record.where("分值"),
+                                  f"第 {number} 题选项“{option.text}”与“{same.text}”按默认分值都是 {option.weight}，"
+                                  "无法区分：请填写分值（如 非常满意 100、满意 80）"))

@@ -60,7 +60,21 @@ def survey_questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple
         if kind == "满意度问题":
             _check_satisfaction(number, options, given, sample, problems)
         questions.append(Question(number, first["题目"] or "", kind, options, sample, printed, first, group_name))
+        _check_carried(questions, problems)
     return tuple(questions)
+
+
+def _check_carried(questions: list[Question], problems: list[Problem]) -> None:
+    """The last question must not show a 题目 or 类型 filled down from the question above (blank on its first row)."""
+    q = questions[-1]
+    above = questions[-2] if len(questions) > 1 else None
+    if above is not None and q.title and (q.title, q.group) == (above.title, above.group):
+        problems.append(error("missing-value", q.record.where("题目"),
+                              f"第 {q.number} 题题目与第 {above.number} 题相同（题目空白时沿用上一行）：请填写第 {q.number} 题的题目"))
+    if q.kind == "开放问题" and any(o.count is not None for o in q.options):
+        problems.append(error("wrong-type", q.record.where("类型"),
+                              f"第 {q.number} 题类型为开放问题，但选项填写了人数（开放问题的回答不填人数，"
+                              "类型空白时沿用上一行）：请填写该题的类型"))
 
 
 def _grouped(number: int, rows: list[Record], name: str, problems: list[Problem]):

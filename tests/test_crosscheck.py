@@ -220,3 +220,24 @@ def test_a_second_different_sample_typed_in_one_question_is_warned(workbook):
     assert [(p.code, p.severity.value) for p in found] == [("value-mismatch", "warning")]
     assert found[0].message.startswith("第 6 题样本量填写了不同的值，与 问卷!H25 不一致")
     assert [p for p in validate(edit(changed, "问卷", 24, 样本量=61))[1] if p.location.startswith("问卷!H")] == []
+
+
+def test_a_question_carrying_the_title_above_is_an_error(workbook):
+    """题目 left blank on a new question's first row fills down from the question above: its title, printed twice."""
+    title = workbook.tables["问卷"][23]["题目"]
+    changed = workbook
+    for row in range(27, 31):
+        changed = edit(changed, "问卷", row, 题目=title)
+    found = [p for p in validate(changed)[1] if p.location.startswith("问卷!B")]
+    assert [(p.code, p.severity.value, p.location) for p in found] == [("missing-value", "error", "问卷!B29")]
+    assert found[0].message.startswith("第 7 题题目与第 6 题相同")
+
+
+def test_an_open_question_with_counts_is_an_error(workbook):
+    """类型 left blank fills down 开放问题 onto the satisfaction question below: its counts were dropped silently."""
+    changed = workbook
+    for row in range(23, 27):
+        changed = edit(changed, "问卷", row, 类型="开放问题", 单项满意度=None)
+    found = [p for p in validate(changed)[1] if p.location.startswith("问卷!C")]
+    assert [(p.code, p.severity.value, p.location) for p in found] == [("wrong-type", "error", "问卷!C25")]
+    assert found[0].message.startswith("第 6 题类型为开放问题，但选项填写了人数")

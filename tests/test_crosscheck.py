@@ -241,3 +241,15 @@ def test_an_open_question_with_counts_is_an_error(workbook):
     found = [p for p in validate(changed)[1] if p.location.startswith("问卷!C")]
     assert [(p.code, p.severity.value, p.location) for p in found] == [("wrong-type", "error", "问卷!C25")]
     assert found[0].message.startswith("第 6 题类型为开放问题，但选项填写了人数")
+
+
+def test_the_survey_sample_is_the_first_counted_questions(workbook):
+    """A survey opening with an 开放问题 (no 人数) printed “收回有效问卷0份”: 问卷样本量 is the first counted question's."""
+    from perfreport.score import score
+
+    changed = workbook
+    for row in range(0, 4):
+        changed = edit(changed, "问卷", row, 类型="开放问题", 人数=None)
+    checked, problems = validate(changed)
+    assert not [p for p in problems if p.severity.value == "error"]
+    assert score(checked)[0].figures["问卷样本量"].prose() == "61"

@@ -13,6 +13,7 @@ from .errors import Problem, error, warning
 from .models import Option, Question, Record
 
 SURVEY = "问卷"
+TOTAL = re.compile(r"^(合计|总计|小计)$")  # a total row typed under the options
 OPTION_WEIGHTS = (("不满意", 40), ("较满意", 80), ("比较满意", 80), ("基本满意", 60),
                   ("一般", 60), ("满意", 100))
 
@@ -53,7 +54,10 @@ def survey_questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple
     for number, group in groups.items():
         first = group[0]
         kind = first["类型"]
-        options = tuple(Option(r["选项"], r["人数"], _option_weight(r, weights), r) for r in group if r["选项"])
+        totals = [r for r in group if TOTAL.match((r["选项"] or "").replace(" ", ""))]
+        options = tuple(Option(r["选项"], r["人数"], _option_weight(r, weights), r) for r in group
+                        if r["选项"] and r not in totals)
+        _check_totals(number, options, totals, problems)
         given, printed = _grouped(number, group, "样本量", problems), _grouped(number, group, "单项满意度", problems)
         group_name = _grouped(number, group, "问题组", problems) or ""
         sample = given if given is not None else sum(o.count for o in options if o.count is not None)
@@ -75,6 +79,15 @@ def _check_carried(questions: list[Question], problems: list[Problem]) -> None:
         problems.append(error("wrong-type", q.record.where("类型"),
                               f"第 {q.number} 题类型为开放问题，但选项填写了人数（开放问题的回答不填人数，"
                               "类型空白时沿用上一行）：请填写该题的类型"))
+
+
+def _check_totals(number: int, options: tuple[Option, ...], totals: list[Record], problems: list[Problem]) -> None:
+    """A 合计 row typed under a question's options is no option: warned where it differs from their sum."""
+    counted = sum(o.count or 0 for o in options)
+    for total in totals:
+        if total["人数"] is not None and total["人数"] != counted:
+            problems.append(warning("total-mismatch", total.where("人数"),
+                                    f"第 {number} 题合计 {total['人数']}，与各选项人数之和 {counted} 不一致，报告按各选项人数计算"))
 
 
 def _grouped(number: int, rows: list[Record], name: str, problems: list[Problem]):

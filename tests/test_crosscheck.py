@@ -253,3 +253,23 @@ def test_the_survey_sample_is_the_first_counted_questions(workbook):
     checked, problems = validate(changed)
     assert not [p for p in problems if p.severity.value == "error"]
     assert score(checked)[0].figures["问卷样本量"].prose() == "61"
+
+
+def test_a_total_row_typed_under_a_question_is_not_an_option(workbook):
+    """A 合计 row under question 1's options (61) was an option of its own: sample 122, every 占比 halved."""
+    from perfreport.models import Record
+
+    rows = list(workbook.tables["问卷"])
+    total = replace(rows[3], values=_changed(rows[3].values, {"选项": "合计", "人数": 61}), row=6)
+    total = replace(total, cells={**rows[3].cells, "选项": "D6", "人数": "E6"})
+    changed = replace(workbook, tables=MappingProxyType({**workbook.tables, "问卷": tuple(rows[:4] + [total] + rows[4:])}))
+    checked, problems = validate(changed)
+    first = checked.questions[0]
+    assert ([o.text for o in first.options], first.sample) == (["A.制造业", "B.信息传输、软件和信息技术服务业",
+                                                                "C.科学研究和技术服务业", "D.其他"], 61)
+    assert [p for p in problems if p.location.startswith("问卷!")] == []
+    wrong = replace(total, values=_changed(total.values, {"人数": 60}))
+    changed = replace(workbook, tables=MappingProxyType({**workbook.tables, "问卷": tuple(rows[:4] + [wrong] + rows[4:])}))
+    found = [p for p in validate(changed)[1] if p.location == "问卷!E6"]
+    assert [(p.code, p.severity.value) for p in found] == [("total-mismatch", "warning")]
+    assert "合计 60" in found[0].message and "各选项人数之和 61" in found[0].message

@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 from .contract import SHEET
 from .errors import Problem, warning
 from .fmt import amount
-from .models import KEY_VALUE_FIELDS, Checked, Record
+from .models import KEY_VALUE_FIELDS, Checked, Question, Record
 from .validate import NUMBER
 
 ZERO = Decimal(0)
@@ -299,10 +299,10 @@ def _counted(checked: Checked) -> list:
 
 
 def _samples(checked: Checked) -> Iterator[tuple[str, str, tuple[str, ...]]]:
-    """Every question answered by as many respondents as the first (问卷样本量)."""
-    questions = _counted(checked)
-    first = questions[0]
-    for q in questions[1:]:
+    """Every question answered by as many respondents as the first of its 问题组 (each group has its own)."""
+    firsts: dict[str, Question] = {}
+    for q in _counted(checked):
+        first = firsts.setdefault(q.group, q)
         if q.sample == first.sample:
             continue
         rows = [o.record for o in q.options if o.count is not None] or [q.record]
@@ -364,7 +364,7 @@ CHECKS: tuple[Compare | Rule, ...] = (
     Compare("value-exceeds", "包含关系", FIXED_NET + INTANGIBLE_NET, "≤", field("非流动资产")),
     Rule("year-missing", "前后一致", "收支决算有评价年度的行", _year_row,
          lambda c: bool(c.workbook.tables["收支决算"]) and c.workbook.info("评价年度") is not None),
-    Rule("sample-mismatch", "前后一致", "问卷每题的样本量（填写的样本量，或各选项人数之和）与第一题相同", _samples,
+    Rule("sample-mismatch", "前后一致", "问卷每题的样本量（填写的样本量，或各选项人数之和）与同一问题组的第一题相同", _samples,
          lambda c: len(_counted(c)) > 1),
     Rule("option-exceeds-sample", "包含关系", "填写了样本量的问题，每个选项的人数不超过样本量", _options_within_sample,
          lambda c: bool(_typed_samples(c))),

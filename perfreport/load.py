@@ -201,6 +201,7 @@ class _SheetReader:
         cols = self.columns(list(self.sheet.fields))
         present = [f for f in self.sheet.fields if f.name in cols]
         self._check_merges(cols)
+        spread = self._spread(cols)
         records: list[Record] = []
         above: dict[str, Any] = {}
         letters = {f.name: column_letter(cols[f.name]) for f in present}
@@ -218,6 +219,8 @@ class _SheetReader:
             row = str(row_number)
             for column, name, number, letter, fills, known in read:
                 cell = cells_by_col.get(number)
+                if cell is None and spread:
+                    cell = spread.get((row_number, number))
                 if cell is None:  # blank: only a formula never calculated has something to say
                     value = self.value(column, letter + row, cell) if uncached else None
                 else:
@@ -244,6 +247,18 @@ class _SheetReader:
     def _total_row(self, values: dict[str, Any]) -> bool:
         """Return whether the row is a typed 合计 row of a sheet that allows one: validate checks it, nothing is required."""
         return any(TOTAL_LABEL.match(str(values.get(name, "")).replace(" ", "")) for name in self.sheet.totals)
+
+    def _spread(self, cols: dict[str, int]) -> dict[tuple[int, int], Any]:
+        """Return (row, column) -> the top cell of a merged area over rows in a grouped column (问题组 over
+        several questions holds for each of them, as Excel shows it), for the area's other cells."""
+        grouped = {cols[f.name] for f in self.sheet.fields if f.name in cols and f.grouped and not f.fill_down}
+        spread: dict[tuple[int, int], Any] = {}
+        for merged in self.grid.merged:
+            top = self.grid.rows.get(merged.min_row, {}).get(merged.min_col)
+            if merged.min_row >= 2 and merged.min_col == merged.max_col and merged.min_col in grouped and top is not None:
+                for row in range(max(merged.min_row + 1, 2), merged.max_row + 1):
+                    spread[(row, merged.min_col)] = top
+        return spread
 
     def _check_merges(self, cols: dict[str, int]) -> None:
         allowed = {cols[f.name] for f in self.sheet.fields if f.name in cols and (f.fill_down or f.grouped)}

@@ -248,8 +248,9 @@ def _goal_figures(f: _Figures) -> dict[str, Any]:
 
 def _survey_figures(f: _Figures) -> dict[str, Any]:
     c = f.checked
-    if c.questions:
-        f.add("问卷样本量", Decimal(c.questions[0].sample))
+    counted = [q for q in c.questions if q.kind != "开放问题" and q.sample]  # as the sample-mismatch check's first
+    if counted:
+        f.add("问卷样本量", Decimal(counted[0].sample))
     satisfactions = satisfactions_of(c)
     for question, computed, printed in satisfactions:
         f.add(f"单项满意度_{question.number}", printed, "rate")

@@ -17,17 +17,16 @@ from .markers import has_marker
 from .contract import SHEET, SHEETS, TOTAL_LABEL, Kind
 from .errors import Problem, error, warning
 from .fmt import amount
-from .models import INDICATOR_LABEL, Checked, Goal, Indicator, Option, Question, Record, Workbook
+from .models import INDICATOR_LABEL, Checked, Goal, Indicator, Record, Workbook
 from .rules import (DEFAULT_BANDS, GENERIC, MANUAL, RULES, Bands, BandsError, ParamError, parse_bands, problem,
                     spec_for)
 from .rules.figures import kinds as figure_kinds
+from .survey import survey_questions
 
 FRAMEWORK, GOALS, SURVEY, TEXTS = "指标体系", "目标对比", "问卷", "文字"
 TOTAL_WEIGHT = Decimal(100)
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 PARTS = re.compile(r"[、,，;；/]")
-OPTION_WEIGHTS = {"满意": 100, "较满意": 80, "比较满意": 80, "基本满意": 60, "一般": 60, "不满意": 40}
-OPTION_LETTER = re.compile(r"^[A-Za-z][.．、]\s*")
 
 
 def _indicators(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Indicator, ...]:
@@ -172,64 +171,6 @@ def _goal_parts(row: Record, targets: list[Decimal], actuals: list[Decimal],
                               f"完成率按“{direction}”计算时{column}不能为负数，实际为 {number}"))
         return ()
     return tuple((t, a, direction) for t, a in zip(targets, actuals))
-
-
-def _option_weight(option: Record, weights: dict[str, Decimal | None]) -> Decimal | None:
-    """Return the option's 分值, else the default weight of its word (满意 100 …, looked up in `weights` first,
-    and kept there), None for other words: 非常满意 and 满意 in one question are not both guessed 100."""
-    if option["分值"] is not None:
-        return option["分值"]
-    typed = option["选项"] or ""
-    if typed not in weights:
-        word = OPTION_LETTER.sub("", typed).strip()
-        weights[typed] = Decimal(OPTION_WEIGHTS[word]) if word in OPTION_WEIGHTS else None
-    return weights[typed]
-
-
-def _questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple[Question, ...]:
-    groups: dict[int, list[Record]] = {}
-    for row in rows:
-        number = row["题号"]
-        if number is not None:
-            groups.setdefault(number, []).append(row)
-    questions = []
-    weights: dict[str, Decimal | None] = {}  # 选项 -> its weight where 分值 is blank: questions share options
-    for number, group in groups.items():
-        first = group[0]
-        kind = first["类型"]
-        found: list[Option] = []
-        given = printed = None  # the first 样本量 and 单项满意度 typed in the question's rows
-        group_name = ""
-        for r in group:
-            if r["选项"]:
-                found.append(Option(r["选项"], r["人数"], _option_weight(r, weights), r))
-            given = r["样本量"] if given is None else given
-            printed = r["单项满意度"] if printed is None else printed
-            group_name = group_name or r["问题组"] or ""
-        options = tuple(found)
-        sample = given if given is not None else sum(o.count for o in options if o.count is not None)
-        if kind == "满意度问题":
-            _check_satisfaction(number, options, given, sample, problems)
-        questions.append(Question(number, first["题目"] or "", kind, options, sample, printed, first, group_name))
-    return tuple(questions)
-
-
-def _check_satisfaction(number: int, options: tuple[Option, ...], given: int | None, sample: int,
-                        problems: list[Problem]) -> None:
-    for option in options:
-        if option.count is None:
-            problems.append(error("missing-value", option.record.where("人数"),
-                                  f"第 {number} 题满意度选项“{option.text}”缺少人数"))
-        if option.weight is None:
-            problems.append(error("missing-value", option.record.where("分值"),
-                                  f"第 {number} 题选项“{option.text}”无法判断满意度分值：请填写分值（如 满意 100）"))
-    if sample == 0:
-        problems.append(error("division-by-zero", options[0].record.where("人数") if options else SURVEY,
-                              f"第 {number} 题样本量为 0，无法计算满意度"))
-    counted = sum(o.count or 0 for o in options)
-    if given is not None and counted != given:
-        problems.append(warning("survey-count-mismatch", options[0].record.where("样本量"),
-                                f"第 {number} 题各选项人数合计 {counted}，与样本量 {given} 不一致"))
 
 
 # ---- grades and scoring parameters -----------------------------------------------------
@@ -379,7 +320,7 @@ def validate(workbook: Workbook, images: Path = Path(".")) -> tuple[Checked, lis
     indicators = _with_specs(_indicators(rows, problems), bands, problems)
     _check_framework(indicators, rows, problems)
     goals = _goals(workbook.tables[GOALS], indicators, problems)
-    questions = _questions(workbook.tables[SURVEY], problems)
+    questions = survey_questions(workbook.tables[SURVEY], problems)
     if bands_read:
         _check_project_grades(workbook.tables["复评项目"], bands, problems)
     _check_texts(workbook, indicators, problems)

@@ -90,7 +90,7 @@ CASES = {
         "固定资产净值+无形资产净值 123.95（部门概况!B12、部门概况!B13、部门概况!B14、部门概况!B15）大于非流动资产 123.94"),
     "收支决算有评价年度的行": (
         lambda w: edit(w, "基本信息", 评价年度=2024), "收支决算!A2:A4", "收支决算没有评价年度 2024 年的行（只有 2021、2022、2023）"),
-    "问卷每题的样本量（填写的样本量，或各选项人数之和）与第一题相同": (
+    "问卷每题的样本量（填写的样本量，或各选项人数之和）与同一问题组的第一题相同": (
         lambda w: edit(w, "问卷", 27, 人数=37), "问卷!E29:E32", "第 7 题样本量 60（各选项人数之和）与第 1 题的 61 不一致"),
     "填写了样本量的问题，每个选项的人数不超过样本量": (
         lambda w: edit(w, "问卷", 18, 人数=62), "问卷!E20", "第 5 题选项“B.服务态度和效率”人数 62 大于该题样本量 61"),
@@ -181,3 +181,98 @@ def test_an_empty_table_is_not_compared(workbook):
 def test_the_readme_lists_every_check():
     readme = (SAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
     assert [c.what for c in CHECKS if f"| {c.group} | {c.what} | `{c.code}` |" not in readme] == []
+
+
+def test_samples_are_compared_within_a_question_group(workbook):
+    """A second group of respondents (问题组) has its own sample: question 13 answered by 20 内部职工."""
+    changed = edit(workbook, "问卷", 51, 问题组="内部职工", 人数=12)
+    for row, count in ((52, 5), (53, 2), (54, 1)):
+        changed = edit(changed, "问卷", row, 人数=count)
+    assert outcome(changed, SAMPLES).problems == ()
+    differs = edit(changed, "问卷", 47, 问题组="内部职工")  # question 12 (61) in the group first answered by 20
+    assert [p.location for p in outcome(differs, SAMPLES).problems] == ["问卷!E53:E56"]
+
+
+def test_a_question_number_used_again_further_down_is_an_error(workbook):
+    """A second group numbered from 1 again would be merged into question 1 and its answers lost."""
+    rows = list(workbook.tables["问卷"])
+    again = [replace(r, values=_changed(r.values, {"题号": 1, "问题组": "内部职工"})) for r in rows[51:55]]
+    changed = replace(workbook, tables=MappingProxyType({**workbook.tables, "问卷": tuple(rows[:51] + again + rows[55:])}))
+    _, problems = validate(changed)
+    found = [p for p in problems if p.code == "duplicate-question"]
+    assert [(p.severity.value, p.location) for p in found] == [("error", "问卷!A53")]
+    assert "第 1 题重复" in found[0].message and "问卷!A2" in found[0].message
+
+
+def test_two_options_guessed_to_the_same_weight_ask_for_分值(workbook):
+    """基本满意 and 一般 are both worth 60 by default: in one question, with 分值 blank, they were weighed alike."""
+    changed = workbook
+    for row, text in zip(range(23, 27), ("A.满意", "B.基本满意", "C.一般", "D.不满意")):
+        changed = edit(changed, "问卷", row, 选项=text, 分值=None)
+    _, problems = validate(changed)
+    found = [p for p in problems if p.location.startswith("问卷!F")]
+    assert [(p.code, p.severity.value, p.location) for p in found] == [("missing-value", "error", "问卷!F27")]
+    assert "“C.一般”与“B.基本满意”" in found[0].message and "请填写分值" in found[0].message
+
+
+def test_a_second_different_sample_typed_in_one_question_is_warned(workbook):
+    """样本量 is one per question: a different one on a later option row was ignored silently."""
+    changed = edit(edit(workbook, "问卷", 23, 样本量=61), "问卷", 24, 样本量=60)
+    _, problems = validate(changed)
+    found = [p for p in problems if p.location == "问卷!H26"]
+    assert [(p.code, p.severity.value) for p in found] == [("value-mismatch", "warning")]
+    assert found[0].message.startswith("第 6 题样本量填写了不同的值，与 问卷!H25 不一致")
+    assert [p for p in validate(edit(changed, "问卷", 24, 样本量=61))[1] if p.location.startswith("问卷!H")] == []
+
+
+def test_a_question_carrying_the_title_above_is_an_error(workbook):
+    """题目 left blank on a new question's first row fills down from the question above: its title, printed twice."""
+    title = workbook.tables["问卷"][23]["题目"]
+    changed = workbook
+    for row in range(27, 31):
+        changed = edit(changed, "问卷", row, 题目=title)
+    found = [p for p in validate(changed)[1] if p.location.startswith("问卷!B")]
+    assert [(p.code, p.severity.value, p.location) for p in found] == [("missing-value", "error", "问卷!B29")]
+    assert found[0].message.startswith("第 7 题题目与第 6 题相同")
+
+
+def test_an_open_question_with_counts_is_an_error(workbook):
+    """类型 left blank fills down 开放问题 onto the satisfaction question below: its counts were dropped silently."""
+    changed = workbook
+    for row in range(23, 27):
+        changed = edit(changed, "问卷", row, 类型="开放问题", 单项满意度=None)
+    found = [p for p in validate(changed)[1] if p.location.startswith("问卷!C")]
+    assert [(p.code, p.severity.value, p.location) for p in found] == [("wrong-type", "error", "问卷!C25")]
+    assert found[0].message.startswith("第 6 题类型为开放问题，但选项填写了人数")
+
+
+def test_the_survey_sample_is_the_first_counted_questions(workbook):
+    """A survey opening with an 开放问题 (no 人数) printed “收回有效问卷0份”: 问卷样本量 is the first counted question's."""
+    from perfreport.score import score
+
+    changed = workbook
+    for row in range(0, 4):
+        changed = edit(changed, "问卷", row, 类型="开放问题", 人数=None)
+    checked, problems = validate(changed)
+    assert not [p for p in problems if p.severity.value == "error"]
+    assert score(checked)[0].figures["问卷样本量"].prose() == "61"
+
+
+def test_a_total_row_typed_under_a_question_is_not_an_option(workbook):
+    """A 合计 row under question 1's options (61) was an option of its own: sample 122, every 占比 halved."""
+    from perfreport.models import Record
+
+    rows = list(workbook.tables["问卷"])
+    total = replace(rows[3], values=_changed(rows[3].values, {"选项": "合计", "人数": 61}), row=6)
+    total = replace(total, cells={**rows[3].cells, "选项": "D6", "人数": "E6"})
+    changed = replace(workbook, tables=MappingProxyType({**workbook.tables, "问卷": tuple(rows[:4] + [total] + rows[4:])}))
+    checked, problems = validate(changed)
+    first = checked.questions[0]
+    assert ([o.text for o in first.options], first.sample) == (["A.制造业", "B.信息传输、软件和信息技术服务业",
+                                                                "C.科学研究和技术服务业", "D.其他"], 61)
+    assert [p for p in problems if p.location.startswith("问卷!")] == []
+    wrong = replace(total, values=_changed(total.values, {"人数": 60}))
+    changed = replace(workbook, tables=MappingProxyType({**workbook.tables, "问卷": tuple(rows[:4] + [wrong] + rows[4:])}))
+    found = [p for p in validate(changed)[1] if p.location == "问卷!E6"]
+    assert [(p.code, p.severity.value) for p in found] == [("total-mismatch", "warning")]
+    assert "合计 60" in found[0].message and "各选项人数之和 61" in found[0].message

@@ -160,6 +160,21 @@ def test_dazhou(tmp_path):
     assert scores["(5)"] == "22.00"
 
 
+def test_dazhou_survey_attachment_has_a_section_per_question_group(tmp_path):
+    """Three groups of respondents are three titled sections of 附件4, not one 满意度问题 section."""
+    from perfreport.compose import compose
+    from perfreport.load import load
+    from perfreport.score import score
+    from perfreport.validate import validate
+
+    checked, _ = validate(load(write(tmp_path / "达州.xlsx", DAZHOU, questions=DAZHOU_QUESTIONS))[0])
+    context, _ = compose(checked, score(checked)[0], tmp_path)
+    sections = context["attachments"]["问卷调查"]["rows"]
+    assert [s["title"] for s in sections] == ["一、满意度问题（协作部门）", "二、满意度问题（管理对象）",
+                                             "三、满意度问题（社会公众）"]
+    assert [len(s["rows"]) for s in sections] == [8, 8, 8]
+
+
 # ---- 决策 / 过程 / 产出 / 效益, 优秀/良好/合格/不合格 ------------------------------------------------
 
 def _goal(number, name, target, actual, indicator_id):

@@ -112,3 +112,20 @@ def test_a_table_row_is_the_record_its_constructor_makes():
     made = _record("固定资产", MappingProxyType({"原值": Decimal(1)}), {"原值": "C2"}, 2)
     assert made == Record("固定资产", MappingProxyType({"原值": Decimal(1)}), {"原值": "C2"}, 2)
     assert vars(made) == vars(Record("固定资产", made.values, made.cells, 2)) and made["原值"] == Decimal(1)
+
+
+def test_a_group_merged_over_several_questions_holds_for_each(tmp_path):
+    """问题组 merged down questions 6–13 (as a consultant marks a group) reaches every one of them."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(SAMPLE)
+    sheet = book["问卷"]
+    sheet.cell(1, 9).value = "问题组"
+    sheet.cell(25, 9).value = "服务对象"
+    sheet.merge_cells("I25:I56")
+    book.save(tmp_path / "book.xlsx")
+    workbook, problems = load(tmp_path / "book.xlsx")
+    assert problems == []
+    rows = workbook.tables["问卷"]
+    assert {r["问题组"] for r in rows if r["类型"] == "满意度问题"} == {"服务对象"}
+    assert {r["问题组"] for r in rows if r["类型"] != "满意度问题"} == {None}

@@ -47,12 +47,13 @@ def _goal_row(goal) -> dict:
 
 
 def _survey(d: Draft) -> list[dict]:
-    """The questions grouped by kind, each group a titled section of rows."""
+    """The questions grouped by kind and 问题组 (each group of respondents apart), each a titled section of rows."""
     satisfaction = d.scores.derived.get("satisfaction", {})
     sections: list[dict] = []
     for q in d.checked.questions:
-        if not sections or sections[-1]["kind"] != q.kind:
-            sections.append({"key": q.kind, "kind": q.kind, "title": "", "rows": []})
+        if not sections or (sections[-1]["kind"], sections[-1]["group"]) != (q.kind, q.group):
+            sections.append({"key": f"{q.kind}（{q.group}）" if q.group else q.kind, "kind": q.kind,
+                             "group": q.group, "title": "", "rows": []})
         title = f"{q.number}.{q.title}"
         if q.kind == "开放问题":
             rows = [{"key": f"{q.number}.{text}", "c0": text, "c1": "", "c2": "", "c3": "", "c4": DASH, "c5": ""}
@@ -65,7 +66,8 @@ def _survey(d: Draft) -> list[dict]:
                      "c4": str(q.sample), "c5": level} for o in q.options]
         sections[-1]["rows"] += rows
     for i, section in enumerate(sections, 1):
-        section["title"] = f"{cn_number(i)}、{d.phrase('问卷分组_' + section['kind'])}"
+        group = f"（{section['group']}）" if section["group"] else ""
+        section["title"] = f"{cn_number(i)}、{d.phrase('问卷分组_' + section['kind'])}{group}"
     return sections
 
 

@@ -70,12 +70,14 @@ def survey_questions(rows: tuple[Record, ...], problems: list[Problem]) -> tuple
 
 
 def _check_carried(questions: list[Question], problems: list[Problem]) -> None:
-    """The last question must not show a 题目 or 类型 filled down from the question above (blank on its first row)."""
+    """The last question should not show a 题目 or 类型 filled down from the question above (blank on its first
+    row). The same 题目 may be typed twice on purpose, so that is a warning; counts on an 开放问题 are an error."""
     q = questions[-1]
     above = questions[-2] if len(questions) > 1 else None
     if above is not None and q.title and (q.title, q.group) == (above.title, above.group):
-        problems.append(error("missing-value", q.record.where("题目"),
-                              f"第 {q.number} 题题目与第 {above.number} 题相同（题目空白时沿用上一行）：请填写第 {q.number} 题的题目"))
+        problems.append(warning("repeated-title", q.record.where("题目"),
+                                f"第 {q.number} 题题目与第 {above.number} 题相同：若是题目空白、沿用了上一行，"
+                                f"请填写第 {q.number} 题的题目"))
     if q.kind == "开放问题" and any(o.count is not None for o in q.options):
         problems.append(error("wrong-type", q.record.where("类型"),
                               f"第 {q.number} 题类型为开放问题，但选项填写了人数（开放问题的回答不填人数，"

@@ -260,15 +260,14 @@ def _build_batch(items: list[tuple[Path, Path | None]], jobs: int | None, force:
             for outcome in stream:
                 outcomes.append(outcome)
                 bar.update(1, outcome)
+        for outcome in [o for o in outcomes if o.edits]:  # the bar showed no lines: the editors' conflicts now
+            click.echo(outcome.source)
+            for line in outcome.edits:
+                click.echo(f"  {line}")
     else:
         for outcome in stream:
             outcomes.append(outcome)
             click.echo(_finished_line(len(outcomes), total, outcome))
-    if _interactive():  # the bar showed no lines: the editors' conflicts now, by workbook
-        for outcome in [o for o in outcomes if o.edits]:
-            click.echo(outcome.source)
-            for line in outcome.edits:
-                click.echo(f"  {line}")
     failed = [o for o in outcomes if not o.ok]
     click.echo(f"完成：共 {total} 个工作簿，{total - len(failed)} 个已生成，{len(failed)} 个失败")
     if failed:

@@ -296,14 +296,18 @@ def test_a_paragraph_rewritten_with_python_docx_is_found_again_and_conflicts(old
     assert texts(merged.data).count("重写：另一段说明，数字为4个，偏少。") == 1  # not also kept as an insertion
 
 
+def _insert_after(p, text: str) -> None:
+    """The editor types a new paragraph `text` after `p`, in its paragraph properties."""
+    inserted = copy.deepcopy(p)
+    for child in [c for c in inserted if c.tag != q("pPr")]:
+        inserted.remove(child)
+    p.addnext(inserted)
+    docx.text.paragraph.Paragraph(inserted, None).add_run(text)
+
+
 def test_an_inserted_paragraph_stays_after_the_block_before_it(old, new):
     def insert(document):
-        p = document.paragraphs[2]._p
-        new_p = copy.deepcopy(p)
-        for child in [c for c in new_p if c.tag != q("pPr")]:
-            new_p.remove(child)
-        p.addnext(new_p)
-        docx.text.paragraph.Paragraph(new_p, None).add_run("编辑插入的段落。")
+        _insert_after(document.paragraphs[2]._p, "编辑插入的段落。")
     merged = edits.merge(new, edited(old, insert))
     assert texts(merged.data)[1:5] == [NEW[0], "固定的一段。", "编辑插入的段落。", NEW[2]]
 
@@ -324,12 +328,7 @@ def test_a_moved_and_reworded_paragraph_keeps_both_and_what_followed_it_follows_
     def change(document):
         _moved_first(document)
         _typed(document, "固定的一段。", "编辑改写的固定段。")
-        moved = document.element.body.findall(P)[1]
-        inserted = copy.deepcopy(moved)
-        for child in [c for c in inserted if c.tag != q("pPr")]:
-            inserted.remove(child)
-        moved.addnext(inserted)
-        docx.text.paragraph.Paragraph(inserted, None).add_run("编辑插入的段落。")
+        _insert_after(document.element.body.findall(P)[1], "编辑插入的段落。")
     merged = edits.merge(new, edited(old, change))
     assert texts(merged.data)[1:5] == [NEW[2], "编辑插入的段落。", NEW[0], "编辑改写的固定段。"]
 
